@@ -6,6 +6,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/_build}
 ldapsrc=$(sed -n 's/^OPENLDAP_SRC = //p' "$build/Makefile" 2>/dev/null)
 status=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
 
 resolver_src=$(cd "$top" && ls resolver/*.c resolver/cli/*.c)
 overlay_src=$(cd "$top" && ls slapd-overlay/*.c 2>/dev/null)
@@ -27,18 +29,18 @@ inc="-I$top/resolver -I$build $(pkg-config --cflags jansson icu-uc libidn2 libcu
 for f in $resolver_src; do
     clang-tidy --quiet "$top/$f" -- $inc -DPGR_DEFAULT_REGISTRY='"/var/lib/ploguard/registry.json"' \
         -DPGR_SYSCONFDIR='"/etc"' -DPGR_DATADIR='"/usr/share/ploguard"' \
-        >"$build/clang-tidy.out" 2>&1 || { cat "$build/clang-tidy.out"; status=1; continue; }
-    if grep -q 'warning:\|error:' "$build/clang-tidy.out"; then
-        cat "$build/clang-tidy.out"; status=1
+        >"$out" 2>&1 || { cat "$out"; status=1; continue; }
+    if grep -q 'warning:\|error:' "$out"; then
+        cat "$out"; status=1
     fi
 done
 if [ -n "$overlay_src" ] && [ -n "$ldapsrc" ]; then
     for f in $overlay_src; do
         clang-tidy --quiet "$top/$f" -- $inc -I"$ldapsrc/include" -I"$ldapsrc/servers/slapd" \
-            -DPGR_OPENLDAP_SRC_VERSION='"check"' >"$build/clang-tidy.out" 2>&1 ||
-            { cat "$build/clang-tidy.out"; status=1; continue; }
-        if grep -q "^$top/slapd-overlay/.*\(warning\|error\):" "$build/clang-tidy.out"; then
-            grep -A3 "^$top/slapd-overlay/.*\(warning\|error\):" "$build/clang-tidy.out"; status=1
+            -DPGR_OPENLDAP_SRC_VERSION='"check"' >"$out" 2>&1 ||
+            { cat "$out"; status=1; continue; }
+        if grep -q "^$top/slapd-overlay/.*\(warning\|error\):" "$out"; then
+            grep -A3 "^$top/slapd-overlay/.*\(warning\|error\):" "$out"; status=1
         fi
     done
 fi

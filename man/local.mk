@@ -1,0 +1,3 @@
+# man/: manual pages.
+include man/cli.mk
+include man/overlay.mk

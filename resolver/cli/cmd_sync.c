@@ -1,0 +1,1300 @@
+/*
+ * cmd_sync.c - `ploguard sync`: fetches the signed registry feed over HTTPS,
+ * verifies it, checks it against the anti-rollback state and installs it
+ * atomically.  Any failure leaves the installed registry as it was and
+ * prints one line saying what failed and why.
+ *
+ * Order matters: nothing from the network is parsed as JSON before both
+ * minisign signatures have verified with a trusted key.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <dirent.h>
+
+#include <curl/curl.h>
+
+#include "commands.h"
+#include "feed.h"
+#include "pgr.h"
+
+#define PROG "ploguard sync"
+
+/* Exit statuses (documented in ploguard(1) and --help). */
+#define SYNC_OK        0   /* installed, or unchanged */
+#define SYNC_USAGE     2   /* bad option, configuration or key */
+#define SYNC_NETWORK   3   /* download failed: HTTP, TLS, time-out, size */
+#define SYNC_VERIFY    4   /* signature, key or trusted comment */
+#define SYNC_POLICY    5   /* rollback, equivocation, future, expired */
+#define SYNC_INVALID   6   /* signed but not a valid registry */
+#define SYNC_LOCAL     7   /* local files: state, install, lock */
+
+#define DEFAULT_CONF        PGR_SYSCONFDIR "/ploguard/ploguard.conf"
+#define DEFAULT_CONNECT_TO  10L
+#define DEFAULT_TIMEOUT     120L
+#define DEFAULT_MAX_SIZE    (128LL * 1024 * 1024)
+#define CONF_LINE_MAX       4096
+#define HDR_VALUE_MAX       256
+#define MAX_LISTED          20      /* ids listed per kind of change */
+#define HTTP_CACHE_FILE     "http-cache"
+#define LOCK_FILE           "sync.lock"
+
+/* ----------------------------------------------------------- options */
+
+enum { K_MAX_KEYS = 4 };  /* room to report "too many keys" ourselves */
+
+struct opts {
+    char *url, *state_dir, *out, *cacert, *pin, *registry_id, *region;
+    char *key[K_MAX_KEYS];        /* key strings, or NULL */
+    char *keyfile[K_MAX_KEYS];    /* key files, or NULL */
+    size_t nkeys;
+    long connect_timeout, timeout;
+    long long max_size;
+    int verify_only;
+};
+
+static void
+sync_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void
+sync_fail(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs(PROG ": ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized): started above
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static void
+usage(FILE *fp)
+{
+    fputs("usage: ploguard sync --url URL --pubkey KEY|--pubkey-file FILE\n"
+          "           [--pubkey2 KEY|--pubkey2-file FILE] [--state-dir DIR] [--out FILE]\n"
+          "           [--cacert FILE] [--pin sha256//BASE64] [--connect-timeout S]\n"
+          "           [--timeout S] [--max-size BYTES] [--registry-id ID] [--region CC]\n"
+          "           [--config FILE] [--verify]\n"
+          "\n"
+          "Fetches URL and URL.minisig over HTTPS, verifies both minisign signatures\n"
+          "with a trusted key, applies the anti-rollback rules, validates the registry\n"
+          "and installs it atomically as --out (the previous one kept as .prev).\n"
+          "--verify checks the installed registry and its signature instead.\n"
+          "Settings also come from " DEFAULT_CONF " (key = value).\n"
+          "\n"
+          "Exit status: 0 installed or unchanged, 2 usage or configuration,\n"
+          "3 network, 4 verification, 5 rollback/equivocation/future/expired,\n"
+          "6 invalid registry, 7 local files.\n", fp);
+}
+
+static int
+set_str(char **slot, const char *value)
+{
+    char *copy = strdup(value);
+
+    if (copy == NULL)
+        return -1;
+    free(*slot);
+    *slot = copy;
+    return 0;
+}
+
+static void
+opts_free(struct opts *o)
+{
+    size_t i;
+
+    free(o->url);
+    free(o->state_dir);
+    free(o->out);
+    free(o->cacert);
+    free(o->pin);
+    free(o->registry_id);
+    free(o->region);
+    for (i = 0; i < K_MAX_KEYS; i++) {
+        free(o->key[i]);
+        free(o->keyfile[i]);
+    }
+}
+
+static int
+add_key(struct opts *o, const char *value, int is_file)
+{
+    if (o->nkeys >= K_MAX_KEYS)
+        return -1;
+    if (set_str(is_file ? &o->keyfile[o->nkeys] : &o->key[o->nkeys], value) != 0)
+        return -1;
+    o->nkeys++;
+    return 0;
+}
+
+static int
+parse_long(const char *s, long long lo, long long hi, long long *out)
+{
+    char *end;
+    long long v;
+
+    if (*s == '\0' || *s == '-' || *s == '+')
+        return -1;
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Applies one setting, from the command line or the configuration file.
+ * Returns 0, or -1 with why set. */
+static int
+apply(struct opts *o, const char *name, const char *value, const char **why)
+{
+    long long v;
+
+    *why = "out of memory";
+    if (strcmp(name, "url") == 0)
+        return set_str(&o->url, value);
+    if (strcmp(name, "state-dir") == 0)
+        return set_str(&o->state_dir, value);
+    if (strcmp(name, "out") == 0)
+        return set_str(&o->out, value);
+    if (strcmp(name, "cacert") == 0)
+        return set_str(&o->cacert, value);
+    if (strcmp(name, "pin") == 0) {
+        if (strncmp(value, "sha256//", 8) != 0) {
+            *why = "must be sha256//BASE64 (see curl --pinnedpubkey)";
+            return -1;
+        }
+        return set_str(&o->pin, value);
+    }
+    if (strcmp(name, "registry-id") == 0)
+        return set_str(&o->registry_id, value);
+    if (strcmp(name, "region") == 0)
+        return set_str(&o->region, value);
+    if (strcmp(name, "pubkey") == 0 || strcmp(name, "pubkey2") == 0 ||
+        strcmp(name, "pubkey-file") == 0 || strcmp(name, "pubkey2-file") == 0) {
+        *why = "more than two public keys";
+        return add_key(o, value, strstr(name, "-file") != NULL);
+    }
+    if (strcmp(name, "connect-timeout") == 0 || strcmp(name, "timeout") == 0) {
+        *why = "must be a whole number of seconds, 1 to 3600";
+        if (parse_long(value, 1, 3600, &v) != 0)
+            return -1;
+        if (name[0] == 'c')
+            o->connect_timeout = (long)v;
+        else
+            o->timeout = (long)v;
+        return 0;
+    }
+    if (strcmp(name, "max-size") == 0) {
+        *why = "must be a number of bytes, 1024 to 4294967296";
+        if (parse_long(value, 1024, 4294967296LL, &v) != 0)
+            return -1;
+        o->max_size = v;
+        return 0;
+    }
+    *why = "unknown setting";
+    return -1;
+}
+
+static char *
+trim(char *s)
+{
+    char *e;
+
+    while (*s == ' ' || *s == '\t')
+        s++;
+    e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+        *--e = '\0';
+    return s;
+}
+
+/*
+ * Reads "key = value" lines ('#' starts a comment line).  Keys are the long
+ * option names, with '_' or '-'.  Returns 0, or -1 after saying which line
+ * is wrong.  A missing default file is not an error.
+ */
+static int
+read_config(struct opts *o, const char *path, int must_exist)
+{
+    FILE *fp;
+    char line[CONF_LINE_MAX];
+    unsigned lineno = 0;
+    int rc = 0;
+
+    fp = fopen(path, "re");
+    if (fp == NULL) {
+        if (!must_exist && errno == ENOENT)
+            return 0;
+        sync_fail("configuration %s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    while (rc == 0 && fgets(line, sizeof(line), fp) != NULL) {
+        char *name, *value, *eq, *c;
+        const char *why;
+
+        lineno++;
+        if (strchr(line, '\n') == NULL && !feof(fp)) {
+            sync_fail("%s:%u: line longer than %d bytes", path, lineno, CONF_LINE_MAX - 2);
+            rc = -1;
+            break;
+        }
+        name = trim(line);
+        if (*name == '\0' || *name == '#')
+            continue;
+        eq = strchr(name, '=');
+        if (eq == NULL) {
+            sync_fail("%s:%u: expected \"key = value\"", path, lineno);
+            rc = -1;
+            break;
+        }
+        *eq = '\0';
+        value = trim(eq + 1);
+        name = trim(name);
+        for (c = name; *c != '\0'; c++)
+            if (*c == '_')
+                *c = '-';
+        if (*value == '\0') {
+            sync_fail("%s:%u: %s: empty value", path, lineno, name);
+            rc = -1;
+        } else if (apply(o, name, value, &why) != 0) {
+            sync_fail("%s:%u: %s: %s", path, lineno, name, why);
+            rc = -1;
+        }
+    }
+    if (rc == 0 && ferror(fp)) {
+        sync_fail("configuration %s: read error", path);
+        rc = -1;
+    }
+    fclose(fp);
+    return rc;
+}
+
+/* Moves a command-line setting over the configuration's. */
+static void
+take(char **slot, char **from)
+{
+    if (*from == NULL)
+        return;
+    free(*slot);
+    *slot = *from;
+    *from = NULL;
+}
+
+static const struct option long_options[] = {
+    { "url",             required_argument, NULL, 'u' },
+    { "pubkey",          required_argument, NULL, 'k' },
+    { "pubkey-file",     required_argument, NULL, 'K' },
+    { "pubkey2",         required_argument, NULL, 'j' },
+    { "pubkey2-file",    required_argument, NULL, 'J' },
+    { "state-dir",       required_argument, NULL, 's' },
+    { "out",             required_argument, NULL, 'o' },
+    { "cacert",          required_argument, NULL, 'c' },
+    { "pin",             required_argument, NULL, 'p' },
+    { "connect-timeout", required_argument, NULL, 'C' },
+    { "timeout",         required_argument, NULL, 't' },
+    { "max-size",        required_argument, NULL, 'm' },
+    { "registry-id",     required_argument, NULL, 'i' },
+    { "region",          required_argument, NULL, 'r' },
+    { "config",          required_argument, NULL, 'f' },
+    { "verify",          no_argument,       NULL, 'V' },
+    { "help",            no_argument,       NULL, 'h' },
+    { NULL, 0, NULL, 0 }
+};
+
+/*
+ * The configuration file is read first, then the command line overrides
+ * it; public keys given on the command line replace those of the file.
+ * Returns -1 (error printed), 0, or 1 for --help.
+ */
+static int
+parse_args(int argc, char **argv, struct opts *o)
+{
+    struct opts cli;
+    const char *config = NULL, *why = "unknown option";
+    int opt;
+
+    memset(&cli, 0, sizeof(cli));
+    cli.connect_timeout = cli.timeout = -1;
+    cli.max_size = -1;
+    /* Options into cli; --config names the file read afterwards. */
+    optind = 0;   /* glibc: restart scanning, main() already used getopt */
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
+        const struct option *lo;
+
+        if (opt == 'h') {
+            usage(stdout);
+            opts_free(&cli);
+            return 1;
+        }
+        if (opt == 'f') {
+            config = optarg;
+            continue;
+        }
+        if (opt == '?' || opt == ':') {
+            if (opt == ':')
+                sync_fail("option %s needs a value", argv[optind - 1]);
+            else
+                sync_fail("unknown option %s", argv[optind - 1]);
+            opts_free(&cli);
+            return -1;
+        }
+        if (opt == 'V') {
+            cli.verify_only = 1;
+            continue;
+        }
+        for (lo = long_options; lo->name != NULL; lo++)
+            if (lo->val == opt)
+                break;
+        if (lo->name == NULL || apply(&cli, lo->name, optarg, &why) != 0) {
+            sync_fail("--%s %s: %s", lo->name != NULL ? lo->name : "?", optarg, why);
+            opts_free(&cli);
+            return -1;
+        }
+    }
+    if (optind < argc) {
+        sync_fail("unexpected argument \"%s\"", argv[optind]);
+        opts_free(&cli);
+        return -1;
+    }
+    if (read_config(o, config != NULL ? config : DEFAULT_CONF, config != NULL) != 0) {
+        opts_free(&cli);
+        return -1;
+    }
+    /* Command line over configuration. */
+    take(&o->url, &cli.url);
+    take(&o->state_dir, &cli.state_dir);
+    take(&o->out, &cli.out);
+    take(&o->cacert, &cli.cacert);
+    take(&o->pin, &cli.pin);
+    take(&o->registry_id, &cli.registry_id);
+    take(&o->region, &cli.region);
+    if (cli.nkeys > 0) {
+        size_t k;
+
+        for (k = 0; k < K_MAX_KEYS; k++) {
+            free(o->key[k]);
+            free(o->keyfile[k]);
+            o->key[k] = cli.key[k];
+            o->keyfile[k] = cli.keyfile[k];
+            cli.key[k] = cli.keyfile[k] = NULL;
+        }
+        o->nkeys = cli.nkeys;
+    }
+    if (cli.connect_timeout > 0)
+        o->connect_timeout = cli.connect_timeout;
+    if (cli.timeout > 0)
+        o->timeout = cli.timeout;
+    if (cli.max_size > 0)
+        o->max_size = cli.max_size;
+    o->verify_only = cli.verify_only;
+    opts_free(&cli);
+    return 0;
+}
+
+/* Fills in defaults and checks what is required. */
+static int
+finish_opts(struct opts *o)
+{
+    if (o->out == NULL && set_str(&o->out, PGR_DEFAULT_REGISTRY) != 0)
+        return -1;
+    if (o->state_dir == NULL) {
+        /* Beside the default registry: /var/lib/ploguard/state. */
+        char dir[PATH_MAX];
+        const char *slash;
+        int n;
+
+        slash = strrchr(PGR_DEFAULT_REGISTRY, '/');
+        n = snprintf(dir, sizeof(dir), "%.*s/state",
+                     (int)(slash != NULL ? slash - PGR_DEFAULT_REGISTRY : 1),
+                     slash != NULL ? PGR_DEFAULT_REGISTRY : ".");
+        if (n < 0 || (size_t)n >= sizeof(dir) || set_str(&o->state_dir, dir) != 0)
+            return -1;
+    }
+    if (o->connect_timeout <= 0)
+        o->connect_timeout = DEFAULT_CONNECT_TO;
+    if (o->timeout <= 0)
+        o->timeout = DEFAULT_TIMEOUT;
+    if (o->max_size <= 0)
+        o->max_size = DEFAULT_MAX_SIZE;
+    if (o->nkeys == 0) {
+        sync_fail("no trusted public key: give --pubkey KEY or --pubkey-file FILE");
+        return -1;
+    }
+    if (o->nkeys > PGR_FEED_MAX_KEYS) {
+        sync_fail("at most %d trusted public keys (a current key and a standby)",
+                  PGR_FEED_MAX_KEYS);
+        return -1;
+    }
+    if (o->verify_only)
+        return 0;
+    if (o->url == NULL) {
+        sync_fail("no feed URL: give --url https://... or url = in %s", DEFAULT_CONF);
+        return -1;
+    }
+    if (strncasecmp(o->url, "https://", 8) != 0) {
+        sync_fail("--url %s: only https:// URLs are accepted", o->url);
+        return -1;
+    }
+    if (strlen(o->url) > 2000) {
+        sync_fail("--url: longer than 2000 characters");
+        return -1;
+    }
+    return 0;
+}
+
+static int
+load_keys(const struct opts *o, pgr_feed_keys *keys)
+{
+    char err[PGR_FEED_ERR_MAX];
+    size_t i;
+
+    pgr_feed_keys_init(keys);
+    for (i = 0; i < o->nkeys; i++) {
+        pgr_feed_status st;
+
+        if (o->keyfile[i] != NULL)
+            st = pgr_feed_keys_add_file(keys, o->keyfile[i], err, sizeof(err));
+        else
+            st = pgr_feed_keys_add(keys, o->key[i], err, sizeof(err));
+        if (st != PGR_FEED_OK) {
+            sync_fail("public key %zu: %s", i + 1, err);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------- HTTP */
+
+struct fetch {
+    unsigned char *buf;
+    size_t len, cap, max;
+    int too_big;
+    char etag[HDR_VALUE_MAX];
+    char last_modified[HDR_VALUE_MAX];
+};
+
+static size_t
+on_body(char *data, size_t size, size_t nmemb, void *arg)
+{
+    struct fetch *f = arg;
+    size_t n = size * nmemb;
+
+    if (nmemb != 0 && n / nmemb != size)
+        return 0;
+    if (n > f->max - f->len) {
+        f->too_big = 1;
+        return 0;     /* makes curl stop with CURLE_WRITE_ERROR */
+    }
+    if (f->len + n + 1 > f->cap) {
+        size_t ncap = f->cap != 0 ? f->cap : 65536;
+        unsigned char *nb;
+
+        while (ncap < f->len + n + 1)
+            ncap *= 2;
+        if (ncap > f->max + 1)
+            ncap = f->max + 1;
+        nb = realloc(f->buf, ncap);
+        if (nb == NULL)
+            return 0;
+        f->buf = nb;
+        f->cap = ncap;
+    }
+    memcpy(f->buf + f->len, data, n);
+    f->len += n;
+    f->buf[f->len] = '\0';
+    return n;
+}
+
+/* Keeps a header value if it is short printable ASCII. */
+static void
+keep_header(char *dst, const char *v, size_t len)
+{
+    size_t i;
+
+    while (len > 0 && (*v == ' ' || *v == '\t')) {
+        v++;
+        len--;
+    }
+    while (len > 0 && (v[len - 1] == '\r' || v[len - 1] == '\n' ||
+                       v[len - 1] == ' ' || v[len - 1] == '\t'))
+        len--;
+    dst[0] = '\0';
+    if (len == 0 || len >= HDR_VALUE_MAX)
+        return;
+    for (i = 0; i < len; i++)
+        if ((unsigned char)v[i] < 0x20 || (unsigned char)v[i] > 0x7e)
+            return;
+    memcpy(dst, v, len);
+    dst[len] = '\0';
+}
+
+static size_t
+on_header(char *data, size_t size, size_t nmemb, void *arg)
+{
+    struct fetch *f = arg;
+    size_t n = size * nmemb;
+
+    /* A new response (after a redirect): forget the previous headers. */
+    if (n >= 5 && memcmp(data, "HTTP/", 5) == 0) {
+        f->etag[0] = f->last_modified[0] = '\0';
+    } else if (n > 5 && strncasecmp(data, "ETag:", 5) == 0) {
+        keep_header(f->etag, data + 5, n - 5);
+    } else if (n > 14 && strncasecmp(data, "Last-Modified:", 14) == 0) {
+        keep_header(f->last_modified, data + 14, n - 14);
+    }
+    return n;
+}
+
+/* Says why a transfer failed, in words an operator can act on. */
+static void
+describe_curl(CURLcode rc, const struct fetch *f, const struct opts *o,
+              const char *errbuf, char *out, size_t outsz)
+{
+    switch (rc) {
+    case CURLE_OPERATION_TIMEDOUT:
+        (void)snprintf(out, outsz, "timed out (connect %lds, total %lds): %s",
+                       o->connect_timeout, o->timeout, errbuf);
+        break;
+    case CURLE_UNSUPPORTED_PROTOCOL:
+        (void)snprintf(out, outsz, "refused a redirect to a non-HTTPS URL: %s", errbuf);
+        break;
+    case CURLE_TOO_MANY_REDIRECTS:
+        (void)snprintf(out, outsz, "too many redirects (a redirect loop?): %s", errbuf);
+        break;
+    case CURLE_PARTIAL_FILE:
+        (void)snprintf(out, outsz, "body cut short: the server closed the connection early: %s",
+                       errbuf);
+        break;
+    case CURLE_FILESIZE_EXCEEDED:
+        (void)snprintf(out, outsz, "larger than the size cap of %lld bytes (--max-size)",
+                       (long long)f->max);
+        break;
+    case CURLE_WRITE_ERROR:
+        if (f->too_big)
+            (void)snprintf(out, outsz, "larger than the size cap of %lld bytes (--max-size)",
+                           (long long)f->max);
+        else
+            (void)snprintf(out, outsz, "out of memory while receiving");
+        break;
+    case CURLE_PEER_FAILED_VERIFICATION:
+        (void)snprintf(out, outsz, "server certificate not trusted%s: %s",
+                       o->cacert != NULL ? " by --cacert" : "", errbuf);
+        break;
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+        (void)snprintf(out, outsz, "server public key does not match --pin");
+        break;
+    default:
+        (void)snprintf(out, outsz, "%s: %s", curl_easy_strerror(rc), errbuf);
+        break;
+    }
+}
+
+/*
+ * GETs url into f (at most f->max bytes).  With etag/last_modified (may be
+ * NULL or ""), asks for the body only if it changed.  Returns 0 with the
+ * HTTP status in *code, or -1 with a reason in why.
+ */
+static int
+http_get(const struct opts *o, const char *url, const char *etag,
+         const char *last_modified, struct fetch *f, long *code,
+         char *why, size_t whylen)
+{
+    CURL *h;
+    CURLcode rc;
+    struct curl_slist *hdrs = NULL, *nh;
+    char errbuf[CURL_ERROR_SIZE];
+    char line[HDR_VALUE_MAX + 32];
+    int ok = 0;
+
+    *code = 0;
+    h = curl_easy_init();
+    if (h == NULL) {
+        (void)snprintf(why, whylen, "cannot initialize libcurl");
+        return -1;
+    }
+    errbuf[0] = '\0';
+    if (etag != NULL && etag[0] != '\0') {
+        (void)snprintf(line, sizeof(line), "If-None-Match: %s", etag);
+        nh = curl_slist_append(hdrs, line);
+        if (nh == NULL)
+            goto nomem;
+        hdrs = nh;
+    }
+    if (last_modified != NULL && last_modified[0] != '\0') {
+        (void)snprintf(line, sizeof(line), "If-Modified-Since: %s", last_modified);
+        nh = curl_slist_append(hdrs, line);
+        if (nh == NULL)
+            goto nomem;
+        hdrs = nh;
+    }
+    if (curl_easy_setopt(h, CURLOPT_URL, url) != CURLE_OK ||
+        curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https") != CURLE_OK ||
+        curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https") != CURLE_OK ||
+        curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L) != CURLE_OK ||
+        curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L) != CURLE_OK ||
+        curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK ||
+        curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK ||
+        curl_easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2) != CURLE_OK ||
+        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, o->connect_timeout) != CURLE_OK ||
+        curl_easy_setopt(h, CURLOPT_TIMEOUT, o->timeout) != CURLE_OK ||
+        curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L) != CURLE_OK ||
+        curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
+                         o->timeout < 30 ? o->timeout : 30L) != CURLE_OK ||
+        curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->max) != CURLE_OK ||
+        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+        curl_easy_setopt(h, CURLOPT_USERAGENT, "ploguard-sync/" PACKAGE_VERSION) != CURLE_OK ||
+        curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK ||
+        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK ||
+        curl_easy_setopt(h, CURLOPT_WRITEDATA, f) != CURLE_OK ||
+        curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header) != CURLE_OK ||
+        curl_easy_setopt(h, CURLOPT_HEADERDATA, f) != CURLE_OK ||
+        (hdrs != NULL && curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs) != CURLE_OK) ||
+        (o->cacert != NULL && curl_easy_setopt(h, CURLOPT_CAINFO, o->cacert) != CURLE_OK) ||
+        (o->pin != NULL && curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, o->pin) != CURLE_OK)) {
+        (void)snprintf(why, whylen, "libcurl refused an option (too old a libcurl?)");
+        goto out;
+    }
+    rc = curl_easy_perform(h);
+    if (rc != CURLE_OK) {
+        describe_curl(rc, f, o, errbuf, why, whylen);
+        goto out;
+    }
+    if (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, code) != CURLE_OK) {
+        (void)snprintf(why, whylen, "no HTTP status");
+        goto out;
+    }
+    ok = 1;
+    goto out;
+nomem:
+    (void)snprintf(why, whylen, "out of memory");
+out:
+    curl_slist_free_all(hdrs);
+    curl_easy_cleanup(h);
+    return ok ? 0 : -1;
+}
+
+/* ------------------------------------------------------- HTTP cache */
+
+/* What the last successful fetch of a URL returned, so the next one can be
+ * conditional: <state>/http-cache, "url", "etag", "last_modified",
+ * "registry_id" lines. */
+struct http_cache {
+    char url[2048];
+    char etag[HDR_VALUE_MAX];
+    char last_modified[HDR_VALUE_MAX];
+    char registry_id[PGR_FEED_ID_MAX + 1];
+};
+
+static void
+cache_field(const char *text, const char *name, char *out, size_t outsz)
+{
+    size_t n = strlen(name);
+    const char *p = text;
+
+    out[0] = '\0';
+    while (p != NULL && *p != '\0') {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+
+        if (len > n && strncmp(p, name, n) == 0 && p[n] == ' ') {
+            if (len - n - 1 < outsz) {
+                memcpy(out, p + n + 1, len - n - 1);
+                out[len - n - 1] = '\0';
+            }
+            return;
+        }
+        p = nl != NULL ? nl + 1 : NULL;
+    }
+}
+
+static void
+cache_read(const char *state_dir, struct http_cache *c)
+{
+    char path[PATH_MAX];
+    unsigned char *buf = NULL;
+    size_t len = 0;
+
+    memset(c, 0, sizeof(*c));
+    if (snprintf(path, sizeof(path), "%s/" HTTP_CACHE_FILE, state_dir) >= (int)sizeof(path))
+        return;
+    if (pgr_feed_read_file(path, 8192, &buf, &len, NULL, 0) != PGR_FEED_OK)
+        return;
+    cache_field((const char *)buf, "url", c->url, sizeof(c->url));
+    cache_field((const char *)buf, "etag", c->etag, sizeof(c->etag));
+    cache_field((const char *)buf, "last_modified", c->last_modified, sizeof(c->last_modified));
+    cache_field((const char *)buf, "registry_id", c->registry_id, sizeof(c->registry_id));
+    free(buf);
+}
+
+static void
+cache_write(const char *state_dir, const char *url, const struct fetch *f,
+            const char *registry_id)
+{
+    char path[PATH_MAX], text[3072], err[PGR_FEED_ERR_MAX];
+    int n;
+
+    if (strchr(url, '\n') != NULL)
+        return;
+    if (snprintf(path, sizeof(path), "%s/" HTTP_CACHE_FILE, state_dir) >= (int)sizeof(path))
+        return;
+    n = snprintf(text, sizeof(text), "url %s\netag %s\nlast_modified %s\nregistry_id %s\n",
+                 url, f->etag, f->last_modified, registry_id);
+    if (n < 0 || (size_t)n >= sizeof(text))
+        return;
+    /* Losing it only costs a full download next time. */
+    if (pgr_feed_write_atomic(path, text, (size_t)n, err, sizeof(err)) != PGR_FEED_OK)
+        fprintf(stderr, PROG ": warning: %s\n", err);
+}
+
+/* ------------------------------------------------------------ diff */
+
+static int
+str_eq(const char *a, const char *b)
+{
+    if (a == NULL || b == NULL)
+        return a == b;
+    return strcmp(a, b) == 0;
+}
+
+static int
+list_eq(const char *const *a, size_t na, const char *const *b, size_t nb)
+{
+    size_t i;
+
+    if (na != nb)
+        return 0;
+    for (i = 0; i < na; i++)
+        if (!str_eq(a[i], b[i]))
+            return 0;
+    return 1;
+}
+
+static const char *
+ref_id(const pgr_entity *e)
+{
+    return e != NULL ? e->id : NULL;
+}
+
+/* Compares what pgr.h shows of an entity. */
+static int
+entity_eq(const pgr_entity *a, const pgr_entity *b)
+{
+    return a->kind == b->kind && a->role == b->role && a->status == b->status &&
+           a->accredited_from == b->accredited_from &&
+           a->accredited_until == b->accredited_until &&
+           str_eq(a->display_name, b->display_name) && str_eq(a->family, b->family) &&
+           str_eq(a->given, b->given) && str_eq(a->country, b->country) &&
+           str_eq(a->city, b->city) &&
+           str_eq(a->instruction->id, b->instruction->id) &&
+           str_eq(a->instruction->en, b->instruction->en) &&
+           str_eq(a->instruction->fr, b->instruction->fr) &&
+           str_eq(ref_id(a->mission), ref_id(b->mission)) &&
+           str_eq(ref_id(a->organization), ref_id(b->organization)) &&
+           list_eq(a->phones, a->nphones, b->phones, b->nphones) &&
+           list_eq(a->emails, a->nemails, b->emails, b->nemails);
+}
+
+enum change { ADDED, CHANGED, REMOVED };
+
+/* Counts (and with print set, lists up to MAX_LISTED) one kind of change. */
+static size_t
+changes(const pgr_registry *from, const pgr_registry *to, enum change kind,
+        int print)
+{
+    static const char *const label[] = { "added", "changed", "removed" };
+    const pgr_registry *walk = kind == REMOVED ? from : to;
+    const pgr_registry *other = kind == REMOVED ? to : from;
+    size_t i, n = 0, count = walk != NULL ? pgr_registry_entity_count(walk) : 0;
+
+    for (i = 0; i < count; i++) {
+        const pgr_entity *e = pgr_registry_entity(walk, i), *o;
+        int hit;
+
+        o = other != NULL ? pgr_registry_find(other, e->id, strlen(e->id)) : NULL;
+        if (kind == CHANGED)
+            hit = o != NULL && !entity_eq(o, e);
+        else
+            hit = o == NULL;
+        if (!hit)
+            continue;
+        if (print && n < MAX_LISTED)
+            printf("  %s: %s (%s)\n", label[kind], e->id, pgr_entity_kind_name(e->kind));
+        n++;
+    }
+    if (print && n > MAX_LISTED)
+        printf("  ... and %zu more %s\n", n - MAX_LISTED, label[kind]);
+    return n;
+}
+
+/* ------------------------------------------------------------- sync */
+
+static int
+status_exit(pgr_feed_status st)
+{
+    switch (st) {
+    case PGR_FEED_OK:
+        return SYNC_OK;
+    case PGR_FEED_E_KEY:
+        return SYNC_USAGE;
+    case PGR_FEED_E_SIGFORMAT:
+    case PGR_FEED_E_UNKNOWN_KEY:
+    case PGR_FEED_E_BAD_SIG:
+    case PGR_FEED_E_BAD_COMMENT:
+    case PGR_FEED_E_COMMENT:
+    case PGR_FEED_E_MISMATCH:
+    case PGR_FEED_E_WRONG_ID:
+        return SYNC_VERIFY;
+    case PGR_FEED_E_FUTURE:
+    case PGR_FEED_E_EXPIRED:
+    case PGR_FEED_E_ROLLBACK:
+    case PGR_FEED_E_EQUIVOCATION:
+        return SYNC_POLICY;
+    case PGR_FEED_E_INVALID:
+        return SYNC_INVALID;
+    case PGR_FEED_E_IO:
+    case PGR_FEED_E_NOMEM:
+    case PGR_FEED_E_STATE:
+        return SYNC_LOCAL;
+    }
+    return SYNC_LOCAL;
+}
+
+/* Takes an exclusive lock so that two syncs never interleave. */
+static int
+take_lock(const char *state_dir)
+{
+    char path[PATH_MAX];
+    int fd;
+
+    if (mkdir(state_dir, 0755) != 0 && errno != EEXIST) {
+        sync_fail("state directory %s: cannot create: %s", state_dir, strerror(errno));
+        return -1;
+    }
+    if (snprintf(path, sizeof(path), "%s/" LOCK_FILE, state_dir) >= (int)sizeof(path)) {
+        sync_fail("state directory %s: path too long", state_dir);
+        return -1;
+    }
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        sync_fail("%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        sync_fail("%s: another ploguard sync is running", path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* True when name is prefix + ".tmp." or ".prev." + a random suffix: what a
+ * killed sync leaves behind (see pgr_feed_install). */
+static int
+is_leftover(const char *name, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    const char *rest;
+
+    if (strncmp(name, prefix, n) != 0)
+        return 0;
+    rest = name + n;
+    if (strncmp(rest, ".minisig", 8) == 0)
+        rest += 8;
+    if (strncmp(rest, ".tmp.", 5) == 0)
+        return strlen(rest + 5) == 6;
+    if (strncmp(rest, ".prev.", 6) == 0)
+        return strlen(rest + 6) == 16;
+    return 0;
+}
+
+/* Removes the temporary files of a sync that was killed; called under the
+ * lock, so no other sync is writing them. */
+static void
+clean_leftovers(const char *dir, const char *prefix)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    char path[PATH_MAX];
+
+    if (d == NULL)
+        return;
+    while ((de = readdir(d)) != NULL) {
+        if (!is_leftover(de->d_name, prefix))
+            continue;
+        if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) < (int)sizeof(path))
+            (void)unlink(path);
+    }
+    closedir(d);
+}
+
+static void
+clean_all_leftovers(const struct opts *o)
+{
+    char dir[PATH_MAX];
+    const char *slash = strrchr(o->out, '/');
+
+    if (slash == NULL) {
+        clean_leftovers(".", o->out);
+    } else if ((size_t)(slash - o->out) < sizeof(dir)) {
+        memcpy(dir, o->out, (size_t)(slash - o->out));
+        dir[slash - o->out] = '\0';
+        clean_leftovers(slash == o->out ? "/" : dir, slash + 1);
+    }
+    clean_leftovers(o->state_dir, HTTP_CACHE_FILE);
+}
+
+static int
+exists(const char *path)
+{
+    struct stat sb;
+
+    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+static int
+setup_config(const struct opts *o, pgr_config *cfg)
+{
+    pgr_config_init(cfg);
+    if (o->region != NULL && pgr_config_set_region(cfg, o->region) != 0) {
+        sync_fail("--region %s: not a region the phone parser knows", o->region);
+        return -1;
+    }
+    return 0;
+}
+
+/* `ploguard sync --verify`: checks the installed pair and the state. */
+static int
+verify_installed(const struct opts *o, const pgr_feed_keys *keys,
+                 const pgr_config *cfg)
+{
+    pgr_registry *reg = NULL;
+    pgr_feed_info info;
+    char err[PGR_FEED_ERR_MAX], kid[2 * PGR_FEED_KEYID_BYTES + 1], exp[21];
+    time_t now = time(NULL);
+    pgr_feed_status st;
+
+    st = pgr_feed_load(o->out, NULL, keys, o->state_dir, cfg, now, 0,
+                       (size_t)o->max_size, &reg, &info, NULL, err, sizeof(err));
+    if (st != PGR_FEED_OK) {
+        sync_fail("installed registry does not verify: %s", err);
+        return status_exit(st);
+    }
+    pgr_feed_keyid_hex(info.keyid, kid);
+    pgr_feed_format_time(info.expires_at, exp);
+    printf(PROG ": %s: registry %s seq %lld verifies (key %s, expires %s)%s\n",
+           o->out, info.registry_id, info.seq, kid, exp,
+           pgr_registry_stale(reg, now) ? " - STALE: past expires_at" : "");
+    pgr_registry_free(reg);
+    return SYNC_OK;
+}
+
+struct download {
+    struct fetch body, sig;
+    long code;
+};
+
+static void
+download_free(struct download *d)
+{
+    free(d->body.buf);
+    free(d->sig.buf);
+}
+
+/* Builds URL.minisig (before any query string). */
+static int
+sig_url(const char *url, char *out, size_t outsz)
+{
+    const char *q = strpbrk(url, "?#");
+    size_t base = q != NULL ? (size_t)(q - url) : strlen(url);
+    int n = snprintf(out, outsz, "%.*s.minisig%s", (int)base, url, q != NULL ? q : "");
+
+    return n < 0 || (size_t)n >= outsz ? -1 : 0;
+}
+
+/* Reports an unchanged feed (HTTP 304) from the state, without parsing. */
+static int
+report_unchanged(const struct opts *o, const struct http_cache *c)
+{
+    pgr_feed_state st;
+    char err[PGR_FEED_ERR_MAX], exp[21];
+    int found = 0;
+
+    if (c->registry_id[0] == '\0' ||
+        pgr_feed_state_read(o->state_dir, c->registry_id, &st, &found, err, sizeof(err)) != PGR_FEED_OK ||
+        !found) {
+        printf(PROG ": unchanged (HTTP 304)\n");
+        return SYNC_OK;
+    }
+    pgr_feed_format_time(st.expires_at, exp);
+    printf(PROG ": unchanged (HTTP 304): registry %s seq %lld, expires %s\n",
+           st.registry_id, st.seq, exp);
+    if (st.expires_at <= time(NULL))
+        fprintf(stderr, PROG ": warning: registry %s seq %lld expired at %s and the feed "
+                "has no newer one: it is served as stale\n", st.registry_id, st.seq, exp);
+    return SYNC_OK;
+}
+
+static int
+fetch_feed(const struct opts *o, const struct http_cache *c, struct download *d)
+{
+    char why[512], surl[2100];
+    int conditional;
+
+    memset(d, 0, sizeof(*d));
+    d->body.max = (size_t)o->max_size;
+    d->sig.max = PGR_FEED_SIGFILE_MAX;
+    /* Conditional only when what the cache describes is still installed. */
+    {
+        char sigpath[PATH_MAX];
+
+        conditional = strcmp(c->url, o->url) == 0 && exists(o->out) &&
+                      snprintf(sigpath, sizeof(sigpath), "%s.minisig", o->out) < (int)sizeof(sigpath) &&
+                      exists(sigpath);
+    }
+    if (http_get(o, o->url, conditional ? c->etag : NULL,
+                 conditional ? c->last_modified : NULL, &d->body, &d->code,
+                 why, sizeof(why)) != 0) {
+        sync_fail("download of %s failed: %s", o->url, why);
+        return SYNC_NETWORK;
+    }
+    if (d->code == 304 && conditional)
+        return -1;    /* unchanged */
+    if (d->code != 200) {
+        sync_fail("download of %s failed: HTTP status %ld", o->url, d->code);
+        return SYNC_NETWORK;
+    }
+    if (sig_url(o->url, surl, sizeof(surl)) != 0) {
+        sync_fail("--url: too long");
+        return SYNC_USAGE;
+    }
+    if (http_get(o, surl, NULL, NULL, &d->sig, &d->code, why, sizeof(why)) != 0) {
+        sync_fail("download of the signature %s failed: %s", surl, why);
+        return SYNC_NETWORK;
+    }
+    if (d->code != 200) {
+        sync_fail("download of the signature %s failed: HTTP status %ld", surl, d->code);
+        return SYNC_NETWORK;
+    }
+    return SYNC_OK;
+}
+
+/* Verification, then policy, before anything is parsed. */
+static int
+check_feed(const struct opts *o, const struct download *d, const pgr_feed_keys *keys,
+           time_t now, pgr_feed_info *info)
+{
+    char err[PGR_FEED_ERR_MAX];
+    pgr_feed_status st;
+
+    st = pgr_feed_verify(d->body.buf, d->body.len, (const char *)d->sig.buf, d->sig.len,
+                         keys, info, err, sizeof(err));
+    if (st != PGR_FEED_OK) {
+        sync_fail("verification failed: %s", err);
+        return status_exit(st);
+    }
+    if (o->registry_id != NULL && strcmp(o->registry_id, info->registry_id) != 0) {
+        sync_fail("verification failed: the feed is registry %s, not the configured %s",
+                  info->registry_id, o->registry_id);
+        return SYNC_VERIFY;
+    }
+    st = pgr_feed_check_time(info, now, PGR_FEED_CHECK_EXPIRED, err, sizeof(err));
+    if (st == PGR_FEED_OK)
+        st = pgr_feed_state_check(o->state_dir, info, err, sizeof(err));
+    if (st != PGR_FEED_OK) {
+        if (st == PGR_FEED_E_EQUIVOCATION) {
+            openlog("ploguard-sync", LOG_PID, LOG_DAEMON);
+            syslog(LOG_ALERT, "%s", err);
+            closelog();
+        }
+        sync_fail("refused: %s", err);
+        return status_exit(st);
+    }
+    return SYNC_OK;
+}
+
+static int
+parse_feed(const struct download *d, const pgr_config *cfg, const pgr_feed_info *info,
+           pgr_registry **reg)
+{
+    pgr_errors errs;
+    char err[PGR_FEED_ERR_MAX];
+
+    pgr_errors_init(&errs);
+    *reg = pgr_registry_load_buffer((const char *)d->body.buf, d->body.len, cfg, &errs);
+    if (*reg == NULL) {
+        sync_fail("the signed registry is invalid (%zu error%s): %s", errs.count,
+                  errs.count == 1 ? "" : "s",
+                  errs.count > 0 && errs.msgs[0] != NULL ? errs.msgs[0] : "unknown error");
+        pgr_errors_free(&errs);
+        return SYNC_INVALID;
+    }
+    pgr_errors_free(&errs);
+    if (pgr_feed_check_body(info, *reg, err, sizeof(err)) != PGR_FEED_OK) {
+        sync_fail("verification failed: %s", err);
+        pgr_registry_free(*reg);
+        *reg = NULL;
+        return SYNC_VERIFY;
+    }
+    return SYNC_OK;
+}
+
+/* The installed registry, if any, for the rollback cross-check and the
+ * summary.  It is trusted only as far as it was installed by us. */
+static pgr_registry *
+load_installed(const struct opts *o, const pgr_config *cfg)
+{
+    pgr_errors errs;
+    pgr_registry *reg;
+
+    if (!exists(o->out))
+        return NULL;
+    pgr_errors_init(&errs);
+    reg = pgr_registry_load_file(o->out, cfg, &errs);
+    pgr_errors_free(&errs);
+    return reg;
+}
+
+static void
+print_summary(const struct opts *o, const pgr_registry *old, const pgr_registry *reg,
+              const pgr_feed_info *info)
+{
+    char kid[2 * PGR_FEED_KEYID_BYTES + 1], exp[21], from[32];
+    size_t add, chg, rem;
+
+    pgr_feed_keyid_hex(info->keyid, kid);
+    pgr_feed_format_time(info->expires_at, exp);
+    if (old != NULL && str_eq(pgr_registry_id(old), info->registry_id))
+        (void)snprintf(from, sizeof(from), "%lld", pgr_registry_seq(old));
+    else
+        (void)snprintf(from, sizeof(from), "none");
+    add = changes(old, reg, ADDED, 0);
+    chg = changes(old, reg, CHANGED, 0);
+    rem = changes(old, reg, REMOVED, 0);
+    printf(PROG ": installed %s: registry %s seq %s -> %lld (key %s, expires %s): "
+           "%zu added, %zu changed, %zu removed\n",
+           o->out, info->registry_id, from, info->seq, kid, exp, add, chg, rem);
+    (void)changes(old, reg, ADDED, 1);
+    (void)changes(old, reg, CHANGED, 1);
+    (void)changes(old, reg, REMOVED, 1);
+}
+
+static int
+run_sync(const struct opts *o, const pgr_feed_keys *keys, const pgr_config *cfg)
+{
+    struct http_cache cache;
+    struct download d;
+    pgr_feed_info info;
+    pgr_registry *reg = NULL, *old = NULL;
+    char err[PGR_FEED_ERR_MAX];
+    time_t now;
+    pgr_feed_status st;
+    int rc;
+
+    clean_all_leftovers(o);
+    cache_read(o->state_dir, &cache);
+    rc = fetch_feed(o, &cache, &d);
+    if (rc < 0) {
+        download_free(&d);
+        return report_unchanged(o, &cache);
+    }
+    if (rc != SYNC_OK)
+        goto out;
+    now = time(NULL);
+    rc = check_feed(o, &d, keys, now, &info);
+    if (rc != SYNC_OK)
+        goto out;
+    rc = parse_feed(&d, cfg, &info, &reg);
+    if (rc != SYNC_OK)
+        goto out;
+    old = load_installed(o, cfg);
+    /* Belt and braces: the installed file itself must not be newer, even
+     * if the state directory was lost. */
+    if (old != NULL && str_eq(pgr_registry_id(old), info.registry_id) &&
+        pgr_registry_seq(old) > info.seq) {
+        sync_fail("refused: rollback refused: registry %s seq %lld is older than the installed seq %lld",
+                  info.registry_id, info.seq, pgr_registry_seq(old));
+        rc = SYNC_POLICY;
+        goto out;
+    }
+    st = pgr_feed_install(o->out, d.body.buf, d.body.len, (const char *)d.sig.buf,
+                          d.sig.len, err, sizeof(err));
+    if (st == PGR_FEED_OK)
+        st = pgr_feed_state_record(o->state_dir, &info, now, err, sizeof(err));
+    if (st != PGR_FEED_OK) {
+        sync_fail("install failed: %s", err);
+        rc = status_exit(st);
+        goto out;
+    }
+    cache_write(o->state_dir, o->url, &d.body, info.registry_id);
+    print_summary(o, old, reg, &info);
+    rc = SYNC_OK;
+out:
+    pgr_registry_free(old);
+    pgr_registry_free(reg);
+    download_free(&d);
+    return rc;
+}
+
+int
+pgr_cmd_sync(int argc, char **argv)
+{
+    struct opts o;
+    pgr_feed_keys keys;
+    pgr_config cfg;
+    int rc, lock;
+
+    memset(&o, 0, sizeof(o));
+    rc = parse_args(argc, argv, &o);
+    if (rc != 0) {
+        opts_free(&o);
+        return rc > 0 ? SYNC_OK : SYNC_USAGE;
+    }
+    if (finish_opts(&o) != 0 || pgr_feed_init() != 0 || load_keys(&o, &keys) != 0 ||
+        setup_config(&o, &cfg) != 0) {
+        opts_free(&o);
+        return SYNC_USAGE;
+    }
+    if (o.verify_only) {
+        rc = verify_installed(&o, &keys, &cfg);
+        opts_free(&o);
+        return rc;
+    }
+    lock = take_lock(o.state_dir);
+    if (lock < 0) {
+        opts_free(&o);
+        return SYNC_LOCAL;
+    }
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        sync_fail("cannot initialize libcurl");
+        rc = SYNC_LOCAL;
+    } else {
+        rc = run_sync(&o, &keys, &cfg);
+        curl_global_cleanup();
+    }
+    close(lock);
+    opts_free(&o);
+    if (fflush(stdout) != 0 && rc == SYNC_OK) {
+        sync_fail("cannot write to standard output");
+        rc = SYNC_LOCAL;
+    }
+    return rc;
+}

@@ -1,0 +1,152 @@
+/*
+ * common.c - finding and loading the registry, reporting its errors, and
+ * the small output chores shared by the subcommands.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+/* --registry, else $PLOGUARD_REGISTRY, else the compiled-in path. */
+const char *
+pgr_cli_registry_path(const char *option)
+{
+    const char *env;
+
+    if (option != NULL)
+        return option;
+    env = getenv("PLOGUARD_REGISTRY");
+    if (env != NULL && *env != '\0')
+        return env;
+    return PGR_DEFAULT_REGISTRY;
+}
+
+/*
+ * Writes n bytes of s with control characters (C0, DEL, and C1 in UTF-8)
+ * shown as '?': a value from a caller-ID pipeline or a registry string
+ * must not drive the terminal.
+ */
+void
+pgr_cli_put_clean_n(FILE *fp, const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f) {
+            fputc('?', fp);
+        } else if (c == 0xc2 && i + 1 < n &&
+                   (unsigned char)s[i + 1] >= 0x80 &&
+                   (unsigned char)s[i + 1] <= 0x9f) {
+            fputc('?', fp);
+            i++;
+        } else {
+            fputc(c, fp);
+        }
+    }
+}
+
+void
+pgr_cli_put_clean(FILE *fp, const char *s)
+{
+    if (s == NULL)
+        s = "";
+    pgr_cli_put_clean_n(fp, s, strlen(s));
+}
+
+/* One line per error, "FILE: path: reason".  A message lost to a failed
+ * allocation is still counted and said to be lost. */
+void
+pgr_cli_print_errors(FILE *fp, const char *path, const pgr_errors *errs)
+{
+    size_t i, plen = strlen(path);
+
+    for (i = 0; i < errs->count; i++) {
+        const char *msg = NULL;
+        if (errs->msgs != NULL && i < errs->cap)
+            msg = errs->msgs[i];
+        if (msg == NULL)
+            msg = "(error message lost: out of memory)";
+        /* A message that already starts with the file name keeps it once. */
+        if (strncmp(msg, path, plen) != 0 || msg[plen] != ':') {
+            pgr_cli_put_clean(fp, path);
+            fputs(": ", fp);
+        }
+        pgr_cli_put_clean(fp, msg);
+        fputc('\n', fp);
+    }
+}
+
+/*
+ * Registry phone numbers written in national form are read in the default
+ * region (Canada), whatever --region says about the values looked up: the
+ * registry means the same thing wherever it is queried from.
+ */
+pgr_registry *
+pgr_cli_load_registry(const char *path, const char *prog)
+{
+    pgr_config cfg;
+    pgr_errors errs;
+    pgr_registry *reg;
+
+    pgr_config_init(&cfg);
+    pgr_errors_init(&errs);
+    reg = pgr_registry_load_file(path, &cfg, &errs);
+    if (reg == NULL) {
+        pgr_cli_print_errors(stderr, path, &errs);
+        if (errs.count == 0)
+            fprintf(stderr, "%s: %s: cannot load the registry\n", prog, path);
+        else
+            fprintf(stderr, "%s: %s: registry rejected (%zu error%s)\n", prog,
+                    path, errs.count, errs.count == 1 ? "" : "s");
+    }
+    pgr_errors_free(&errs);
+    return reg;
+}
+
+/* RFC 3339 UTC, "2026-11-22T03:53:02Z". */
+void
+pgr_cli_format_time(time_t t, char *buf, size_t bufsz)
+{
+    struct tm tm;
+
+    if (bufsz == 0)
+        return;
+    if (gmtime_r(&t, &tm) == NULL ||
+        strftime(buf, bufsz, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(buf, bufsz, "@%lld", (long long)t);
+}
+
+/* A full disk or a closed pipe must not pass for a clean answer. */
+int
+pgr_cli_finish_stdout(const char *prog)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "%s: cannot write the output: %s\n", prog,
+                strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* getopt_long runs with opterr = 0; this says what went wrong. */
+void
+pgr_cli_bad_option(const char *prog, int argc, char **argv, int opt)
+{
+    const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+
+    if (opt == ':')
+        fprintf(stderr, "%s: option %s needs an argument\n", prog, arg);
+    else if (optopt != 0 && optopt < 256 && arg[0] == '-' && arg[1] != '-')
+        fprintf(stderr, "%s: unknown option -%c\n", prog, optopt);
+    else if (optopt != 0 && strncmp(arg, "--", 2) == 0 &&
+             strchr(arg, '=') != NULL)
+        fprintf(stderr, "%s: option %.*s takes no argument\n", prog,
+                (int)(strchr(arg, '=') - arg), arg);
+    else
+        fprintf(stderr, "%s: unknown option %s\n", prog, arg);
+}

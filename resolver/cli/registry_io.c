@@ -1,0 +1,421 @@
+/*
+ * registry_io.c - the registry file for `ploguard registry`: read, parse,
+ * canonical dump, validation through the library, atomic replacement and
+ * the edit lock.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "registry_tools.h"
+
+/* Tries at getting a lock whose file was being removed meanwhile. */
+#define LOCK_TRIES 8
+
+int
+regtool_read_file(const char *path, char **bufp, size_t *lenp)
+{
+    int fd;
+    struct stat st;
+    char *buf = NULL;
+    size_t len = 0, cap;
+    ssize_t n;
+
+    *bufp = NULL;
+    *lenp = 0;
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        fprintf(stderr, "%s: %s: %s\n", REGTOOL_PROG, path, strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        fprintf(stderr, "%s: %s: not a regular file\n", REGTOOL_PROG, path);
+        close(fd);
+        return -1;
+    }
+    if ((unsigned long long)st.st_size > REGTOOL_MAX_FILE) {
+        fprintf(stderr, "%s: %s: larger than %zu bytes\n", REGTOOL_PROG, path,
+                REGTOOL_MAX_FILE);
+        close(fd);
+        return -1;
+    }
+    /* The size is a hint only: the file may grow while read, up to the cap. */
+    cap = (size_t)st.st_size + 1;
+    buf = malloc(cap);
+    if (buf == NULL)
+        goto nomem;
+    for (;;) {
+        if (len + 1 >= cap) {
+            size_t ncap = cap * 2;
+            char *nbuf;
+
+            if (cap > REGTOOL_MAX_FILE) {
+                fprintf(stderr, "%s: %s: larger than %zu bytes\n",
+                        REGTOOL_PROG, path, REGTOOL_MAX_FILE);
+                goto fail;
+            }
+            nbuf = realloc(buf, ncap);
+            if (nbuf == NULL)
+                goto nomem;
+            buf = nbuf;
+            cap = ncap;
+        }
+        n = read(fd, buf + len, cap - len - 1);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            fprintf(stderr, "%s: %s: %s\n", REGTOOL_PROG, path,
+                    strerror(errno));
+            goto fail;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    close(fd);
+    buf[len] = '\0';
+    *bufp = buf;
+    *lenp = len;
+    return 0;
+nomem:
+    fprintf(stderr, "%s: %s: out of memory\n", REGTOOL_PROG, path);
+fail:
+    free(buf);
+    close(fd);
+    return -1;
+}
+
+json_t *
+regtool_parse(const char *path, const char *buf, size_t len)
+{
+    json_error_t jerr;
+    json_t *root;
+
+    root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (root == NULL) {
+        fprintf(stderr, "%s: %s:%d:%d: %s\n", REGTOOL_PROG, path, jerr.line,
+                jerr.column, jerr.text);
+        return NULL;
+    }
+    if (!json_is_object(root)) {
+        fprintf(stderr, "%s: %s: the top level is not a JSON object\n",
+                REGTOOL_PROG, path);
+        json_decref(root);
+        return NULL;
+    }
+    return root;
+}
+
+json_t *
+regtool_load(const char *path)
+{
+    char *buf;
+    size_t len;
+    json_t *root;
+
+    if (regtool_read_file(path, &buf, &len) != 0)
+        return NULL;
+    root = regtool_parse(path, buf, len);
+    free(buf);
+    return root;
+}
+
+char *
+regtool_dump(const json_t *root, size_t *lenp)
+{
+    const size_t flags = JSON_SORT_KEYS | JSON_INDENT(2);
+    size_t need, got;
+    char *buf;
+
+    need = json_dumpb(root, NULL, 0, flags);
+    if (need == 0 || need > REGTOOL_MAX_FILE)
+        goto fail;
+    buf = malloc(need + 2);
+    if (buf == NULL)
+        goto fail;
+    got = json_dumpb(root, buf, need, flags);
+    if (got != need) {
+        free(buf);
+        goto fail;
+    }
+    buf[need] = '\n';
+    buf[need + 1] = '\0';
+    *lenp = need + 1;
+    return buf;
+fail:
+    fprintf(stderr, "%s: cannot serialize the registry (out of memory?)\n",
+            REGTOOL_PROG);
+    return NULL;
+}
+
+pgr_registry *
+regtool_validate(const char *path, const char *buf, size_t len,
+                 const pgr_config *cfg)
+{
+    pgr_errors errs;
+    pgr_registry *reg;
+    size_t i;
+
+    pgr_errors_init(&errs);
+    reg = pgr_registry_load_buffer(buf, len, cfg, &errs);
+    if (reg != NULL && errs.count == 0) {
+        pgr_errors_free(&errs);
+        return reg;
+    }
+    for (i = 0; i < errs.count; i++) {
+        const char *m = i < errs.cap ? errs.msgs[i] : NULL;
+
+        fprintf(stderr, "%s: %s: %s\n", REGTOOL_PROG, path,
+                m != NULL ? m : "(error message lost: out of memory)");
+    }
+    if (errs.count == 0)
+        fprintf(stderr, "%s: %s: rejected by the registry loader\n",
+                REGTOOL_PROG, path);
+    pgr_errors_free(&errs);
+    pgr_registry_free(reg);
+    return NULL;
+}
+
+/* The directory part of path ("." when there is none), in out. */
+static int
+dir_of(const char *path, char *out, size_t outsz)
+{
+    const char *slash = strrchr(path, '/');
+    size_t n;
+
+    if (slash == NULL)
+        return snprintf(out, outsz, ".") < (int)outsz ? 0 : -1;
+    n = (size_t)(slash - path);
+    if (n == 0)
+        n = 1;                 /* "/registry.json" */
+    if (n >= outsz)
+        return -1;
+    memcpy(out, path, n);
+    out[n] = '\0';
+    return 0;
+}
+
+static int
+write_all(int fd, const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, buf, len);
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        buf += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Makes the rename durable.  A directory that cannot be opened for fsync
+ * (some file systems) is not an error: the data itself is already synced. */
+static void
+sync_dir(const char *dir)
+{
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (dfd >= 0) {
+        (void)fsync(dfd);
+        close(dfd);
+    }
+}
+
+int
+regtool_write_atomic(const char *path, const char *buf, size_t len,
+                     int noclobber)
+{
+    char dir[PATH_MAX], tmp[PATH_MAX];
+    const char *base = strrchr(path, '/');
+    struct stat st;
+    mode_t mode = 0644;
+    int fd, saved;
+
+    base = base != NULL ? base + 1 : path;
+    if (*base == '\0' || dir_of(path, dir, sizeof(dir)) != 0 ||
+        snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, base) >=
+            (int)sizeof(tmp)) {
+        fprintf(stderr, "%s: %s: bad file name\n", REGTOOL_PROG, path);
+        return -1;
+    }
+    if (stat(path, &st) == 0) {
+        if (noclobber) {
+            fprintf(stderr, "%s: %s: already exists; not overwritten\n",
+                    REGTOOL_PROG, path);
+            return -1;
+        }
+        mode = st.st_mode & 07777;
+    }
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        fprintf(stderr, "%s: %s: cannot create a temporary file: %s\n",
+                REGTOOL_PROG, dir, strerror(errno));
+        return -1;
+    }
+    if (fchmod(fd, mode) != 0 || write_all(fd, buf, len) != 0 ||
+        fsync(fd) != 0) {
+        saved = errno;
+        close(fd);
+        goto fail;
+    }
+    if (close(fd) != 0) {
+        saved = errno;
+        goto fail;
+    }
+    if (noclobber) {
+        if (link(tmp, path) != 0) {
+            saved = errno;
+            goto fail;
+        }
+        (void)unlink(tmp);
+    } else if (rename(tmp, path) != 0) {
+        saved = errno;
+        goto fail;
+    }
+    sync_dir(dir);
+    return 0;
+fail:
+    (void)unlink(tmp);
+    fprintf(stderr, "%s: %s: not written: %s\n", REGTOOL_PROG, path,
+            strerror(saved));
+    return -1;
+}
+
+int
+regtool_lock(const char *path)
+{
+    char lpath[PATH_MAX];
+    struct stat fst, pst;
+    int i;
+
+    if (snprintf(lpath, sizeof(lpath), "%s.lock", path) >= (int)sizeof(lpath)) {
+        fprintf(stderr, "%s: %s: file name too long\n", REGTOOL_PROG, path);
+        return -1;
+    }
+    /* The holder removes the lock file before unlocking; a descriptor that
+     * locked a removed file locks nothing, so check it is still the one. */
+    for (i = 0; i < LOCK_TRIES; i++) {
+        int fd = open(lpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0) {
+            fprintf(stderr, "%s: %s: %s\n", REGTOOL_PROG, lpath,
+                    strerror(errno));
+            return -1;
+        }
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            int busy = errno == EWOULDBLOCK;
+
+            fprintf(stderr, "%s: %s: %s\n", REGTOOL_PROG, path,
+                    busy ? "being edited by another ploguard registry command"
+                         : strerror(errno));
+            close(fd);
+            return -1;
+        }
+        if (fstat(fd, &fst) == 0 && stat(lpath, &pst) == 0 &&
+            fst.st_dev == pst.st_dev && fst.st_ino == pst.st_ino)
+            return fd;
+        close(fd);
+    }
+    fprintf(stderr, "%s: %s: cannot take the edit lock\n", REGTOOL_PROG, path);
+    return -1;
+}
+
+void
+regtool_unlock(const char *path, int fd)
+{
+    char lpath[PATH_MAX];
+
+    if (fd < 0)
+        return;
+    if (snprintf(lpath, sizeof(lpath), "%s.lock", path) < (int)sizeof(lpath))
+        (void)unlink(lpath);
+    close(fd);
+}
+
+void
+regtool_format_time(time_t t, char out[REGTOOL_TIME_LEN])
+{
+    struct tm tm;
+
+    if (gmtime_r(&t, &tm) == NULL ||
+        strftime(out, REGTOOL_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        out[0] = '\0';
+}
+
+void
+regtool_format_date(time_t t, char out[11])
+{
+    struct tm tm;
+
+    if (gmtime_r(&t, &tm) == NULL || strftime(out, 11, "%Y-%m-%d", &tm) == 0)
+        out[0] = '\0';
+}
+
+static int
+digits(const char *s, size_t n, int *val)
+{
+    size_t i;
+
+    *val = 0;
+    for (i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        *val = *val * 10 + (s[i] - '0');
+    }
+    return 0;
+}
+
+int
+regtool_check_date(const char *s)
+{
+    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y, m, d, leap;
+
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+        digits(s, 4, &y) != 0 || digits(s + 5, 2, &m) != 0 ||
+        digits(s + 8, 2, &d) != 0)
+        return -1;
+    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+        return -1;
+    leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (m == 2 && d == 29 && !leap)
+        return -1;
+    return 0;
+}
+
+void
+regtool_print_json(FILE *fp, const json_t *v)
+{
+    char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS);
+
+    fputs(s != NULL ? s : "(?)", fp);
+    free(s);
+}
+
+void
+regtool_print_id(FILE *fp, const char *id)
+{
+    const char *p;
+    json_t *s;
+
+    for (p = id; *p != '\0'; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+              (*p >= '0' && *p <= '9') || strchr("._:@-", *p) != NULL))
+            break;
+    if (*id != '\0' && *p == '\0') {
+        fputs(id, fp);
+        return;
+    }
+    s = json_string(id);
+    regtool_print_json(fp, s);
+    json_decref(s);
+}

@@ -1,0 +1,314 @@
+/*
+ * feedio.c - reading files whole, writing them atomically and durably, and
+ * installing a registry together with its signature.
+ *
+ * Durability: data is fsync'ed before the rename that publishes it, and the
+ * directory is fsync'ed after, so after a crash the name points either to
+ * the old complete file or to the new complete file.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "feed.h"
+#include "feed_private.h"
+
+pgr_feed_status
+pgr_feed_read_file(const char *path, size_t max, unsigned char **buf,
+                   size_t *len, char *err, size_t errlen)
+{
+    struct stat sb;
+    unsigned char *b = NULL;
+    size_t cap, n = 0;
+    int fd;
+
+    *buf = NULL;
+    *len = 0;
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        pgr_feed_seterr(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return PGR_FEED_E_IO;
+    }
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        pgr_feed_seterr(err, errlen, "%s: not a regular file", path);
+        (void)close(fd);
+        return PGR_FEED_E_IO;
+    }
+    if ((unsigned long long)sb.st_size > max) {
+        pgr_feed_seterr(err, errlen, "%s: larger than %zu bytes", path, max);
+        (void)close(fd);
+        return PGR_FEED_E_IO;
+    }
+    /* Read to end of file rather than trusting st_size, bounded by max. */
+    cap = (size_t)sb.st_size + 1;
+    b = malloc(cap + 1);
+    if (b == NULL) {
+        pgr_feed_seterr(err, errlen, "%s: out of memory", path);
+        (void)close(fd);
+        return PGR_FEED_E_NOMEM;
+    }
+    for (;;) {
+        ssize_t r;
+
+        if (n == cap) {
+            unsigned char *nb;
+
+            if (cap > max) {
+                pgr_feed_seterr(err, errlen, "%s: larger than %zu bytes", path, max);
+                goto fail;
+            }
+            cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+            nb = realloc(b, cap + 1);
+            if (nb == NULL) {
+                pgr_feed_seterr(err, errlen, "%s: out of memory", path);
+                goto fail;
+            }
+            b = nb;
+        }
+        r = read(fd, b + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            pgr_feed_seterr(err, errlen, "%s: read error: %s", path, strerror(errno));
+            goto fail;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    if (n > max) {
+        pgr_feed_seterr(err, errlen, "%s: larger than %zu bytes", path, max);
+        goto fail;
+    }
+    (void)close(fd);
+    b[n] = '\0';
+    *buf = b;
+    *len = n;
+    return PGR_FEED_OK;
+fail:
+    (void)close(fd);
+    free(b);
+    return PGR_FEED_E_IO;
+}
+
+/* The directory part of path, "." when it has none. */
+static int
+dir_of(const char *path, char *out, size_t outsz)
+{
+    const char *slash = strrchr(path, '/');
+    size_t n;
+
+    if (slash == NULL)
+        return snprintf(out, outsz, ".") < (int)outsz ? 0 : -1;
+    n = slash == path ? 1 : (size_t)(slash - path);
+    if (n >= outsz)
+        return -1;
+    memcpy(out, path, n);
+    out[n] = '\0';
+    return 0;
+}
+
+static pgr_feed_status
+sync_dir(const char *path, char *err, size_t errlen)
+{
+    char dir[PATH_MAX];
+    int fd;
+
+    if (dir_of(path, dir, sizeof(dir)) != 0) {
+        pgr_feed_seterr(err, errlen, "%s: path too long", path);
+        return PGR_FEED_E_IO;
+    }
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) != 0) {
+        pgr_feed_seterr(err, errlen, "%s: cannot sync directory: %s", dir, strerror(errno));
+        if (fd >= 0)
+            (void)close(fd);
+        return PGR_FEED_E_IO;
+    }
+    (void)close(fd);
+    return PGR_FEED_OK;
+}
+
+static int
+write_all(int fd, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Writes data to a new temporary file beside target and syncs it; the name
+ * is returned in tmp (tmpsz bytes). */
+static pgr_feed_status
+write_temp(const char *target, const void *data, size_t len, char *tmp,
+           size_t tmpsz, char *err, size_t errlen)
+{
+    int fd, n;
+
+    n = snprintf(tmp, tmpsz, "%s.tmp.XXXXXX", target);
+    if (n < 0 || (size_t)n >= tmpsz) {
+        tmp[0] = '\0';
+        pgr_feed_seterr(err, errlen, "%s: path too long", target);
+        return PGR_FEED_E_IO;
+    }
+    fd = mkstemp(tmp);
+    if (fd >= 0)
+        (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+    if (fd < 0) {
+        pgr_feed_seterr(err, errlen, "%s: cannot create a temporary file beside it: %s",
+                        target, strerror(errno));
+        tmp[0] = '\0';
+        return PGR_FEED_E_IO;
+    }
+    if (fchmod(fd, 0644) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+        pgr_feed_seterr(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
+        (void)close(fd);
+        (void)unlink(tmp);
+        tmp[0] = '\0';
+        return PGR_FEED_E_IO;
+    }
+    if (close(fd) != 0) {
+        pgr_feed_seterr(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
+        (void)unlink(tmp);
+        tmp[0] = '\0';
+        return PGR_FEED_E_IO;
+    }
+    return PGR_FEED_OK;
+}
+
+pgr_feed_status
+pgr_feed_write_atomic(const char *path, const void *data, size_t len,
+                      char *err, size_t errlen)
+{
+    char tmp[PATH_MAX];
+    pgr_feed_status st;
+
+    st = write_temp(path, data, len, tmp, sizeof(tmp), err, errlen);
+    if (st != PGR_FEED_OK)
+        return st;
+    if (rename(tmp, path) != 0) {
+        pgr_feed_seterr(err, errlen, "%s: cannot rename into place: %s", path, strerror(errno));
+        (void)unlink(tmp);
+        return PGR_FEED_E_IO;
+    }
+    return sync_dir(path, err, errlen);
+}
+
+/*
+ * Makes name.prev a hard link to name's current file, atomically replacing
+ * any older .prev (link under a temporary name, then rename).  Nothing to
+ * do when name does not exist yet.
+ */
+static pgr_feed_status
+keep_prev(const char *name, char *err, size_t errlen)
+{
+    char prev[PATH_MAX], tmp[PATH_MAX];
+    unsigned char rnd[8];
+    char hex[17];
+    int n;
+
+    if (access(name, F_OK) != 0 && errno == ENOENT)
+        return PGR_FEED_OK;
+    randombytes_buf(rnd, sizeof(rnd));
+    pgr_feed_hex(rnd, sizeof(rnd), hex);
+    n = snprintf(prev, sizeof(prev), "%s.prev", name);
+    if (n < 0 || (size_t)n >= sizeof(prev))
+        goto toolong;
+    n = snprintf(tmp, sizeof(tmp), "%s.prev.%s", name, hex);
+    if (n < 0 || (size_t)n >= sizeof(tmp))
+        goto toolong;
+    if (link(name, tmp) != 0) {
+        pgr_feed_seterr(err, errlen, "%s: cannot keep the previous file as %s: %s",
+                        name, prev, strerror(errno));
+        return PGR_FEED_E_IO;
+    }
+    if (rename(tmp, prev) != 0) {
+        pgr_feed_seterr(err, errlen, "%s: cannot rename into place: %s", prev, strerror(errno));
+        (void)unlink(tmp);
+        return PGR_FEED_E_IO;
+    }
+    return PGR_FEED_OK;
+toolong:
+    pgr_feed_seterr(err, errlen, "%s: path too long", name);
+    return PGR_FEED_E_IO;
+}
+
+pgr_feed_status
+pgr_feed_install(const char *target, const unsigned char *body, size_t len,
+                 const char *sig, size_t siglen, char *err, size_t errlen)
+{
+    char sigpath[PATH_MAX], tmpreg[PATH_MAX], tmpsig[PATH_MAX];
+    pgr_feed_status st;
+    int n, had_old;
+
+    tmpreg[0] = tmpsig[0] = '\0';
+    n = snprintf(sigpath, sizeof(sigpath), "%s.minisig", target);
+    if (n < 0 || (size_t)n >= sizeof(sigpath)) {
+        pgr_feed_seterr(err, errlen, "%s: path too long", target);
+        return PGR_FEED_E_IO;
+    }
+    /* 1. Both new files complete and on disk under temporary names. */
+    st = write_temp(target, body, len, tmpreg, sizeof(tmpreg), err, errlen);
+    if (st != PGR_FEED_OK)
+        return st;
+    st = write_temp(sigpath, sig, siglen, tmpsig, sizeof(tmpsig), err, errlen);
+    if (st != PGR_FEED_OK)
+        goto fail;
+    had_old = access(target, F_OK) == 0 && access(sigpath, F_OK) == 0;
+    /* 2. The current pair kept as .prev, signature first: while the pair
+     * disagrees (between the renames of step 3) readers fall back to
+     * .minisig.prev, which must then sign the current registry. */
+    st = keep_prev(target, err, errlen);
+    if (st == PGR_FEED_OK)
+        st = keep_prev(sigpath, err, errlen);
+    if (st == PGR_FEED_OK)
+        st = sync_dir(target, err, errlen);
+    if (st != PGR_FEED_OK)
+        goto fail;
+    /* 3. Publish: signature, then registry, then make the names durable. */
+    if (rename(tmpsig, sigpath) != 0) {
+        pgr_feed_seterr(err, errlen, "%s: cannot rename into place: %s", sigpath, strerror(errno));
+        st = PGR_FEED_E_IO;
+        goto fail;
+    }
+    tmpsig[0] = '\0';
+    if (rename(tmpreg, target) != 0) {
+        pgr_feed_seterr(err, errlen, "%s: cannot rename into place: %s", target, strerror(errno));
+        /* Put the old signature back so the installed pair agrees again. */
+        if (had_old) {
+            char prevsig[PATH_MAX + 8];
+
+            (void)snprintf(prevsig, sizeof(prevsig), "%s.prev", sigpath);
+            (void)rename(prevsig, sigpath);
+        }
+        st = PGR_FEED_E_IO;
+        goto fail;
+    }
+    return sync_dir(target, err, errlen);
+fail:
+    if (tmpreg[0] != '\0')
+        (void)unlink(tmpreg);
+    if (tmpsig[0] != '\0')
+        (void)unlink(tmpsig);
+    return st;
+}

@@ -1,0 +1,335 @@
+/*
+ * match.c - looking raw client values up in a loaded registry.
+ *
+ * Phones: every plausible reading of the input is looked up as a whole
+ * number, then as a member of each mission number block.  E-mail: the
+ * normalized address, then its domain and every parent domain on label
+ * boundaries.  Names: folded name keys, reported as possible only.
+ * The phone, e-mail and (ASCII) domain paths use fixed stack buffers and
+ * never allocate.
+ */
+#include <string.h>
+
+#include "registry_int.h"
+
+/* Adds each entity a table visit finds, once per result. */
+typedef struct collector {
+    const pgr_registry *reg;
+    pgr_result *out;
+    pgr_matched_on on;
+    pgr_confidence confidence;
+    size_t added;
+} collector;
+
+static void
+collect_hit(void *ctx, uint32_t idx)
+{
+    collector *c = ctx;
+    pgr_result *out = c->out;
+    const pgr_entity *e;
+    size_t i;
+
+    if (idx >= c->reg->nentities)
+        return;
+    e = &c->reg->entities[idx];
+    for (i = 0; i < out->count; i++) {
+        if (out->hit[i].entity == e)
+            return;              /* the first, stronger, reason stays */
+    }
+    if (out->count >= PGR_MAX_HITS)
+        return;
+    out->hit[out->count].entity = e;
+    out->hit[out->count].on = c->on;
+    out->hit[out->count].confidence = c->confidence;
+    out->count++;
+    c->added++;
+}
+
+static void
+collector_init(collector *c, const pgr_registry *reg, pgr_result *out,
+               pgr_matched_on on, pgr_confidence confidence)
+{
+    c->reg = reg;
+    c->out = out;
+    c->on = on;
+    c->confidence = confidence;
+    c->added = 0;
+}
+
+static void
+result_reset(pgr_result *out)
+{
+    out->count = 0;
+    out->normalized[0] = '\0';
+    out->ext[0] = '\0';
+}
+
+static void
+set_normalized(pgr_result *out, const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n >= sizeof(out->normalized))
+        n = sizeof(out->normalized) - 1;
+    memcpy(out->normalized, s, n);
+    out->normalized[n] = '\0';
+}
+
+/* ----------------------------------------------------------------- phones */
+
+static const uint64_t pow10_table[20] = {
+    1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+    10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+    100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+    100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+    100000000000000000ULL, 1000000000000000000ULL,
+    10000000000000000000ULL
+};
+
+/* Looks the leading digits of one reading up in the number-block table,
+ * longest block first. */
+static void
+match_prefixes(const pgr_registry *reg, const pgr_phone *ph, collector *c)
+{
+    unsigned len;
+
+    for (len = PGR_PREFIX_MAX_DIGITS; len >= PGR_PREFIX_MIN_DIGITS; len--) {
+        /* A block holds longer numbers: the prefix alone is not one. */
+        if (!(reg->prefix_lengths & (1u << len)) || len >= ph->ndigits)
+            continue;
+        pgr_num_table_visit(&reg->prefixes, ph->key / pow10_table[ph->ndigits - len],
+                            collect_hit, c);
+    }
+}
+
+size_t
+pgr_match_phone(const pgr_registry *reg, const pgr_config *cfg,
+                const char *value, size_t len, pgr_result *out)
+{
+    pgr_config defaults;
+    pgr_phone_readings rd;
+    collector c;
+    size_t i;
+    int named = 0;
+
+    if (out == NULL)
+        return 0;
+    result_reset(out);
+    if (reg == NULL || value == NULL)
+        return 0;
+    if (cfg == NULL) {
+        pgr_config_init(&defaults);
+        cfg = &defaults;
+    }
+    if (pgr_phone_parse(cfg, value, len, &rd) == 0)
+        return 0;
+    if (rd.count > PGR_PHONE_READINGS)
+        rd.count = PGR_PHONE_READINGS;
+    rd.ext[PGR_EXT_MAX] = '\0';
+    memcpy(out->ext, rd.ext, sizeof(out->ext));
+    set_normalized(out, rd.reading[0].e164);
+
+    /* Whole numbers first: an exact number outranks its block. */
+    collector_init(&c, reg, out, PGR_ON_PHONE, PGR_EXACT);
+    for (i = 0; i < rd.count; i++) {
+        c.added = 0;
+        pgr_num_table_visit(&reg->phones, rd.reading[i].key, collect_hit, &c);
+        if (c.added > 0 && !named) {
+            set_normalized(out, rd.reading[i].e164);
+            named = 1;
+        }
+    }
+    if (reg->prefix_lengths == 0)
+        return out->count;
+    collector_init(&c, reg, out, PGR_ON_PHONE_PREFIX, PGR_EXACT);
+    for (i = 0; i < rd.count; i++) {
+        if (rd.reading[i].ndigits > PGR_E164_MAX)
+            continue;
+        c.added = 0;
+        match_prefixes(reg, &rd.reading[i], &c);
+        if (c.added > 0 && !named) {
+            set_normalized(out, rd.reading[i].e164);
+            named = 1;
+        }
+    }
+    return out->count;
+}
+
+/* --------------------------------------------------------- e-mail, domain */
+
+/* The domain and each parent domain, on label boundaries. */
+static void
+match_domain_walk(const pgr_registry *reg, const char *domain, pgr_result *out)
+{
+    collector c;
+    const char *p = domain;
+
+    collector_init(&c, reg, out, PGR_ON_DOMAIN, PGR_EXACT);
+    while (p != NULL && *p != '\0') {
+        pgr_str_table_visit(&reg->domains, p, strlen(p), collect_hit, &c);
+        p = strchr(p, '.');
+        if (p != NULL)
+            p++;
+    }
+}
+
+size_t
+pgr_match_email(const pgr_registry *reg, const char *value, size_t len,
+                pgr_result *out)
+{
+    char addr[PGR_EMAIL_MAX + 1];
+    size_t off = 0;
+    collector c;
+
+    if (out == NULL)
+        return 0;
+    result_reset(out);
+    if (reg == NULL || value == NULL)
+        return 0;
+    if (pgr_email_normalize(value, len, addr, sizeof(addr), &off) < 0)
+        return 0;
+    addr[PGR_EMAIL_MAX] = '\0';
+    set_normalized(out, addr);
+    collector_init(&c, reg, out, PGR_ON_EMAIL, PGR_EXACT);
+    pgr_str_table_visit(&reg->emails, addr, strlen(addr), collect_hit, &c);
+    if (off < strlen(addr))
+        match_domain_walk(reg, addr + off, out);
+    return out->count;
+}
+
+size_t
+pgr_match_domain(const pgr_registry *reg, const char *value, size_t len,
+                 pgr_result *out)
+{
+    char dom[PGR_DOMAIN_MAX + 1];
+
+    if (out == NULL)
+        return 0;
+    result_reset(out);
+    if (reg == NULL || value == NULL)
+        return 0;
+    if (pgr_domain_normalize(value, len, dom, sizeof(dom)) < 0)
+        return 0;
+    dom[PGR_DOMAIN_MAX] = '\0';
+    set_normalized(out, dom);
+    match_domain_walk(reg, dom, out);
+    return out->count;
+}
+
+/* ------------------------------------------------------------------ names */
+
+size_t
+pgr_match_name(const pgr_registry *reg, const char *value, size_t len,
+               pgr_result *out)
+{
+    char keys[PGR_NAME_KEYS][PGR_NAME_KEY_MAX];
+    collector c;
+    size_t n, i;
+
+    if (out == NULL)
+        return 0;
+    result_reset(out);
+    if (reg == NULL || value == NULL)
+        return 0;
+    n = pgr_name_query_keys(value, len, keys);
+    if (n > PGR_NAME_KEYS)
+        n = PGR_NAME_KEYS;
+    if (n == 0)
+        return 0;
+    for (i = 0; i < n; i++)
+        keys[i][PGR_NAME_KEY_MAX - 1] = '\0';
+    set_normalized(out, keys[0]);
+    /* A name is never an identifier: possible at most. */
+    collector_init(&c, reg, out, PGR_ON_NAME, PGR_POSSIBLE);
+    for (i = 0; i < n; i++)
+        pgr_str_table_visit(&reg->names, keys[i], strlen(keys[i]), collect_hit, &c);
+    return out->count;
+}
+
+/* ---------------------------------------------------------------- verdict */
+
+pgr_verdict
+pgr_result_verdict(const pgr_result *res)
+{
+    pgr_verdict v = PGR_VERDICT_NONE;
+    size_t i;
+
+    if (res == NULL)
+        return PGR_VERDICT_NONE;
+    for (i = 0; i < res->count && i < PGR_MAX_HITS; i++) {
+        if (res->hit[i].confidence == PGR_EXACT)
+            return PGR_VERDICT_MATCH;
+        if (res->hit[i].confidence == PGR_POSSIBLE)
+            v = PGR_VERDICT_POSSIBLE;
+    }
+    return v;
+}
+
+/* ------------------------------------------------------------- spellings */
+
+const char *
+pgr_entity_kind_name(pgr_entity_kind kind)
+{
+    switch (kind) {
+    case PGR_PERSON:        return "person";
+    case PGR_MISSION:       return "mission";
+    case PGR_ORGANIZATION:  return "organization";
+    }
+    return "unknown";
+}
+
+const char *
+pgr_role_name(pgr_role role)
+{
+    switch (role) {
+    case PGR_ROLE_NONE:     return "";
+    case PGR_ROLE_PLO:      return "plo";
+    case PGR_ROLE_DIPLOMAT: return "diplomat";
+    case PGR_ROLE_OFFICIAL: return "official";
+    }
+    return "";
+}
+
+const char *
+pgr_status_name(pgr_status status)
+{
+    switch (status) {
+    case PGR_STATUS_ACTIVE: return "active";
+    case PGR_STATUS_ENDED:  return "ended";
+    }
+    return "unknown";
+}
+
+const char *
+pgr_matched_on_name(pgr_matched_on on)
+{
+    switch (on) {
+    case PGR_ON_PHONE:        return "phone";
+    case PGR_ON_PHONE_PREFIX: return "phone_prefix";
+    case PGR_ON_EMAIL:        return "email";
+    case PGR_ON_DOMAIN:       return "domain";
+    case PGR_ON_NAME:         return "name";
+    }
+    return "unknown";
+}
+
+const char *
+pgr_confidence_name(pgr_confidence c)
+{
+    switch (c) {
+    case PGR_EXACT:    return "exact";
+    case PGR_POSSIBLE: return "possible";
+    }
+    return "unknown";
+}
+
+const char *
+pgr_verdict_name(pgr_verdict v)
+{
+    switch (v) {
+    case PGR_VERDICT_NONE:     return "none";
+    case PGR_VERDICT_POSSIBLE: return "possible";
+    case PGR_VERDICT_MATCH:    return "match";
+    }
+    return "unknown";
+}

@@ -1,0 +1,523 @@
+/*
+ * name.c - comparison keys for personal names.
+ *
+ * A key is "family|given", each part transliterated to Latin, stripped of
+ * accents, folded to ASCII lower case and run together ("Li-Hua", "Li Hua"
+ * and "Lihua" all give "lihua").  王丽华, 王麗華, "Wáng Lìhuá" and
+ * "WANG Lihua" therefore share the key "wang|lihua".
+ *
+ * A name is weak evidence: the caller reports a name-only hit as possible,
+ * never as a match.  Here that means refusing to guess: a single word gives
+ * no key, and text that does not fold cleanly gives none either.
+ *
+ * ICU transliterators are costly to open and not safe for concurrent use,
+ * so each is opened once and used under a mutex; name matching is not on
+ * slapd's hot path.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+#include <unicode/utrans.h>
+
+#include "pgr.h"
+
+#define NAME_BYTES_MAX 1024  /* UTF-8 input we consider at all */
+#define NAME_UNITS_MAX 256   /* UTF-16 units of one name or name part */
+#define FOLD_CAP       4096  /* room for transliteration to grow into */
+#define TOKENS_MAX     16
+#define HAN_NAME_MIN   2     /* characters of an unspaced Han name */
+#define HAN_NAME_MAX   4
+
+/*
+ * Traditional is first made Simplified (區 reads "ou" as a surname, not
+ * "qu").  A family name is read with Han-Latin/Names, which knows surname
+ * readings (单 shan, 曾 zeng, 解 xie); a given name with plain Han-Latin.
+ * Any-Latin takes the other scripts; then accents and case go.
+ */
+enum fold_role { FOLD_FAMILY, FOLD_GIVEN, FOLD_ROLES };
+
+static const char *const fold_ids[FOLD_ROLES] = {
+    "Hant-Hans; Han-Latin/Names; Any-Latin; NFKD; [:Mark:] Remove; "
+    "Latin-ASCII; Lower",
+    "Hant-Hans; Han-Latin; Any-Latin; NFKD; [:Mark:] Remove; "
+    "Latin-ASCII; Lower",
+};
+
+static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t fold_lock = PTHREAD_MUTEX_INITIALIZER;
+static UTransliterator *fold_trans[FOLD_ROLES];
+
+/* Two-character family names, Simplified and Traditional forms. */
+static const UChar compound_surnames[][3] = {
+    u"欧阳", u"歐陽", u"司马", u"司馬", u"诸葛", u"諸葛", u"上官",
+    u"东方", u"東方", u"皇甫", u"令狐", u"尉迟", u"尉遲", u"公孙",
+    u"公孫", u"慕容", u"长孙", u"長孫", u"宇文", u"司徒", u"司空",
+    u"夏侯", u"轩辕", u"軒轅", u"端木", u"独孤", u"獨孤", u"南宫",
+    u"南宮", u"西门", u"西門", u"闻人", u"聞人", u"呼延", u"澹台",
+    u"澹臺", u"公冶", u"宗政", u"濮阳", u"濮陽", u"申屠", u"太史",
+    u"钟离", u"鍾離", u"万俟", u"萬俟", u"拓跋", u"百里", u"东郭",
+    u"東郭", u"赫连", u"赫連", u"第五", u"左丘", u"谷梁", u"穀梁",
+    u"仲孙", u"仲孫", u"单于", u"單于", u"乐正", u"樂正", u"漆雕",
+    u"巫马", u"巫馬", u"公西", u"公良", u"段干", u"梁丘", u"羊舌",
+    u"微生", u"子车", u"子車", u"颛孙", u"顓孫", u"壤驷", u"壤駟",
+    u"淳于", u"太叔", u"宰父", u"公羊", u"鲜于", u"鮮于", u"闾丘",
+    u"閭丘",
+};
+
+/* A span of UTF-16 text. */
+typedef struct span {
+    const UChar *s;
+    int32_t      n;
+} span;
+
+/* ------------------------------------------------------------ ICU state */
+
+static void
+fold_close(void)
+{
+    int r;
+
+    for (r = 0; r < FOLD_ROLES; r++) {
+        if (fold_trans[r] != NULL)
+            utrans_close(fold_trans[r]);
+        fold_trans[r] = NULL;
+    }
+}
+
+static void
+fold_open(void)
+{
+    int r;
+
+    for (r = 0; r < FOLD_ROLES; r++) {
+        UChar id[256];
+        UErrorCode st = U_ZERO_ERROR;
+        UParseError pe;
+
+        u_strFromUTF8(id, (int32_t)(sizeof(id) / sizeof(id[0])), NULL,
+                      fold_ids[r], -1, &st);
+        if (U_SUCCESS(st))
+            fold_trans[r] = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0,
+                                         &pe, &st);
+        if (U_FAILURE(st)) {
+            /* Without a transliterator no name folds: no key, no match. */
+            fold_trans[r] = NULL;
+            fold_close();
+            return;
+        }
+    }
+}
+
+/* Closing at exit keeps leak checkers quiet; ICU's own caches remain. */
+__attribute__((destructor)) static void
+fold_destroy(void)
+{
+    pthread_mutex_lock(&fold_lock);
+    fold_close();
+    pthread_mutex_unlock(&fold_lock);
+}
+
+/* ---------------------------------------------------------------- folding */
+
+/* A letter that should have become ASCII; modifier letters (ʿ, 々) are
+ * punctuation for this purpose. */
+static int
+is_hard_letter(UChar32 c)
+{
+    int8_t t = u_charType(c);
+
+    return t == U_UPPERCASE_LETTER || t == U_LOWERCASE_LETTER ||
+           t == U_TITLECASE_LETTER || t == U_OTHER_LETTER;
+}
+
+/* What a name is written with: letters and marks of any script, dashes,
+ * apostrophes and the dot of an initial.  Digits, symbols and brackets are
+ * not: such text is something else, and guessing at it could flag an
+ * innocent person. */
+static int
+is_name_char(UChar32 c)
+{
+    int8_t t = u_charType(c);
+
+    switch (t) {
+    case U_UPPERCASE_LETTER:
+    case U_LOWERCASE_LETTER:
+    case U_TITLECASE_LETTER:
+    case U_MODIFIER_LETTER:
+    case U_OTHER_LETTER:
+    case U_NON_SPACING_MARK:
+    case U_COMBINING_SPACING_MARK:
+    case U_ENCLOSING_MARK:
+    case U_DASH_PUNCTUATION:
+        return 1;
+    default:
+        return c == '\'' || c == '.' || c == 0x2018 || c == 0x2019;
+    }
+}
+
+/*
+ * Plain ASCII folds to its own lower-case letters, exactly as the ICU chain
+ * would fold it; skipping the transliterator here is what keeps loading a
+ * large registry (two names per person) well under a second.
+ * Returns the length written, -1 when it does not fit, or -2 when the span
+ * is not pure ASCII and must go through ICU.
+ */
+static int
+fold_ascii(span in, char *out, size_t outsz)
+{
+    int32_t k;
+    size_t o = 0;
+
+    for (k = 0; k < in.n; k++)
+        if (in.s[k] >= 0x80)
+            return -2;
+    for (k = 0; k < in.n; k++) {
+        UChar c = in.s[k];
+
+        if (c >= 'A' && c <= 'Z')
+            c += 'a' - 'A';
+        if (c >= 'a' && c <= 'z') {
+            if (o + 1 >= outsz)
+                return -1;
+            out[o++] = (char)c;
+        }
+    }
+    out[o] = '\0';
+    return (int)o;
+}
+
+/*
+ * Folds a name part to ASCII letters a-z.  Returns the length written to
+ * out (0 when nothing is left), or -1 when the text cannot be folded: a
+ * letter survived transliteration, or it does not fit.
+ */
+static int
+fold_span(enum fold_role role, span in, char *out, size_t outsz)
+{
+    UChar buf[FOLD_CAP];
+    int32_t len = in.n, limit = in.n, i = 0;
+    UErrorCode st = U_ZERO_ERROR;
+    size_t o = 0;
+    int ascii;
+
+    if (in.n < 0 || in.n > NAME_UNITS_MAX || outsz == 0)
+        return -1;
+    out[0] = '\0';
+    if (in.n == 0)
+        return 0;
+    if ((ascii = fold_ascii(in, out, outsz)) != -2)
+        return ascii;
+    memcpy(buf, in.s, (size_t)in.n * sizeof(buf[0]));
+    pthread_once(&fold_once, fold_open);
+    pthread_mutex_lock(&fold_lock);
+    if (fold_trans[role] == NULL)
+        st = U_MISSING_RESOURCE_ERROR;
+    else
+        utrans_transUChars(fold_trans[role], buf, &len, FOLD_CAP, 0, &limit,
+                           &st);
+    pthread_mutex_unlock(&fold_lock);
+    if (U_FAILURE(st) || len < 0 || len > FOLD_CAP)
+        return -1;
+    while (i < len) {
+        UChar32 c;
+
+        U16_NEXT(buf, i, len, c);
+        if (c >= 'A' && c <= 'Z')
+            c += 'a' - 'A';
+        if (c >= 'a' && c <= 'z') {
+            if (o + 1 >= outsz)
+                return -1;
+            out[o++] = (char)c;
+        } else if (is_hard_letter(c)) {
+            return -1;
+        }
+    }
+    out[o] = '\0';
+    return (int)o;
+}
+
+/* Converts NUL-free UTF-8 to UTF-16; -1 on bad or overlong input. */
+static int32_t
+to_utf16(const char *in, size_t len, UChar *out, int32_t cap)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t n = 0;
+
+    if (len > NAME_BYTES_MAX || memchr(in, '\0', len) != NULL)
+        return -1;
+    u_strFromUTF8(out, cap, &n, in, (int32_t)len, &st);
+    if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING || n > cap)
+        return -1;
+    return n;
+}
+
+/* Writes "family|given"; both parts must be there. */
+static int
+make_key(span family, span given, char out[PGR_NAME_KEY_MAX])
+{
+    char f[PGR_NAME_KEY_MAX], g[PGR_NAME_KEY_MAX];
+    int fl, gl;
+
+    fl = fold_span(FOLD_FAMILY, family, f, sizeof(f));
+    gl = fold_span(FOLD_GIVEN, given, g, sizeof(g));
+    if (fl <= 0 || gl <= 0 || (size_t)fl + 1 + (size_t)gl >= PGR_NAME_KEY_MAX)
+        return -1;
+    memcpy(out, f, (size_t)fl);
+    out[fl] = '|';
+    memcpy(out + fl + 1, g, (size_t)gl + 1);
+    return 0;
+}
+
+static int
+is_comma(UChar32 c)
+{
+    return c == ',' || c == 0xFF0C;  /* , and fullwidth ， */
+}
+
+/* Word separators: white space, commas, and the middle dots that part the
+ * words of a foreign name written in Han or kana (约翰·史密斯). */
+static int
+is_separator(UChar32 c)
+{
+    return u_isUWhiteSpace(c) || is_comma(c) || c == 0x00B7 ||
+           c == 0x30FB || c == 0xFF65;
+}
+
+/* A registry name part: name characters and the spaces or middle dots
+ * between its words; a comma has no place inside one part. */
+static int
+part_valid(span p)
+{
+    int32_t i = 0;
+
+    while (i < p.n) {
+        UChar32 c;
+
+        U16_NEXT(p.s, i, p.n, c);
+        if (!is_name_char(c) && !(is_separator(c) && !is_comma(c)))
+            return 0;
+    }
+    return 1;
+}
+
+size_t
+pgr_name_key(const char *family, const char *given,
+             char out[PGR_NAME_KEY_MAX])
+{
+    UChar fu[NAME_UNITS_MAX], gu[NAME_UNITS_MAX];
+    char f[PGR_NAME_KEY_MAX], g[PGR_NAME_KEY_MAX];
+    span fs = { fu, 0 }, gs = { gu, 0 };
+    int fl, gl;
+
+    if (out == NULL)
+        return 0;
+    out[0] = '\0';
+    if (family != NULL &&
+        (fs.n = to_utf16(family, strlen(family), fu, NAME_UNITS_MAX)) < 0)
+        return 0;
+    if (given != NULL &&
+        (gs.n = to_utf16(given, strlen(given), gu, NAME_UNITS_MAX)) < 0)
+        return 0;
+    if (!part_valid(fs) || !part_valid(gs))
+        return 0;
+    fl = fold_span(FOLD_FAMILY, fs, f, sizeof(f));
+    gl = fold_span(FOLD_GIVEN, gs, g, sizeof(g));
+    if (fl < 0 || gl < 0 || fl + gl == 0 ||
+        (size_t)fl + 1 + (size_t)gl >= PGR_NAME_KEY_MAX)
+        return 0;
+    memcpy(out, f, (size_t)fl);
+    out[fl] = '|';
+    memcpy(out + fl + 1, g, (size_t)gl + 1);
+    return 1;
+}
+
+/* ------------------------------------------------------- free-form names */
+
+/*
+ * Splits a name into words.  *after_comma is the index of the first word
+ * after a comma, or -1 without one.  Returns the number of words, or -1
+ * for a character no name has, too many words or more than one comma.
+ */
+static int
+split_words(const UChar *u, int32_t n, span word[TOKENS_MAX],
+            int *after_comma)
+{
+    int32_t i = 0, start = -1;
+    int nw = 0, commas = 0;
+
+    *after_comma = -1;
+    while (i <= n) {
+        int32_t at = i;
+        UChar32 c = ' ';
+
+        if (i < n)
+            U16_NEXT(u, i, n, c);
+        else
+            i++;
+        if (!is_separator(c)) {
+            if (!is_name_char(c))
+                return -1;
+            if (start < 0)
+                start = at;
+            continue;
+        }
+        if (start >= 0) {
+            if (nw >= TOKENS_MAX)
+                return -1;
+            word[nw].s = u + start;
+            word[nw].n = at - start;
+            nw++;
+            start = -1;
+        }
+        if (is_comma(c)) {
+            if (++commas > 1)
+                return -1;
+            *after_comma = nw;
+        }
+    }
+    return nw;
+}
+
+/*
+ * Drops the words that fold to nothing (a lone "-", an emoji).  Returns
+ * the number kept, or -1 when a word cannot be folded at all.
+ */
+static int
+keep_words(span word[TOKENS_MAX], int nw, int *after_comma)
+{
+    int i, kept = 0, comma = -1;
+
+    for (i = 0; i < nw; i++) {
+        char f[PGR_NAME_KEY_MAX];
+        int fl = fold_span(FOLD_GIVEN, word[i], f, sizeof(f));
+
+        if (fl < 0)
+            return -1;
+        if (i == *after_comma)
+            comma = kept;
+        if (fl > 0)
+            word[kept++] = word[i];
+    }
+    *after_comma = *after_comma >= nw ? kept : comma;
+    return kept;
+}
+
+/* The text from word a to word b, separators between them included. */
+static span
+words(const span word[TOKENS_MAX], int a, int b)
+{
+    span r;
+
+    r.s = word[a].s;
+    r.n = (int32_t)(word[b].s + word[b].n - word[a].s);
+    return r;
+}
+
+static int
+is_compound_surname(const UChar *s)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(compound_surnames) / sizeof(compound_surnames[0]);
+         i++)
+        if (s[0] == compound_surnames[i][0] && s[1] == compound_surnames[i][1])
+            return 1;
+    return 0;
+}
+
+/*
+ * An unspaced Han name (2 to 4 characters) is family-first: one character
+ * of family name, or two for a compound surname such as 欧阳.  Returns the
+ * family part's length in UTF-16 units, or -1 when w is not such a name.
+ */
+static int32_t
+han_family_len(span w)
+{
+    int32_t i = 0, first = 0;
+    int chars = 0;
+
+    while (i < w.n) {
+        UErrorCode st = U_ZERO_ERROR;
+        UChar32 c;
+
+        U16_NEXT(w.s, i, w.n, c);
+        if (uscript_getScript(c, &st) != USCRIPT_HAN || U_FAILURE(st))
+            return -1;
+        if (++chars == 1)
+            first = i;
+    }
+    if (chars < HAN_NAME_MIN || chars > HAN_NAME_MAX)
+        return -1;
+    if (chars > 2 && first == 1 && is_compound_surname(w.s))
+        return 2;
+    return first;
+}
+
+/* Adds the key for {family, given} unless it is unusable or already there. */
+static size_t
+add_key(char keys[PGR_NAME_KEYS][PGR_NAME_KEY_MAX], size_t nkeys,
+        span family, span given)
+{
+    char k[PGR_NAME_KEY_MAX];
+    size_t i;
+
+    if (nkeys >= PGR_NAME_KEYS || make_key(family, given, k) != 0)
+        return nkeys;
+    for (i = 0; i < nkeys; i++)
+        if (strcmp(keys[i], k) == 0)
+            return nkeys;
+    memcpy(keys[nkeys], k, strlen(k) + 1);
+    return nkeys + 1;
+}
+
+size_t
+pgr_name_query_keys(const char *full, size_t len,
+                    char keys[PGR_NAME_KEYS][PGR_NAME_KEY_MAX])
+{
+    UChar u[NAME_UNITS_MAX];
+    span word[TOKENS_MAX];
+    int32_t n;
+    int nw, comma;
+    size_t nkeys = 0, i;
+
+    if (keys == NULL)
+        return 0;
+    for (i = 0; i < PGR_NAME_KEYS; i++)
+        keys[i][0] = '\0';
+    if (full == NULL || (n = to_utf16(full, len, u, NAME_UNITS_MAX)) < 0)
+        return 0;
+    nw = split_words(u, n, word, &comma);
+    if (nw > 0)
+        nw = keep_words(word, nw, &comma);
+    if (nw <= 0)
+        return 0;
+
+    if (comma >= 0) {
+        /* "WANG, Lihua": the writer said which part is the family name. */
+        if (comma == 0 || comma >= nw)
+            return 0;
+        return add_key(keys, 0, words(word, 0, comma - 1),
+                       words(word, comma, nw - 1));
+    }
+    if (nw == 1) {
+        int32_t fam = han_family_len(word[0]);
+        span f, g;
+
+        /* One word never matches, unless it is a whole Han name. */
+        if (fam < 0)
+            return 0;
+        f.s = word[0].s;
+        f.n = fam;
+        g.s = word[0].s + fam;
+        g.n = word[0].n - fam;
+        return add_key(keys, 0, f, g);
+    }
+    /* Family name first (PRC, Han), then last (Western, e-mail displays). */
+    nkeys = add_key(keys, nkeys, word[0], words(word, 1, nw - 1));
+    nkeys = add_key(keys, nkeys, word[nw - 1], words(word, 0, nw - 2));
+    return nkeys;
+}

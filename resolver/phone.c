@@ -1,0 +1,1058 @@
+/*
+ * phone.c - phone numbers as dialed, displayed or signalled, read into
+ * canonical E.164 form.
+ *
+ * An input is scanned once into its digits, a leading '+', an extension and
+ * a tel-URI phone-context.  The digits are then read every way a person or a
+ * switch could have meant them, and a reading is kept only when it is a
+ * complete number by its country's length rules:
+ *
+ *   '+' digits          international; nothing else (no outside line).
+ *   exit code digits    international (the region's exit codes: 011 for
+ *                       NANP, 00 for most, 0011 for AU, 010 for JP...).
+ *   trunk digits        national (1 for NANP, 0 for most, 8 for RU).
+ *   digits              national without the trunk prefix.
+ *   outside line ...    any of the above after the configured prefix ("9").
+ *   digits (a guess)    international with the '+' left off: only when no
+ *                       other reading of the same digits is complete, or
+ *                       when they begin with the region's own code.  So a
+ *                       Montreal 514 number is never also read as Peru.
+ *
+ * Readings are ranked: dialed forms first, then outside-line readings, then
+ * guesses.  Registry data (pgr_phone_canonical) gets no outside-line reading
+ * and guesses only the region's own code, and must have exactly one reading.
+ *
+ * This runs for every telephone value of every entry slapd returns, so it
+ * works on the stack only: no allocation, no locale, no I/O, and the work
+ * is bounded by PHONE_INPUT_MAX.
+ */
+#include <string.h>
+
+#include "pgr.h"
+
+#define PHONE_INPUT_MAX   128  /* bytes; anything longer is not a number */
+#define PHONE_DIGITS_MAX  24   /* outside line + exit code + 15 digits */
+#define PHONE_CANDIDATES  16   /* readings gathered before ranking */
+#define E164_MIN          8    /* digits after '+', see pgr_phone.ndigits */
+#define CC_MAX_LEN        3
+
+/* Ranks: lower is more likely. */
+#define RANK_DIALED   0   /* '+', exit code, national */
+#define RANK_OUTSIDE  1   /* after the outside-line prefix */
+#define RANK_GUESS    2   /* international with the '+' left off */
+
+/* ------------------------------------------------------ country codes */
+
+#define CC_NANP     0x01  /* NPA-NXX-XXXX rules */
+#define CC_ZERO_OK  0x02  /* the national number may begin with 0 */
+
+typedef struct cc_info {
+    unsigned short cc;
+    unsigned char  min, max;  /* national significant number length */
+    unsigned char  flags;
+} cc_info;
+
+/*
+ * Every assigned ITU-T E.164 country calling code, sorted.  The codes form
+ * a prefix-free set, so at most one of the 1-, 2- and 3-digit prefixes of a
+ * number is a code.  Lengths follow the national numbering plans; where a
+ * plan varies the range is the plan's whole range, so that no assigned
+ * number is refused.
+ */
+static const cc_info cc_table[] = {
+    {   1, 10, 10, CC_NANP },
+    {   7, 10, 10, 0 }, {  20,  8, 10, 0 }, {  27,  9,  9, 0 },
+    {  30, 10, 10, 0 }, {  31,  9,  9, 0 }, {  32,  8,  9, 0 },
+    {  33,  9,  9, 0 }, {  34,  9,  9, 0 }, {  36,  8,  9, 0 },
+    {  39,  6, 11, CC_ZERO_OK }, {  40,  9,  9, 0 }, {  41,  9,  9, 0 },
+    {  43,  4, 13, 0 }, {  44,  9, 10, 0 }, {  45,  8,  8, 0 },
+    {  46,  7, 10, 0 }, {  47,  8,  8, 0 }, {  48,  9,  9, 0 },
+    {  49,  6, 13, 0 }, {  51,  8,  9, 0 }, {  52, 10, 10, 0 },
+    {  53,  6,  8, 0 }, {  54, 10, 11, 0 }, {  55, 10, 11, 0 },
+    {  56,  9,  9, 0 }, {  57,  8, 10, 0 }, {  58, 10, 10, 0 },
+    {  60,  8, 10, 0 }, {  61,  9,  9, 0 }, {  62,  7, 12, 0 },
+    {  63,  8, 10, 0 }, {  64,  8, 10, 0 }, {  65,  8, 11, 0 },
+    {  66,  8,  9, 0 }, {  81,  9, 10, 0 }, {  82,  8, 10, 0 },
+    {  84,  9, 10, 0 }, {  86, 10, 11, 0 }, {  90, 10, 10, 0 },
+    {  91, 10, 10, 0 }, {  92,  8, 10, 0 }, {  93,  9,  9, 0 },
+    {  94,  9,  9, 0 }, {  95,  7, 10, 0 }, {  98, 10, 10, 0 },
+    { 211,  9,  9, 0 }, { 212,  9,  9, 0 }, { 213,  8,  9, 0 },
+    { 216,  8,  8, 0 }, { 218,  8,  9, 0 }, { 220,  7,  7, 0 },
+    { 221,  9,  9, 0 }, { 222,  8,  8, 0 }, { 223,  8,  8, 0 },
+    { 224,  8,  9, 0 }, { 225,  8, 10, CC_ZERO_OK }, { 226,  8,  8, 0 },
+    { 227,  8,  8, 0 }, { 228,  8,  8, 0 }, { 229,  8, 10, CC_ZERO_OK },
+    { 230,  7,  8, 0 }, { 231,  7,  9, 0 }, { 232,  8,  8, 0 },
+    { 233,  9,  9, 0 }, { 234,  7, 10, 0 }, { 235,  8,  8, 0 },
+    { 236,  8,  8, 0 }, { 237,  9,  9, 0 }, { 238,  7,  7, 0 },
+    { 239,  7,  7, 0 }, { 240,  9,  9, 0 }, { 241,  7,  8, CC_ZERO_OK },
+    { 242,  9,  9, CC_ZERO_OK }, { 243,  7,  9, 0 }, { 244,  9,  9, 0 },
+    { 245,  7,  9, 0 }, { 246,  7,  7, 0 }, { 247,  5,  6, 0 },
+    { 248,  7,  7, 0 }, { 249,  9,  9, 0 }, { 250,  9,  9, 0 },
+    { 251,  9,  9, 0 }, { 252,  7,  9, 0 }, { 253,  8,  8, 0 },
+    { 254,  9, 10, 0 }, { 255,  9,  9, 0 }, { 256,  9,  9, 0 },
+    { 257,  8,  8, 0 }, { 258,  8,  9, 0 }, { 260,  9,  9, 0 },
+    { 261,  9,  9, 0 }, { 262,  9,  9, 0 }, { 263,  5, 10, 0 },
+    { 264,  6, 10, 0 }, { 265,  7,  9, 0 }, { 266,  8,  8, 0 },
+    { 267,  7,  8, 0 }, { 268,  8,  8, 0 }, { 269,  7,  7, 0 },
+    { 290,  4,  5, 0 }, { 291,  7,  7, 0 }, { 297,  7,  7, 0 },
+    { 298,  6,  6, 0 }, { 299,  6,  6, 0 }, { 350,  8,  8, 0 },
+    { 351,  9,  9, 0 }, { 352,  4, 11, 0 }, { 353,  7,  9, 0 },
+    { 354,  7,  9, 0 }, { 355,  6,  9, 0 }, { 356,  8,  8, 0 },
+    { 357,  8,  8, 0 }, { 358,  5, 12, 0 }, { 359,  6,  9, 0 },
+    { 370,  8,  8, 0 }, { 371,  8,  8, 0 }, { 372,  7,  8, 0 },
+    { 373,  8,  8, 0 }, { 374,  8,  8, 0 }, { 375,  9, 10, 0 },
+    { 376,  6,  9, 0 }, { 377,  8,  9, 0 }, { 378,  6, 10, CC_ZERO_OK },
+    { 379,  6, 10, CC_ZERO_OK }, { 380,  9,  9, 0 }, { 381,  6, 12, 0 },
+    { 382,  8,  9, 0 }, { 383,  8,  9, 0 }, { 385,  8,  9, 0 },
+    { 386,  8,  8, 0 }, { 387,  8,  9, 0 }, { 389,  8,  8, 0 },
+    { 420,  9,  9, 0 }, { 421,  9,  9, 0 }, { 423,  7,  9, 0 },
+    { 500,  5,  5, 0 }, { 501,  7,  7, 0 }, { 502,  8,  8, 0 },
+    { 503,  8,  8, 0 }, { 504,  8,  8, 0 }, { 505,  8,  8, 0 },
+    { 506,  8,  8, 0 }, { 507,  7,  8, 0 }, { 508,  6,  6, 0 },
+    { 509,  8,  8, 0 }, { 590,  9,  9, 0 }, { 591,  8,  8, 0 },
+    { 592,  7,  7, 0 }, { 593,  8,  9, 0 }, { 594,  9,  9, 0 },
+    { 595,  9,  9, 0 }, { 596,  9,  9, 0 }, { 597,  6,  7, 0 },
+    { 598,  8,  8, 0 }, { 599,  7,  8, 0 }, { 670,  7,  8, 0 },
+    { 672,  6,  6, 0 }, { 673,  7,  7, 0 }, { 674,  7,  7, 0 },
+    { 675,  7,  8, 0 }, { 676,  5,  7, 0 }, { 677,  5,  7, 0 },
+    { 678,  5,  7, 0 }, { 679,  7,  7, 0 }, { 680,  7,  7, 0 },
+    { 681,  6,  6, 0 }, { 682,  5,  5, 0 }, { 683,  4,  7, 0 },
+    { 685,  5,  7, 0 }, { 686,  5,  8, 0 }, { 687,  6,  6, 0 },
+    { 688,  5,  7, 0 }, { 689,  8,  8, 0 }, { 690,  4,  7, 0 },
+    { 691,  7,  7, 0 }, { 692,  7,  7, 0 }, { 800,  8,  8, 0 },
+    { 808,  8,  8, 0 }, { 850,  6, 10, 0 }, { 852,  8,  9, 0 },
+    { 853,  8,  8, 0 }, { 855,  8,  9, 0 }, { 856,  8, 10, 0 },
+    { 870,  9,  9, 0 }, { 878, 10, 12, 0 }, { 880,  6, 10, 0 },
+    { 881,  6, 12, 0 }, { 882,  7, 12, 0 }, { 883,  7, 12, 0 },
+    { 886,  8,  9, 0 }, { 888,  8, 12, 0 }, { 960,  7,  7, 0 },
+    { 961,  7,  8, 0 }, { 962,  8,  9, 0 }, { 963,  8,  9, 0 },
+    { 964,  8, 10, 0 }, { 965,  8,  8, 0 }, { 966,  8, 10, 0 },
+    { 967,  7,  9, 0 }, { 968,  8,  8, 0 }, { 970,  8,  9, 0 },
+    { 971,  8,  9, 0 }, { 972,  8,  9, 0 }, { 973,  8,  8, 0 },
+    { 974,  7,  8, 0 }, { 975,  7,  8, 0 }, { 976,  8,  8, 0 },
+    { 977,  8, 10, 0 }, { 979,  9,  9, 0 }, { 991,  9, 12, 0 },
+    { 992,  9,  9, 0 }, { 993,  8,  8, 0 }, { 994,  9,  9, 0 },
+    { 995,  9,  9, 0 }, { 996,  9,  9, 0 }, { 998,  9,  9, 0 },
+};
+
+#define CC_COUNT (sizeof(cc_table) / sizeof(cc_table[0]))
+
+static const cc_info *
+cc_lookup(unsigned int cc)
+{
+    size_t lo = 0, hi = CC_COUNT;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cc_table[mid].cc == cc)
+            return &cc_table[mid];
+        if (cc_table[mid].cc < cc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* The country code that d begins with, and its length in *cclen. */
+static const cc_info *
+cc_prefix(const char *d, size_t n, size_t *cclen)
+{
+    unsigned int cc = 0;
+    size_t i;
+
+    for (i = 0; i < CC_MAX_LEN && i < n; i++) {
+        const cc_info *ci;
+
+        cc = cc * 10 + (unsigned int)(d[i] - '0');
+        if (cc == 0)
+            return NULL;
+        ci = cc_lookup(cc);
+        if (ci != NULL) {
+            *cclen = i + 1;
+            return ci;
+        }
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------ regions */
+
+typedef struct region {
+    char code[PGR_REGION_LEN + 1];
+    unsigned short cc;
+    const char *const *idd;   /* exit codes, most common first */
+    const char *trunk;        /* national trunk prefix, "" for none */
+} region;
+
+/*
+ * NANP exit code 011.  "00" is not a NANP exit code, but no NANP number
+ * begins with 0, so a "00" seen here is a number written for Europe.
+ */
+static const char *const idd_nanp[] = { "011", "00", NULL };
+static const char *const idd_00[] = { "00", NULL };
+static const char *const idd_au[] = { "0011", "0014", "0015", "0018", "0019",
+                                      NULL };
+/* HK and SG have no trunk prefix, so "00" (as written abroad) is safe. */
+static const char *const idd_hk[] = { "001", "0060", "0080", "009", "00",
+                                      NULL };
+static const char *const idd_id[] = { "001", "007", "008", NULL };
+static const char *const idd_jp[] = { "010", NULL };
+static const char *const idd_ke[] = { "000", NULL };
+static const char *const idd_kr[] = { "001", "002", "005", "006", "008",
+                                      NULL };
+static const char *const idd_ng[] = { "009", NULL };
+static const char *const idd_ru[] = { "810", NULL };
+static const char *const idd_sg[] = { "001", "002", "008", "000", "00",
+                                      NULL };
+static const char *const idd_th[] = { "001", "007", "008", "009", NULL };
+static const char *const idd_tw[] = { "002", "005", "006", "007", "009",
+                                      NULL };
+
+/* Sorted by code (binary search). */
+static const region region_table[] = {
+    { "AE", 971, idd_00, "0" },   { "AG", 1, idd_nanp, "1" },
+    { "AI", 1, idd_nanp, "1" },   { "AR", 54, idd_00, "0" },
+    { "AS", 1, idd_nanp, "1" },   { "AT", 43, idd_00, "0" },
+    { "AU", 61, idd_au, "0" },    { "BB", 1, idd_nanp, "1" },
+    { "BD", 880, idd_00, "0" },   { "BE", 32, idd_00, "0" },
+    { "BM", 1, idd_nanp, "1" },   { "BR", 55, idd_00, "0" },
+    { "BS", 1, idd_nanp, "1" },   { "CA", 1, idd_nanp, "1" },
+    { "CH", 41, idd_00, "0" },    { "CL", 56, idd_00, "" },
+    { "CN", 86, idd_00, "0" },    { "CO", 57, idd_00, "" },
+    { "CZ", 420, idd_00, "" },    { "DE", 49, idd_00, "0" },
+    { "DK", 45, idd_00, "" },     { "DM", 1, idd_nanp, "1" },
+    { "DO", 1, idd_nanp, "1" },   { "EG", 20, idd_00, "0" },
+    { "ES", 34, idd_00, "" },     { "FI", 358, idd_00, "0" },
+    { "FR", 33, idd_00, "0" },    { "GB", 44, idd_00, "0" },
+    { "GD", 1, idd_nanp, "1" },   { "GR", 30, idd_00, "" },
+    { "GU", 1, idd_nanp, "1" },   { "HK", 852, idd_hk, "" },
+    { "HU", 36, idd_00, "06" },   { "ID", 62, idd_id, "0" },
+    { "IE", 353, idd_00, "0" },   { "IL", 972, idd_00, "0" },
+    { "IN", 91, idd_00, "0" },    { "IT", 39, idd_00, "" },
+    { "JM", 1, idd_nanp, "1" },   { "JP", 81, idd_jp, "0" },
+    { "KE", 254, idd_ke, "0" },   { "KN", 1, idd_nanp, "1" },
+    { "KP", 850, idd_00, "0" },   { "KR", 82, idd_kr, "0" },
+    { "KY", 1, idd_nanp, "1" },   { "KZ", 7, idd_ru, "8" },
+    { "LC", 1, idd_nanp, "1" },   { "LK", 94, idd_00, "0" },
+    { "MO", 853, idd_00, "" },    { "MP", 1, idd_nanp, "1" },
+    { "MS", 1, idd_nanp, "1" },   { "MX", 52, idd_00, "" },
+    { "MY", 60, idd_00, "0" },    { "NG", 234, idd_ng, "0" },
+    { "NL", 31, idd_00, "0" },    { "NO", 47, idd_00, "" },
+    { "NZ", 64, idd_00, "0" },    { "PE", 51, idd_00, "0" },
+    { "PH", 63, idd_00, "0" },    { "PK", 92, idd_00, "0" },
+    { "PL", 48, idd_00, "" },     { "PR", 1, idd_nanp, "1" },
+    { "PT", 351, idd_00, "" },    { "RO", 40, idd_00, "0" },
+    { "RU", 7, idd_ru, "8" },     { "SA", 966, idd_00, "0" },
+    { "SE", 46, idd_00, "0" },    { "SG", 65, idd_sg, "" },
+    { "SX", 1, idd_nanp, "1" },   { "TC", 1, idd_nanp, "1" },
+    { "TH", 66, idd_th, "0" },    { "TR", 90, idd_00, "0" },
+    { "TT", 1, idd_nanp, "1" },   { "TW", 886, idd_tw, "0" },
+    { "UA", 380, idd_00, "0" },   { "US", 1, idd_nanp, "1" },
+    { "VC", 1, idd_nanp, "1" },   { "VE", 58, idd_00, "0" },
+    { "VG", 1, idd_nanp, "1" },   { "VI", 1, idd_nanp, "1" },
+    { "VN", 84, idd_00, "0" },    { "ZA", 27, idd_00, "0" },
+};
+
+#define REGION_COUNT (sizeof(region_table) / sizeof(region_table[0]))
+
+static unsigned char
+to_upper(unsigned char c)
+{
+    return c >= 'a' && c <= 'z' ? (unsigned char)(c - 'a' + 'A') : c;
+}
+
+static unsigned char
+to_lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/* code: exactly two bytes, upper-case. */
+static const region *
+region_lookup(const char *code)
+{
+    size_t lo = 0, hi = REGION_COUNT;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = memcmp(region_table[mid].code, code, PGR_REGION_LEN);
+        if (c == 0)
+            return &region_table[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------ configuration */
+
+void
+pgr_config_init(pgr_config *cfg)
+{
+    if (cfg == NULL)
+        return;
+    memset(cfg, 0, sizeof(*cfg));
+    memcpy(cfg->region, "CA", 3);
+    memcpy(cfg->outside_line, "9", 2);
+}
+
+int
+pgr_config_set_region(pgr_config *cfg, const char *code)
+{
+    char up[PGR_REGION_LEN + 1];
+    size_t i;
+
+    if (cfg == NULL || code == NULL)
+        return -1;
+    for (i = 0; i < PGR_REGION_LEN; i++) {
+        if (code[i] == '\0')
+            return -1;
+        up[i] = (char)to_upper((unsigned char)code[i]);
+    }
+    if (code[PGR_REGION_LEN] != '\0')
+        return -1;
+    up[PGR_REGION_LEN] = '\0';
+    if (region_lookup(up) == NULL)
+        return -1;
+    memcpy(cfg->region, up, sizeof(up));
+    return 0;
+}
+
+int
+pgr_config_set_outside_line(pgr_config *cfg, const char *digits)
+{
+    size_t i;
+
+    if (cfg == NULL || digits == NULL)
+        return -1;
+    for (i = 0; digits[i] != '\0'; i++)
+        if (i >= PGR_OUTSIDE_LINE_MAX || digits[i] < '0' || digits[i] > '9')
+            return -1;
+    memcpy(cfg->outside_line, digits, i + 1);
+    return 0;
+}
+
+/* ------------------------------------------------------------ scanning */
+
+typedef enum scan_status {
+    SCAN_OK = 0,
+    SCAN_EMPTY,
+    SCAN_TOO_LONG,
+    SCAN_SYNTAX,
+    SCAN_EXT_TOO_LONG
+} scan_status;
+
+typedef enum scan_state {
+    ST_BASE,      /* the number itself */
+    ST_MARK,      /* after an extension marker, before its digits */
+    ST_EXT,       /* in the extension digits */
+    ST_DONE       /* after the extension: only separators and parameters */
+} scan_state;
+
+typedef struct scan {
+    char   digit[PHONE_DIGITS_MAX];
+    size_t ndigit;
+    int    plus;
+    char   ext[PGR_EXT_MAX + 1];
+    size_t next;
+    char   ctx[PHONE_DIGITS_MAX];   /* tel: phone-context=+digits */
+    size_t nctx;
+    int    sip;                     /* sip:/sips:, so '@' ends the user part */
+} scan;
+
+static int
+is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static int
+is_alpha(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int
+has_prefix_ci(const unsigned char *s, size_t n, const char *prefix)
+{
+    size_t i, plen = strlen(prefix);
+
+    if (n < plen)
+        return 0;
+    for (i = 0; i < plen; i++)
+        if (to_lower(s[i]) != (unsigned char)prefix[i])
+            return 0;
+    return 1;
+}
+
+/*
+ * Decodes one UTF-8 sequence at s[*i], strictly (no overlong forms, no
+ * surrogates).  Returns the code point and advances *i, or returns -1.
+ */
+static long
+utf8_next(const unsigned char *s, size_t n, size_t *i)
+{
+    unsigned char c = s[*i];
+    size_t need, k;
+    long cp, min;
+
+    if (c < 0x80) {
+        (*i)++;
+        return c;
+    }
+    if (c >= 0xc2 && c <= 0xdf) {
+        need = 1; cp = c & 0x1f; min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        need = 2; cp = c & 0x0f; min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        need = 3; cp = c & 0x07; min = 0x10000;
+    } else {
+        return -1;
+    }
+    if (n - *i <= need)
+        return -1;
+    for (k = 1; k <= need; k++) {
+        unsigned char cc = s[*i + k];
+        if ((cc & 0xc0) != 0x80)
+            return -1;
+        cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return -1;
+    *i += need + 1;
+    return cp;
+}
+
+/* The value of a decimal digit (ASCII, fullwidth, Arabic-Indic), or -1. */
+static int
+cp_digit(long cp)
+{
+    if (cp >= '0' && cp <= '9')
+        return (int)(cp - '0');
+    if (cp >= 0xff10 && cp <= 0xff19)
+        return (int)(cp - 0xff10);
+    if (cp >= 0x0660 && cp <= 0x0669)
+        return (int)(cp - 0x0660);
+    if (cp >= 0x06f0 && cp <= 0x06f9)
+        return (int)(cp - 0x06f0);
+    return -1;
+}
+
+static int
+cp_plus(long cp)
+{
+    return cp == '+' || cp == 0xff0b;
+}
+
+/* Visual separators: spaces, dashes, dots, slashes, brackets, and the
+ * invisible direction marks that copying from right-to-left text leaves. */
+static int
+cp_separator(long cp)
+{
+    switch (cp) {
+    case ' ': case '\t': case '-': case '.': case '/':
+    case '(': case ')': case '[': case ']':
+    case 0x00a0: case 0x200b: case 0x200e: case 0x200f:
+    case 0x202f: case 0x205f: case 0x2060: case 0x2212:
+    case 0x3000: case 0xfeff:
+    case 0xff08: case 0xff09: case 0xff0d: case 0xff0e: case 0xff0f:
+        return 1;
+    default:
+        break;
+    }
+    return (cp >= 0x2000 && cp <= 0x200a) ||   /* spaces */
+           (cp >= 0x2010 && cp <= 0x2015) ||   /* dashes */
+           (cp >= 0x202a && cp <= 0x202e) ||   /* bidi embeddings */
+           (cp >= 0x2066 && cp <= 0x2069);     /* bidi isolates */
+}
+
+/* Chinese "transfer to" (zhuan), as in 010-6596-1114转204. */
+static int
+cp_ext_mark(long cp)
+{
+    return cp == 0x8f6c || cp == 0x8f49;   /* simplified, traditional */
+}
+
+/* Words that introduce an extension, lower-case. */
+static const char *const ext_words[] = {
+    "x", "ext", "extn", "extension", "poste", NULL
+};
+
+static int
+is_ext_word(const unsigned char *w, size_t n)
+{
+    size_t i, k;
+
+    for (i = 0; ext_words[i] != NULL; i++) {
+        if (strlen(ext_words[i]) != n)
+            continue;
+        for (k = 0; k < n; k++)
+            if (to_lower(w[k]) != (unsigned char)ext_words[i][k])
+                break;
+        if (k == n)
+            return 1;
+    }
+    return 0;
+}
+
+static int
+is_param_end(const scan *sc, unsigned char c)
+{
+    return c == ';' || (sc->sip && c == '@');
+}
+
+/* Printable ASCII other than space: what URI parameters are made of. */
+static int
+is_param_char(unsigned char c)
+{
+    return c > ' ' && c < 0x7f;
+}
+
+/* phone-context=+digits with visual separators, as in RFC 3966. */
+static scan_status
+scan_context(scan *sc, const unsigned char *v, size_t n)
+{
+    size_t i;
+
+    if (n == 0 || v[0] != '+')
+        return SCAN_OK;   /* a domain name: the default region applies */
+    sc->nctx = 0;
+    for (i = 1; i < n; i++) {
+        if (v[i] >= '0' && v[i] <= '9') {
+            if (sc->nctx >= PHONE_DIGITS_MAX)
+                return SCAN_TOO_LONG;
+            sc->ctx[sc->nctx++] = (char)v[i];
+        } else if (v[i] != '-' && v[i] != '.' && v[i] != '(' && v[i] != ')') {
+            return SCAN_SYNTAX;
+        }
+    }
+    return sc->nctx > 0 ? SCAN_OK : SCAN_SYNTAX;
+}
+
+/*
+ * Parameters from s[*i] (just after a ';') up to the end or, in a SIP URI,
+ * the '@'.  Only ext= and phone-context= mean anything here.
+ */
+static scan_status
+scan_params(scan *sc, const unsigned char *s, size_t n, size_t *i)
+{
+    while (*i < n) {
+        size_t name = *i, nlen, val, vlen;
+        scan_status st;
+
+        while (*i < n && s[*i] != '=' && !is_param_end(sc, s[*i])) {
+            if (!is_param_char(s[*i]))
+                return SCAN_SYNTAX;
+            (*i)++;
+        }
+        nlen = *i - name;
+        val = *i;
+        if (*i < n && s[*i] == '=')
+            val = ++(*i);
+        while (*i < n && !is_param_end(sc, s[*i])) {
+            if (!is_param_char(s[*i]))
+                return SCAN_SYNTAX;
+            (*i)++;
+        }
+        vlen = *i - val;
+        if (nlen == 3 && has_prefix_ci(s + name, nlen, "ext")) {
+            size_t k;
+            if (sc->ext[0] != '\0' || vlen == 0)
+                return SCAN_SYNTAX;
+            if (vlen > PGR_EXT_MAX)
+                return SCAN_EXT_TOO_LONG;
+            for (k = 0; k < vlen; k++) {
+                if (s[val + k] < '0' || s[val + k] > '9')
+                    return SCAN_SYNTAX;
+                sc->ext[k] = (char)s[val + k];
+            }
+            sc->ext[vlen] = '\0';
+            sc->next = vlen;
+        } else if (nlen == 13 &&
+                   has_prefix_ci(s + name, nlen, "phone-context")) {
+            st = scan_context(sc, s + val, vlen);
+            if (st != SCAN_OK)
+                return st;
+        }
+        if (*i >= n || s[*i] == '@')
+            return SCAN_OK;
+        (*i)++;   /* the ';' */
+    }
+    return SCAN_OK;
+}
+
+/* Skips "tel:", "sip:", "sips:" or "callto:" and a "//" after it. */
+static void
+scan_scheme(scan *sc, const unsigned char *s, size_t n, size_t *i)
+{
+    static const char *const schemes[] = { "tel:", "sip:", "sips:", "callto:",
+                                           NULL };
+    size_t k;
+
+    for (k = 0; schemes[k] != NULL; k++) {
+        if (has_prefix_ci(s, n, schemes[k])) {
+            *i = strlen(schemes[k]);
+            sc->sip = schemes[k][0] == 's';
+            if (n - *i >= 2 && s[*i] == '/' && s[*i + 1] == '/')
+                *i += 2;
+            while (*i < n && is_space(s[*i]))
+                (*i)++;
+            return;
+        }
+    }
+}
+
+static scan_status
+scan_digit(scan *sc, scan_state *state, int d)
+{
+    switch (*state) {
+    case ST_BASE:
+        if (sc->ndigit >= PHONE_DIGITS_MAX)
+            return SCAN_TOO_LONG;
+        sc->digit[sc->ndigit++] = (char)('0' + d);
+        return SCAN_OK;
+    case ST_MARK:
+    case ST_EXT:
+        if (sc->next >= PGR_EXT_MAX)
+            return SCAN_EXT_TOO_LONG;
+        sc->ext[sc->next++] = (char)('0' + d);
+        sc->ext[sc->next] = '\0';
+        *state = ST_EXT;
+        return SCAN_OK;
+    case ST_DONE:
+        break;
+    }
+    return SCAN_SYNTAX;
+}
+
+/*
+ * One pass over the input: digits, '+', separators, extension markers,
+ * parameters.  Anything else (letters, '*', '%', control bytes, invalid
+ * UTF-8) makes the input something other than a phone number.
+ */
+static scan_status
+scan_input(scan *sc, const char *in, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    scan_state state = ST_BASE;
+    unsigned char mark = 0;   /* the extension marker: 'x' (a word), '#', ',' */
+    size_t i = 0, n;
+
+    memset(sc, 0, sizeof(*sc));
+    if (in == NULL || len == 0)
+        return SCAN_EMPTY;
+    if (len > PHONE_INPUT_MAX)
+        return SCAN_TOO_LONG;
+    while (len > 0 && is_space(s[0])) {
+        s++;
+        len--;
+    }
+    while (len > 0 && is_space(s[len - 1]))
+        len--;
+    if (len >= 2 && s[0] == '<' && s[len - 1] == '>') {
+        s++;
+        len -= 2;
+    }
+    n = len;
+    if (n == 0)
+        return SCAN_EMPTY;
+    scan_scheme(sc, s, n, &i);
+
+    while (i < n) {
+        unsigned char c = s[i];
+        long cp;
+        int d;
+
+        if (is_alpha(c)) {
+            size_t w = i;
+            while (i < n && is_alpha(s[i]))
+                i++;
+            if (state != ST_BASE || sc->ndigit == 0 ||
+                !is_ext_word(s + w, i - w))
+                return SCAN_SYNTAX;
+            mark = 'x';
+            state = ST_MARK;
+            continue;
+        }
+        if (c == '#' || c == ',') {
+            /* "#204", or dial pauses ",,204"; never mixed with a word. */
+            if (sc->ndigit == 0 ||
+                !(state == ST_BASE || (state == ST_MARK && mark == ',' &&
+                                       c == ',')))
+                return SCAN_SYNTAX;
+            mark = c;
+            state = ST_MARK;
+            i++;
+            continue;
+        }
+        if (c == ';') {
+            scan_status st;
+            if (state == ST_MARK)
+                return SCAN_SYNTAX;
+            i++;
+            st = scan_params(sc, s, n, &i);
+            if (st != SCAN_OK)
+                return st;
+            break;            /* parameters run to the end or the '@' */
+        }
+        if (c == '@') {
+            if (!sc->sip)
+                return SCAN_SYNTAX;
+            break;            /* the host part says nothing about the number */
+        }
+        if (c == ':' || c == '=') {
+            if (state != ST_MARK)
+                return SCAN_SYNTAX;
+            i++;
+            continue;
+        }
+        cp = utf8_next(s, n, &i);
+        if (cp < 0)
+            return SCAN_SYNTAX;
+        d = cp_digit(cp);
+        if (d >= 0) {
+            scan_status st = scan_digit(sc, &state, d);
+            if (st != SCAN_OK)
+                return st;
+        } else if (cp_ext_mark(cp)) {
+            if (state != ST_BASE || sc->ndigit == 0)
+                return SCAN_SYNTAX;
+            mark = 'x';
+            state = ST_MARK;
+        } else if (cp_plus(cp)) {
+            if (state != ST_BASE || sc->ndigit > 0 || sc->plus)
+                return SCAN_SYNTAX;
+            sc->plus = 1;
+        } else if (cp_separator(cp)) {
+            if (state == ST_EXT)
+                state = ST_DONE;
+        } else {
+            return SCAN_SYNTAX;
+        }
+    }
+    /* A marker with nothing after it: only a dialed trailing '#' is fine. */
+    if (state == ST_MARK && mark != '#')
+        return SCAN_SYNTAX;
+    if (sc->ndigit == 0)
+        return sc->plus ? SCAN_SYNTAX : SCAN_EMPTY;
+    return SCAN_OK;
+}
+
+/* ------------------------------------------------------------- readings */
+
+typedef struct candidate {
+    pgr_phone phone;
+    int rank;
+} candidate;
+
+typedef struct candidates {
+    size_t n;
+    candidate c[PHONE_CANDIDATES];
+} candidates;
+
+/* Adds "+" cc nsn; a reading already present keeps the better rank. */
+static void
+add_reading(candidates *cs, const char *cc, size_t cclen,
+            const char *nsn, size_t nlen, int rank)
+{
+    pgr_phone p;
+    size_t i, total = cclen + nlen;
+
+    if (total < E164_MIN || total > PGR_E164_MAX)
+        return;
+    memset(&p, 0, sizeof(p));
+    p.e164[0] = '+';
+    memcpy(p.e164 + 1, cc, cclen);
+    memcpy(p.e164 + 1 + cclen, nsn, nlen);
+    p.e164[1 + total] = '\0';
+    p.ndigits = (unsigned char)total;
+    for (i = 0; i < total; i++)
+        p.key = p.key * 10 + (uint64_t)(p.e164[1 + i] - '0');
+
+    for (i = 0; i < cs->n; i++) {
+        if (cs->c[i].phone.key == p.key &&
+            cs->c[i].phone.ndigits == p.ndigits) {
+            if (rank < cs->c[i].rank)
+                cs->c[i].rank = rank;
+            return;
+        }
+    }
+    if (cs->n < PHONE_CANDIDATES) {
+        cs->c[cs->n].phone = p;
+        cs->c[cs->n].rank = rank;
+        cs->n++;
+    }
+}
+
+/* Whether nsn is a complete national significant number of the country. */
+static int
+nsn_complete(const cc_info *ci, const char *nsn, size_t n)
+{
+    if (n < ci->min || n > ci->max)
+        return 0;
+    if (nsn[0] == '0' && !(ci->flags & CC_ZERO_OK))
+        return 0;
+    if (ci->flags & CC_NANP) {
+        /* NPA and exchange begin 2-9; N11 codes are service codes. */
+        if (nsn[0] < '2' || nsn[3] < '2')
+            return 0;
+        if (nsn[1] == '1' && nsn[2] == '1')
+            return 0;
+    }
+    return 1;
+}
+
+/*
+ * d begins with a country code.  A 0 right after the code is a trunk prefix
+ * written by mistake ("+44 (0)20 ...") where the national number cannot
+ * begin with 0.  Returns 1 when a complete reading was found.
+ */
+static int
+read_international(candidates *cs, const char *d, size_t n, int rank)
+{
+    const cc_info *ci;
+    size_t cclen = 0;
+    const char *nsn;
+    size_t nlen;
+
+    ci = cc_prefix(d, n, &cclen);
+    if (ci == NULL)
+        return 0;
+    nsn = d + cclen;
+    nlen = n - cclen;
+    if (nlen > 0 && nsn[0] == '0' && !(ci->flags & CC_ZERO_OK)) {
+        nsn++;
+        nlen--;
+    }
+    if (nlen == 0 || !nsn_complete(ci, nsn, nlen))
+        return 0;
+    add_reading(cs, d, cclen, nsn, nlen, rank);
+    return 1;
+}
+
+/* d is a national number of the region, without trunk prefix. */
+static int
+read_national(candidates *cs, const region *r, const char *d, size_t n,
+              int rank)
+{
+    const cc_info *ci = cc_lookup(r->cc);
+    char cc[CC_MAX_LEN];
+    size_t cclen = 0, k;
+    unsigned int v;
+
+    if (ci == NULL || n == 0 || !nsn_complete(ci, d, n))
+        return 0;
+    for (v = r->cc; v > 0 && cclen < CC_MAX_LEN; v /= 10)
+        cc[cclen++] = (char)('0' + v % 10);
+    for (k = 0; k < cclen / 2; k++) {       /* written backwards above */
+        char t = cc[k];
+        cc[k] = cc[cclen - 1 - k];
+        cc[cclen - 1 - k] = t;
+    }
+    add_reading(cs, cc, cclen, d, n, rank);
+    return 1;
+}
+
+static int
+has_digits_prefix(const char *d, size_t n, const char *prefix)
+{
+    size_t plen = strlen(prefix);
+
+    return plen > 0 && n > plen && memcmp(d, prefix, plen) == 0;
+}
+
+/* Whether d begins with the region's own country code. */
+static int
+has_own_cc(const region *r, const char *d, size_t n)
+{
+    const cc_info *ci;
+    size_t cclen = 0;
+
+    ci = cc_prefix(d, n, &cclen);
+    return ci != NULL && r != NULL && ci->cc == r->cc;
+}
+
+typedef enum guess_mode {
+    GUESS_NONE,     /* never read a bare string as international */
+    GUESS_OWN_CC,   /* only when it begins with the region's own code */
+    GUESS_ANY       /* also when no other reading is complete */
+} guess_mode;
+
+/*
+ * Digits without '+': after an exit code, national with and without the
+ * trunk prefix and, per guess, international with the '+' left off.
+ */
+static void
+read_dialed(candidates *cs, const region *r, const char *d, size_t n,
+            int rank, guess_mode guess)
+{
+    int found = 0;
+
+    if (r != NULL) {
+        size_t i;
+
+        for (i = 0; r->idd[i] != NULL; i++)
+            if (has_digits_prefix(d, n, r->idd[i])) {
+                size_t l = strlen(r->idd[i]);
+                found |= read_international(cs, d + l, n - l, rank);
+            }
+        if (has_digits_prefix(d, n, r->trunk)) {
+            size_t l = strlen(r->trunk);
+            found |= read_national(cs, r, d + l, n - l, rank);
+        }
+        found |= read_national(cs, r, d, n, rank);
+    }
+    if ((guess == GUESS_ANY && !found) ||
+        (guess != GUESS_NONE && has_own_cc(r, d, n)))
+        read_international(cs, d, n, RANK_GUESS);
+}
+
+static void
+rank_readings(const candidates *cs, pgr_phone_readings *out)
+{
+    int rank;
+    size_t i;
+
+    for (rank = RANK_DIALED; rank <= RANK_GUESS; rank++)
+        for (i = 0; i < cs->n && out->count < PGR_PHONE_READINGS; i++)
+            if (cs->c[i].rank == rank)
+                out->reading[out->count++] = cs->c[i].phone;
+}
+
+static const region *
+config_region(const pgr_config *cfg)
+{
+    char up[PGR_REGION_LEN + 1];
+    size_t i;
+
+    for (i = 0; i < PGR_REGION_LEN; i++) {
+        if (cfg->region[i] == '\0')
+            return NULL;
+        up[i] = (char)to_upper((unsigned char)cfg->region[i]);
+    }
+    up[PGR_REGION_LEN] = '\0';
+    return region_lookup(up);
+}
+
+/* The outside-line digits, or "" when not configured or not digits. */
+static const char *
+config_outside_line(const pgr_config *cfg)
+{
+    size_t i;
+
+    for (i = 0; i <= PGR_OUTSIDE_LINE_MAX; i++) {
+        if (cfg->outside_line[i] == '\0')
+            return cfg->outside_line;
+        if (cfg->outside_line[i] < '0' || cfg->outside_line[i] > '9')
+            return "";
+    }
+    return "";
+}
+
+static scan_status
+parse(const pgr_config *cfg, const char *in, size_t len,
+      pgr_phone_readings *out, int strict)
+{
+    pgr_config defaults;
+    candidates cs;
+    const region *r;
+    const char *ol;
+    scan sc;
+    scan_status st;
+
+    memset(out, 0, sizeof(*out));
+    if (cfg == NULL) {
+        pgr_config_init(&defaults);
+        cfg = &defaults;
+    }
+    st = scan_input(&sc, in, len);
+    if (st != SCAN_OK)
+        return st;
+
+    /* tel:5550142;phone-context=+1613 is +16135550142. */
+    if (sc.nctx > 0 && !sc.plus) {
+        if (sc.nctx + sc.ndigit > PHONE_DIGITS_MAX)
+            return SCAN_TOO_LONG;
+        memmove(sc.digit + sc.nctx, sc.digit, sc.ndigit);
+        memcpy(sc.digit, sc.ctx, sc.nctx);
+        sc.ndigit += sc.nctx;
+        sc.plus = 1;
+    }
+
+    cs.n = 0;
+    r = config_region(cfg);
+    if (sc.plus) {
+        read_international(&cs, sc.digit, sc.ndigit, RANK_DIALED);
+    } else if (strict) {
+        read_dialed(&cs, r, sc.digit, sc.ndigit, RANK_DIALED, GUESS_OWN_CC);
+    } else {
+        read_dialed(&cs, r, sc.digit, sc.ndigit, RANK_DIALED, GUESS_ANY);
+        ol = config_outside_line(cfg);
+        if (has_digits_prefix(sc.digit, sc.ndigit, ol)) {
+            size_t l = strlen(ol);
+            read_dialed(&cs, r, sc.digit + l, sc.ndigit - l, RANK_OUTSIDE,
+                        GUESS_NONE);
+        }
+    }
+    rank_readings(&cs, out);
+    if (out->count > 0)
+        memcpy(out->ext, sc.ext, sizeof(out->ext));
+    return SCAN_OK;
+}
+
+size_t
+pgr_phone_parse(const pgr_config *cfg, const char *in, size_t len,
+                pgr_phone_readings *out)
+{
+    if (out == NULL)
+        return 0;
+    (void)parse(cfg, in, len, out, 0);
+    return out->count;
+}
+
+int
+pgr_phone_canonical(const pgr_config *cfg, const char *in, size_t len,
+                    pgr_phone *out, const char **why)
+{
+    pgr_phone_readings rd;
+    const char *reason = NULL;
+
+    switch (parse(cfg, in, len, &rd, 1)) {
+    case SCAN_OK:
+        if (rd.count == 0)
+            reason = "is not a complete phone number";
+        else if (rd.count > 1)
+            reason = "is ambiguous (write it in international form, +CC...)";
+        else if (rd.ext[0] != '\0')
+            reason = "has an extension (registry numbers have none)";
+        break;
+    case SCAN_EMPTY:
+        reason = "is empty";
+        break;
+    case SCAN_TOO_LONG:
+        reason = "is too long to be a phone number";
+        break;
+    case SCAN_EXT_TOO_LONG:
+        reason = "has an extension longer than 10 digits";
+        break;
+    case SCAN_SYNTAX:
+        reason = "is not a phone number";
+        break;
+    }
+    if (reason == NULL && out == NULL)
+        reason = "has nowhere to go";
+    if (reason != NULL) {
+        if (out != NULL)
+            memset(out, 0, sizeof(*out));
+        if (why != NULL)
+            *why = reason;
+        return -1;
+    }
+    *out = rd.reading[0];
+    if (why != NULL)
+        *why = NULL;
+    return 0;
+}

@@ -1,0 +1,289 @@
+/*
+ * annotate.c - what an entry matching the registry gains.
+ *
+ * pg_entry_hits() looks at an entry's phone and mail values with the
+ * resolver; it allocates nothing (the resolver's phone and address paths
+ * use stack buffers), so an entry that matches nothing costs no memory and
+ * is never touched.  Only exact identifier hits count (phone, phone block,
+ * address, and the domain of an address, which marks a mission's or an
+ * organization's contact); a name never does.
+ *
+ * pg_annotate() edits an entry the caller owns (a copy made by
+ * rs_entry2modifiable, or a synthesized entry):
+ *   - each display attribute gets, as its first value, the instruction's
+ *     short text followed by ": " and its former first value; the former
+ *     values stay (an entry keeps its RDN value), except in a single-valued
+ *     attribute, whose value is replaced;
+ *   - the notes attribute gains the full instruction texts;
+ *   - ploguardInstruction gets the full texts, ploguardMatch one value per
+ *     registry record matched.
+ */
+#include "ploguard.h"
+
+#include <string.h>
+
+static int
+pg_hits_add(pg_hits *h, const pgr_entity *ent, pgr_matched_on on,
+            const char *what)
+{
+    int i;
+
+    for (i = 0; i < h->n; i++)
+        if (h->hit[i].entity == ent)
+            return 0;
+    if (h->n >= PG_MAX_ENTRY_HITS)
+        return 0;
+    h->hit[h->n].entity = ent;
+    h->hit[h->n].on = on;
+    h->hit[h->n].by_dn = 0;
+    snprintf(h->hit[h->n].what, sizeof(h->hit[h->n].what), "%s", what);
+    h->n++;
+    return 1;
+}
+
+/* Adds the exact hits of one value to h; returns how many were new. */
+int
+pg_match_value(const pg_info *pi, const pg_snapshot *s, int is_phone,
+               const struct berval *val, pg_hits *h)
+{
+    pgr_result res;
+    size_t i, n;
+    int added = 0;
+
+    if (val->bv_len == 0)
+        return 0;
+    if (is_phone)
+        n = pgr_match_phone(s->reg, &pi->pi_pcfg, val->bv_val, val->bv_len,
+                            &res);
+    else
+        n = pgr_match_email(s->reg, val->bv_val, val->bv_len, &res);
+    for (i = 0; i < n && i < PGR_MAX_HITS; i++) {
+        const pgr_hit *hit = &res.hit[i];
+
+        if (hit->confidence != PGR_EXACT || hit->on == PGR_ON_NAME ||
+            hit->entity == NULL)
+            continue;
+        added += pg_hits_add(h, hit->entity, hit->on, res.normalized);
+    }
+    return added;
+}
+
+static void
+pg_attrs_hits(const pg_info *pi, const pg_snapshot *s, const Entry *e,
+              const pg_attrs *pa, int is_phone, pg_hits *h)
+{
+    int i;
+    unsigned j;
+
+    for (i = 0; i < pa->n; i++) {
+        Attribute *a = attr_find(e->e_attrs, pa->ad[i]);
+
+        if (a == NULL)
+            continue;
+        for (j = 0; j < a->a_numvals; j++)
+            (void)pg_match_value(pi, s, is_phone, &a->a_vals[j], h);
+    }
+}
+
+int
+pg_entry_hits(const pg_info *pi, const pg_snapshot *s, const Entry *e,
+              pg_hits *h)
+{
+    h->n = 0;
+    pg_attrs_hits(pi, s, e, &pi->pi_phone, 1, h);
+    pg_attrs_hits(pi, s, e, &pi->pi_mail, 0, h);
+    return h->n;
+}
+
+/* Would the client see any of what pg_annotate() changes? */
+int
+pg_annotation_visible(const pg_info *pi, const SlapReply *rs)
+{
+    slap_mask_t flags = rs->sr_attr_flags;
+    int i;
+
+    if (SLAP_USERATTRS(flags) || SLAP_OPATTRS(flags))
+        return 1;
+    if (ad_inlist(pg_ad_match, rs->sr_attrs) ||
+        ad_inlist(pg_ad_instruction, rs->sr_attrs))
+        return 1;
+    for (i = 0; i < pi->pi_display.n; i++)
+        if (ad_inlist(pi->pi_display.ad[i], rs->sr_attrs))
+            return 1;
+    for (i = 0; i < pi->pi_notes.n; i++)
+        if (ad_inlist(pi->pi_notes.ad[i], rs->sr_attrs))
+            return 1;
+    return 0;
+}
+
+static const char *
+pg_text(const pgr_instruction *ins, int lang, int is_short)
+{
+    const char *t;
+
+    if (lang == PG_LANG_FR)
+        t = is_short ? ins->short_fr : ins->fr;
+    else
+        t = is_short ? ins->short_en : ins->en;
+    return t != NULL ? t : "";
+}
+
+/* "SHORT_EN / SHORT_FR: " in the configured languages; ch_malloc'd. */
+static char *
+pg_prefix(const pg_info *pi, const pgr_instruction *ins)
+{
+    const char *a = pg_text(ins, pi->pi_lang[0], 1);
+    const char *b = pi->pi_lang[1] ? pg_text(ins, pi->pi_lang[1], 1) : NULL;
+    size_t len = strlen(a) + (b ? strlen(b) + 3 : 0) + 3;
+    char *p = ch_malloc(len);
+
+    if (b != NULL && b[0] != '\0' && strcmp(a, b) != 0)
+        snprintf(p, len, "%s / %s: ", a, b);
+    else
+        snprintf(p, len, "%s: ", a);
+    return p;
+}
+
+/* Makes prefix + first value the first value of ad in e. */
+static void
+pg_prefix_attr(Entry *e, AttributeDescription *ad, const char *prefix,
+               const struct berval *fallback)
+{
+    Attribute *a = attr_find(e->e_attrs, ad);
+    const struct berval *first = a != NULL ? &a->a_vals[0] : fallback;
+    size_t plen = strlen(prefix);
+    struct berval nv;
+    BerVarray vals;
+    unsigned i, n;
+    int single = ad->ad_type->sat_atype.at_single_value;
+
+    nv.bv_len = plen + first->bv_len;
+    nv.bv_val = ch_malloc(nv.bv_len + 1);
+    memcpy(nv.bv_val, prefix, plen);
+    memcpy(nv.bv_val + plen, first->bv_val, first->bv_len);
+    nv.bv_val[nv.bv_len] = '\0';
+
+    if (a == NULL) {
+        (void)attr_merge_normalize_one(e, ad, &nv, NULL);
+        ch_free(nv.bv_val);
+        return;
+    }
+    /* Rebuilt rather than edited in place: the entry's value arrays may
+     * live in one block with the entry (entry_decode). */
+    n = single ? 1 : a->a_numvals + 1;
+    vals = ch_calloc(n + 1, sizeof(struct berval));
+    vals[0] = nv;
+    for (i = 1; i < n; i++)
+        ber_dupbv(&vals[i], &a->a_vals[i - 1]);
+    (void)attr_delete(&e->e_attrs, ad);
+    (void)attr_merge_normalize(e, ad, vals, NULL);
+    ber_bvarray_free(vals);
+}
+
+static void
+pg_add_text(Entry *e, AttributeDescription *ad, const char *text)
+{
+    struct berval bv;
+
+    if (text == NULL || text[0] == '\0')
+        return;
+    ber_str2bv(text, 0, 0, &bv);
+    (void)attr_merge_normalize_one(e, ad, &bv, NULL);
+}
+
+static const char *
+pg_matched_name(const pg_hit *hit)
+{
+    return hit->by_dn ? "dn" : pgr_matched_on_name(hit->on);
+}
+
+static void
+pg_add_match(const pg_snapshot *s, Entry *e, const pg_hit *hit, int stale)
+{
+    char buf[1024];
+    struct berval bv;
+    int len;
+
+    len = snprintf(buf, sizeof(buf), "registry=%s seq=%lld entity=%s "
+                   "kind=%s matched=%s:%s confidence=exact status=%s "
+                   "stale=%s", s->regid, s->seq, hit->entity->id,
+                   pgr_entity_kind_name(hit->entity->kind),
+                   pg_matched_name(hit), hit->what,
+                   pgr_status_name(hit->entity->status),
+                   stale ? "yes" : "no");
+    if (len < 0)
+        return;
+    bv.bv_val = buf;
+    bv.bv_len = (size_t)len < sizeof(buf) ? (size_t)len : sizeof(buf) - 1;
+    (void)attr_merge_normalize_one(e, pg_ad_match, &bv, NULL);
+}
+
+void
+pg_annotate(const pg_info *pi, const pg_snapshot *s, Entry *e,
+            const pg_hits *h)
+{
+    const pgr_instruction *done[PG_MAX_ENTRY_HITS];
+    const pgr_entity *first = h->hit[0].entity;
+    struct berval fallback = BER_BVNULL;
+    int i, j, k, ndone = 0;
+    int stale = pgr_registry_stale(s->reg, time(NULL));
+    char *prefix;
+
+    /* the name shown after the prefix when a display attribute is absent */
+    for (i = 0; i < pi->pi_display.n && fallback.bv_val == NULL; i++) {
+        Attribute *a = attr_find(e->e_attrs, pi->pi_display.ad[i]);
+        if (a != NULL && a->a_numvals > 0)
+            ber_dupbv(&fallback, &a->a_vals[0]);
+    }
+    if (fallback.bv_val == NULL)
+        ber_str2bv(first->display_name ? first->display_name : first->id,
+                   0, 1, &fallback);
+
+    prefix = pg_prefix(pi, first->instruction);
+    for (i = 0; i < pi->pi_display.n; i++)
+        pg_prefix_attr(e, pi->pi_display.ad[i], prefix, &fallback);
+    ch_free(prefix);
+    ch_free(fallback.bv_val);
+
+    for (i = 0; i < h->n; i++) {
+        const pgr_instruction *ins = h->hit[i].entity->instruction;
+
+        for (j = 0; j < ndone; j++)
+            if (done[j] == ins)
+                break;
+        if (j < ndone || ins == NULL)
+            continue;
+        done[ndone++] = ins;
+        for (k = 0; k < PG_MAX_LANGS && pi->pi_lang[k] != 0; k++) {
+            const char *t = pg_text(ins, pi->pi_lang[k], 0);
+
+            pg_add_text(e, pi->pi_notes.ad[0], t);
+            pg_add_text(e, pg_ad_instruction, t);
+        }
+    }
+    for (i = 0; i < h->n; i++)
+        pg_add_match(s, e, &h->hit[i], stale);
+}
+
+/* Every match is logged, at the administrator's level, so that the agency
+ * can report the approach to the ILDC. */
+void
+pg_log_match(Operation *op, const pg_info *pi, const pg_snapshot *s,
+             const pg_hits *h, const char *how, const char *dn)
+{
+    int i, stale = pgr_registry_stale(s->reg, time(NULL));
+
+    for (i = 0; i < h->n; i++) {
+        const pgr_entity *ent = h->hit[i].entity;
+
+        Log(pi->pi_loglevel, LDAP_LEVEL_NOTICE,
+            "%s ploguard: MATCH %s dn=\"%s\" bind=\"%s\" entity=%s kind=%s "
+            "role=%s status=%s matched=%s:%s registry=%s seq=%lld%s\n",
+            op->o_log_prefix, how, dn,
+            op->o_ndn.bv_val != NULL ? op->o_ndn.bv_val : "",
+            ent->id, pgr_entity_kind_name(ent->kind),
+            pgr_role_name(ent->role), pgr_status_name(ent->status),
+            pg_matched_name(&h->hit[i]), h->hit[i].what,
+            s->regid, s->seq, stale ? " STALE" : "");
+    }
+}

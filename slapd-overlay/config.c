@@ -1,0 +1,469 @@
+/*
+ * config.c - one ConfigTable for slapd.conf and cn=config.
+ *
+ * Every directive goes through pg_cf(): it parses and checks the value
+ * completely before changing anything, so a refused value (named with the
+ * directive, the value and the reason) leaves the last good configuration
+ * in force.  On a database that is already open (a cn=config change while
+ * slapd runs, with the server paused) a new registry path or region is
+ * loaded at once and refused if it does not load, and new attribute lists
+ * are resolved at once and refused if they do not resolve.
+ */
+#include "ploguard.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    PG_CF_REGISTRY = 1,
+    PG_CF_REGION,
+    PG_CF_INTERVAL,
+    PG_CF_PHONE,
+    PG_CF_MAIL,
+    PG_CF_DISPLAY,
+    PG_CF_NOTES,
+    PG_CF_LANG,
+    PG_CF_SYNTH,
+    PG_CF_LOGLEVEL
+    /* PG_CF_PUBKEY (ploguard-pubkey, olcPloguardPubkey, OID .3.11) is
+     * reserved for the signed-feed verification of issue 4. */
+};
+
+#define PG_INTERVAL_MAX 86400
+
+static ConfigDriver pg_cf;
+
+static ConfigTable pg_cfats[] = {
+    { .name = "ploguard-registry", .what = "path",
+      .min_args = 2, .max_args = 2,
+      .arg_type = ARG_MAGIC | PG_CF_REGISTRY, .arg_item = pg_cf,
+      .attribute = "( " PG_CFG_AT_ARC ".1 NAME 'olcPloguardRegistry' "
+        "DESC 'Path of the ploguard registry file' "
+        "EQUALITY caseExactMatch "
+        "SYNTAX OMsDirectoryString SINGLE-VALUE )" },
+    { .name = "ploguard-region", .what = "country-code",
+      .min_args = 2, .max_args = 2,
+      .arg_type = ARG_MAGIC | PG_CF_REGION, .arg_item = pg_cf,
+      .attribute = "( " PG_CFG_AT_ARC ".2 NAME 'olcPloguardRegion' "
+        "DESC 'Default region for national phone numbers (ISO 3166 alpha-2)' "
+        "EQUALITY caseIgnoreMatch "
+        "SYNTAX OMsDirectoryString SINGLE-VALUE )" },
+    { .name = "ploguard-reload-interval", .what = "seconds",
+      .min_args = 2, .max_args = 2,
+      .arg_type = ARG_MAGIC | PG_CF_INTERVAL, .arg_item = pg_cf,
+      .attribute = "( " PG_CFG_AT_ARC ".3 NAME 'olcPloguardReloadInterval' "
+        "DESC 'Seconds between checks of the registry file for changes' "
+        "EQUALITY integerMatch "
+        "SYNTAX OMsInteger SINGLE-VALUE )" },
+    { .name = "ploguard-phone-attrs", .what = "attribute...",
+      .min_args = 2, .max_args = 0,
+      .arg_type = ARG_MAGIC | PG_CF_PHONE, .arg_item = pg_cf,
+      .attribute = "( " PG_CFG_AT_ARC ".4 NAME 'olcPloguardPhoneAttrs' "
+        "DESC 'Attributes holding phone numbers' "
+        "EQUALITY caseIgnoreMatch "
+        "SYNTAX OMsDirectoryString SINGLE-VALUE )" },
+    { .name = "ploguard-mail-attrs", .what = "attribute...",
+      .min_args = 2, .max_args = 0,
+      .arg_type = ARG_MAGIC | PG_CF_MAIL, .arg_item = pg_cf,
+      .attribute = "( " PG_CFG_AT_ARC ".5 NAME 'olcPloguardMailAttrs' "
+        "DESC 'Attributes holding e-mail addresses' "
+        "EQUALITY caseIgnoreMatch "
+        "SYNTAX OMsDirectoryString SINGLE-VALUE )" },
+    { .name = "ploguard-display-attrs", .what = "attribute...",
+      .min_args = 2, .max_args = 0,
+      .arg_type = ARG_MAGIC | PG_CF_DISPLAY, .arg_item = pg_cf,
+      .attribute = "( " PG_CFG_AT_ARC ".6 NAME 'olcPloguardDisplayAttrs' "
+        "DESC 'Attributes whose first value gets the instruction prefix' "
+        "EQUALITY caseIgnoreMatch "
+        "SYNTAX OMsDirectoryString SINGLE-VALUE )" },
+    { .name = "ploguard-notes-attr", .what = "attribute",
+      .min_args = 2, .max_args = 2,
+      .arg_type = ARG_MAGIC | PG_CF_NOTES, .arg_item = pg_cf,
+      .attribute = "( " PG_CFG_AT_ARC ".7 NAME 'olcPloguardNotesAttr' "
+        "DESC 'Attribute that gains the full instruction text' "
+        "EQUALITY caseIgnoreMatch "
+        "SYNTAX OMsDirectoryString SINGLE-VALUE )" },
+    { .name = "ploguard-lang", .what = "en|fr|en fr|fr en",
+      .min_args = 2, .max_args = 3,
+      .arg_type = ARG_MAGIC | PG_CF_LANG, .arg_item = pg_cf,
+      .attribute = "( " PG_CFG_AT_ARC ".8 NAME 'olcPloguardLang' "
+        "DESC 'Languages of the instruction texts, in order' "
+        "EQUALITY caseIgnoreMatch "
+        "SYNTAX OMsDirectoryString SINGLE-VALUE )" },
+    { .name = "ploguard-synthesize", .what = "on|off",
+      .min_args = 2, .max_args = 2,
+      .arg_type = ARG_MAGIC | PG_CF_SYNTH, .arg_item = pg_cf,
+      .attribute = "( " PG_CFG_AT_ARC ".9 NAME 'olcPloguardSynthesize' "
+        "DESC 'Answer for registered callers the directory does not know' "
+        "EQUALITY booleanMatch "
+        "SYNTAX OMsBoolean SINGLE-VALUE )" },
+    { .name = "ploguard-log-level", .what = "level",
+      .min_args = 2, .max_args = 2,
+      .arg_type = ARG_MAGIC | PG_CF_LOGLEVEL, .arg_item = pg_cf,
+      .attribute = "( " PG_CFG_AT_ARC ".10 NAME 'olcPloguardLogLevel' "
+        "DESC 'slapd log level at which every match is logged' "
+        "EQUALITY caseIgnoreMatch "
+        "SYNTAX OMsDirectoryString SINGLE-VALUE )" },
+    { .name = NULL, .arg_type = ARG_IGNORED }
+};
+
+static ConfigOCs pg_cfocs[] = {
+    { .co_def = "( " PG_CFG_OC_ARC ".1 NAME 'olcPloguardConfig' "
+        "DESC 'ploguard overlay configuration' "
+        "SUP olcOverlayConfig "
+        "MUST olcPloguardRegistry "
+        "MAY ( olcPloguardRegion $ olcPloguardReloadInterval $ "
+              "olcPloguardPhoneAttrs $ olcPloguardMailAttrs $ "
+              "olcPloguardDisplayAttrs $ olcPloguardNotesAttr $ "
+              "olcPloguardLang $ olcPloguardSynthesize $ "
+              "olcPloguardLogLevel ) )",
+      .co_type = Cft_Overlay, .co_table = pg_cfats },
+    { .co_def = NULL }
+};
+
+void
+pg_info_defaults(pg_info *pi)
+{
+    pgr_config_init(&pi->pi_pcfg);
+    pi->pi_interval = PG_DEFAULT_INTERVAL;
+    pi->pi_lang[0] = PG_LANG_EN;
+    pi->pi_lang[1] = PG_LANG_FR;
+    pi->pi_synth = 1;
+    pi->pi_loglevel = LDAP_DEBUG_ANY;
+}
+
+void
+pg_info_free_config(pg_info *pi)
+{
+    ch_free(pi->pi_path);
+    ch_free(pi->pi_phone.text);
+    ch_free(pi->pi_mail.text);
+    ch_free(pi->pi_display.text);
+    ch_free(pi->pi_notes.text);
+    pi->pi_path = NULL;
+    pi->pi_phone.text = pi->pi_mail.text = NULL;
+    pi->pi_display.text = pi->pi_notes.text = NULL;
+}
+
+/* The refusal every directive gives: directive, value, reason. */
+static int
+pg_cf_refuse(ConfigArgs *c, const char *value, const char *why)
+{
+    snprintf(c->cr_msg, sizeof(c->cr_msg), "<%.40s> \"%.60s\" refused: %.140s",
+             c->argv[0], value, why);
+    Log(LDAP_DEBUG_ANY, LDAP_LEVEL_ERR, "%s: %s\n", c->log, c->cr_msg);
+    return ARG_BAD_CONF;
+}
+
+/* The argument words joined by single spaces, as one newly allocated
+ * string. */
+static char *
+pg_cf_join(ConfigArgs *c)
+{
+    size_t len = 0, off = 0;
+    char *s;
+    int i;
+
+    for (i = 1; i < c->argc; i++)
+        len += strlen(c->argv[i]) + 1;
+    s = ch_malloc(len + 1);
+    for (i = 1; i < c->argc; i++) {
+        size_t l = strlen(c->argv[i]);
+        if (i > 1)
+            s[off++] = ' ';
+        memcpy(s + off, c->argv[i], l);
+        off += l;
+    }
+    s[off] = '\0';
+    return s;
+}
+
+static int
+pg_cf_emit_str(ConfigArgs *c, const char *s)
+{
+    struct berval bv;
+
+    if (s == NULL)
+        return 1;   /* unset: the default applies, nothing to show */
+    ber_str2bv(s, 0, 0, &bv);
+    value_add_one(&c->rvalue_vals, &bv);
+    return 0;
+}
+
+static const char *
+pg_lang_name(int lang)
+{
+    return lang == PG_LANG_FR ? "fr" : "en";
+}
+
+static int
+pg_cf_emit(ConfigArgs *c, pg_info *pi)
+{
+    char buf[64];
+    const char *lvl;
+
+    switch (c->type) {
+    case PG_CF_REGISTRY:
+        return pg_cf_emit_str(c, pi->pi_path);
+    case PG_CF_REGION:
+        return pg_cf_emit_str(c, pi->pi_pcfg.region);
+    case PG_CF_INTERVAL:
+        snprintf(buf, sizeof(buf), "%d", pi->pi_interval);
+        return pg_cf_emit_str(c, buf);
+    case PG_CF_PHONE:
+        return pg_cf_emit_str(c, pi->pi_phone.text);
+    case PG_CF_MAIL:
+        return pg_cf_emit_str(c, pi->pi_mail.text);
+    case PG_CF_DISPLAY:
+        return pg_cf_emit_str(c, pi->pi_display.text);
+    case PG_CF_NOTES:
+        return pg_cf_emit_str(c, pi->pi_notes.text);
+    case PG_CF_LANG:
+        if (pi->pi_lang[1] != 0)
+            snprintf(buf, sizeof(buf), "%s %s", pg_lang_name(pi->pi_lang[0]),
+                     pg_lang_name(pi->pi_lang[1]));
+        else
+            snprintf(buf, sizeof(buf), "%s", pg_lang_name(pi->pi_lang[0]));
+        return pg_cf_emit_str(c, buf);
+    case PG_CF_SYNTH:
+        return pg_cf_emit_str(c, pi->pi_synth ? "TRUE" : "FALSE");
+    case PG_CF_LOGLEVEL:
+        lvl = pi->pi_loglevel == LDAP_DEBUG_ANY ? "any" :
+              loglevel2str(pi->pi_loglevel);
+        if (lvl == NULL) {
+            snprintf(buf, sizeof(buf), "%d", pi->pi_loglevel);
+            lvl = buf;
+        }
+        return pg_cf_emit_str(c, lvl);
+    }
+    return 1;
+}
+
+/* Deleting a value restores the default; the registry path is required. */
+static int
+pg_cf_delete(ConfigArgs *c, pg_info *pi)
+{
+    pg_attrs *pa = NULL;
+    char msg[SLAP_TEXT_BUFLEN];
+
+    switch (c->type) {
+    case PG_CF_REGISTRY:
+        /* A replace deletes, then adds.  The registry in force stays
+         * loaded meanwhile, and the schema (MUST olcPloguardRegistry)
+         * refuses removing the path for good. */
+        ch_free(pi->pi_path);
+        pi->pi_path = NULL;
+        return 0;
+    case PG_CF_REGION: {
+        pgr_config pc = pi->pi_pcfg;
+
+        (void)pgr_config_set_region(&pc, "CA");
+        if (pi->pi_open &&
+            pg_reload_now(pi, pi->pi_path, &pc, msg, sizeof(msg)) != 0)
+            return pg_cf_refuse(c, "CA", msg);
+        pi->pi_pcfg = pc;
+        return 0;
+    }
+    case PG_CF_INTERVAL:
+        pi->pi_interval = PG_DEFAULT_INTERVAL;
+        if (pi->pi_open)
+            pg_task_set_interval(pi);
+        return 0;
+    case PG_CF_PHONE:   pa = &pi->pi_phone;   break;
+    case PG_CF_MAIL:    pa = &pi->pi_mail;    break;
+    case PG_CF_DISPLAY: pa = &pi->pi_display; break;
+    case PG_CF_NOTES:   pa = &pi->pi_notes;   break;
+    case PG_CF_LANG:
+        pi->pi_lang[0] = PG_LANG_EN;
+        pi->pi_lang[1] = PG_LANG_FR;
+        return 0;
+    case PG_CF_SYNTH:
+        pi->pi_synth = 1;
+        return 0;
+    case PG_CF_LOGLEVEL:
+        pi->pi_loglevel = LDAP_DEBUG_ANY;
+        return 0;
+    default:
+        return ARG_BAD_CONF;
+    }
+    /* an attribute list back to its default */
+    {
+        char *old = pa->text;
+
+        pa->text = NULL;
+        if (pi->pi_open && pg_resolve_all(pi, msg, sizeof(msg)) != 0) {
+            pa->text = old;
+            snprintf(c->cr_msg, sizeof(c->cr_msg), "<%.40s> %.200s", c->argv[0], msg);
+            return ARG_BAD_CONF;
+        }
+        ch_free(old);
+    }
+    return 0;
+}
+
+static int
+pg_cf_set_list(ConfigArgs *c, pg_info *pi, pg_attrs *pa, int single)
+{
+    char msg[SLAP_TEXT_BUFLEN];
+    char *text = pg_cf_join(c);
+    char *old;
+    int n;
+
+    n = pg_attrs_check_text(text, msg, sizeof(msg));
+    if (n < 0 || (single && n != 1)) {
+        int rc = pg_cf_refuse(c, text, n < 0 ? msg :
+                              "exactly one attribute must be named");
+        ch_free(text);
+        return rc;
+    }
+    old = pa->text;
+    pa->text = text;
+    if (pi->pi_open && pg_resolve_all(pi, msg, sizeof(msg)) != 0) {
+        int rc;
+
+        pa->text = old;
+        rc = pg_cf_refuse(c, text, msg);
+        ch_free(text);
+        return rc;
+    }
+    ch_free(old);
+    return 0;
+}
+
+static int
+pg_cf_set_lang(ConfigArgs *c, pg_info *pi)
+{
+    int lang[PG_MAX_LANGS] = { 0, 0 };
+    int i;
+
+    if (c->argc - 1 > PG_MAX_LANGS)
+        return pg_cf_refuse(c, c->argv[1], "at most two languages");
+    for (i = 1; i < c->argc; i++) {
+        if (strcasecmp(c->argv[i], "en") == 0)
+            lang[i - 1] = PG_LANG_EN;
+        else if (strcasecmp(c->argv[i], "fr") == 0)
+            lang[i - 1] = PG_LANG_FR;
+        else
+            return pg_cf_refuse(c, c->argv[i], "languages are en and fr");
+    }
+    if (lang[1] != 0 && lang[0] == lang[1])
+        return pg_cf_refuse(c, c->argv[2], "language named twice");
+    pi->pi_lang[0] = lang[0];
+    pi->pi_lang[1] = lang[1];
+    return 0;
+}
+
+static int
+pg_cf_set_bool(ConfigArgs *c, pg_info *pi)
+{
+    const char *v = c->argv[1];
+
+    if (strcasecmp(v, "on") == 0 || strcasecmp(v, "true") == 0 ||
+        strcasecmp(v, "yes") == 0)
+        pi->pi_synth = 1;
+    else if (strcasecmp(v, "off") == 0 || strcasecmp(v, "false") == 0 ||
+             strcasecmp(v, "no") == 0)
+        pi->pi_synth = 0;
+    else
+        return pg_cf_refuse(c, v, "must be on or off");
+    return 0;
+}
+
+static int
+pg_cf_set_interval(ConfigArgs *c, pg_info *pi)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(c->argv[1], &end, 10);
+    if (errno != 0 || end == c->argv[1] || *end != '\0' || v < 1 ||
+        v > PG_INTERVAL_MAX)
+        return pg_cf_refuse(c, c->argv[1],
+                            "must be a whole number of seconds, 1 to 86400");
+    pi->pi_interval = (int)v;
+    if (pi->pi_open)
+        pg_task_set_interval(pi);
+    return 0;
+}
+
+static int
+pg_cf_set_loglevel(ConfigArgs *c, pg_info *pi)
+{
+    int level = 0;
+
+    if (strcasecmp(c->argv[1], "any") == 0)
+        level = LDAP_DEBUG_ANY;
+    else if (str2loglevel(c->argv[1], &level) != 0 || level == 0)
+        return pg_cf_refuse(c, c->argv[1], "not a slapd log level name "
+                            "(any, stats, stats2, trace, ... see slapd.conf(5))");
+    pi->pi_loglevel = level;
+    return 0;
+}
+
+static int
+pg_cf_set(ConfigArgs *c, pg_info *pi)
+{
+    char msg[SLAP_TEXT_BUFLEN];
+
+    switch (c->type) {
+    case PG_CF_REGISTRY:
+        if (c->argv[1][0] != '/')
+            return pg_cf_refuse(c, c->argv[1], "must be an absolute path");
+        if (pi->pi_open &&
+            pg_reload_now(pi, c->argv[1], &pi->pi_pcfg, msg, sizeof(msg)) != 0)
+            return pg_cf_refuse(c, c->argv[1], msg);
+        ch_free(pi->pi_path);
+        pi->pi_path = ch_strdup(c->argv[1]);
+        return 0;
+    case PG_CF_REGION: {
+        pgr_config pc = pi->pi_pcfg;
+
+        if (pgr_config_set_region(&pc, c->argv[1]) != 0)
+            return pg_cf_refuse(c, c->argv[1], "not a region the phone "
+                                "parser knows (ISO 3166 alpha-2, e.g. CA)");
+        if (pi->pi_open &&
+            pg_reload_now(pi, pi->pi_path, &pc, msg, sizeof(msg)) != 0)
+            return pg_cf_refuse(c, c->argv[1], msg);
+        pi->pi_pcfg = pc;
+        return 0;
+    }
+    case PG_CF_INTERVAL: return pg_cf_set_interval(c, pi);
+    case PG_CF_PHONE:    return pg_cf_set_list(c, pi, &pi->pi_phone, 0);
+    case PG_CF_MAIL:     return pg_cf_set_list(c, pi, &pi->pi_mail, 0);
+    case PG_CF_DISPLAY:  return pg_cf_set_list(c, pi, &pi->pi_display, 0);
+    case PG_CF_NOTES:    return pg_cf_set_list(c, pi, &pi->pi_notes, 1);
+    case PG_CF_LANG:     return pg_cf_set_lang(c, pi);
+    case PG_CF_SYNTH:    return pg_cf_set_bool(c, pi);
+    case PG_CF_LOGLEVEL: return pg_cf_set_loglevel(c, pi);
+    }
+    return ARG_BAD_CONF;
+}
+
+static int
+pg_cf(ConfigArgs *c)
+{
+    slap_overinst *on = (slap_overinst *)c->bi;
+    pg_info *pi = on->on_bi.bi_private;
+
+    if (pi == NULL) {
+        snprintf(c->cr_msg, sizeof(c->cr_msg), "<%s> ploguard is not "
+                 "initialized on this database", c->argv[0]);
+        return ARG_BAD_CONF;
+    }
+    if (c->op == SLAP_CONFIG_EMIT)
+        return pg_cf_emit(c, pi);
+    if (c->op == LDAP_MOD_DELETE)
+        return pg_cf_delete(c, pi);
+    return pg_cf_set(c, pi);
+}
+
+int
+pg_config_init(BackendInfo *bi)
+{
+    bi->bi_cf_ocs = pg_cfocs;
+    return config_register_schema(pg_cfats, pg_cfocs);
+}

@@ -1,0 +1,327 @@
+/*
+ * filter.c - which registry records a search filter asks for.
+ *
+ * An equality, or a substring whose pieces put together give a complete
+ * identifier, on a configured phone or mail attribute, whose value the
+ * resolver finds exactly in the registry, makes a "want": a record that
+ * gets a synthesized entry unless the directory returns one for it
+ * (search.c).  NOT subtrees are never entered.  Nothing is allocated:
+ * everything goes into the caller's pg_search.
+ */
+#include "ploguard.h"
+
+#include <string.h>
+
+/* Registry ids used in DNs: letters, digits, '.', '_', '-' only, so that
+ * the RDN never needs escaping. */
+static int
+pg_id_ok(const char *id, size_t len)
+{
+    size_t i;
+
+    if (len == 0 || len > PG_ID_MAX)
+        return 0;
+    for (i = 0; i < len; i++) {
+        char c = id[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+            return 0;
+    }
+    return 1;
+}
+
+/* ---------------------------------------------------- filter inspection */
+
+static void
+pg_want_add(pg_search *ps, const pg_hit *hit, const Filter *node,
+            AttributeDescription *ad, const char *val, size_t vlen)
+{
+    pg_want *w;
+    int i;
+
+    for (i = 0; i < ps->nwant; i++)
+        if (ps->want[i].ent == hit->entity)
+            return;
+    if (ps->nwant >= PG_MAX_WANT || vlen > PG_VALUE_MAX ||
+        hit->entity->id == NULL ||
+        !pg_id_ok(hit->entity->id, strlen(hit->entity->id)))
+        return;
+    w = &ps->want[ps->nwant++];
+    memset(w, 0, sizeof(*w));
+    w->ent = hit->entity;
+    w->node = node;
+    snprintf(w->id, sizeof(w->id), "%s", hit->entity->id);
+    w->ad = ad;
+    memcpy(w->value, val, vlen);
+    w->value[vlen] = '\0';
+    w->vlen = vlen;
+    w->on = hit->on;
+    snprintf(w->what, sizeof(w->what), "%s", hit->what);
+}
+
+static void
+pg_assertion(const pg_info *pi, const pg_snapshot *s, pg_search *ps,
+             const Filter *node, AttributeDescription *ad, const char *val,
+             size_t vlen)
+{
+    int is_phone = pg_attrs_has(&pi->pi_phone, ad);
+    struct berval bv;
+    pg_hits h;
+    int i, specific = 0;
+
+    if (!is_phone && !pg_attrs_has(&pi->pi_mail, ad))
+        return;
+    bv.bv_val = (char *)val;
+    bv.bv_len = vlen;
+    h.n = 0;
+    if (pg_match_value(pi, s, is_phone, &bv, &h) == 0)
+        return;
+    /* A number or address held by a person or mission answers for it
+     * alone; the block or domain it also falls in is not synthesized. */
+    for (i = 0; i < h.n; i++)
+        if (h.hit[i].on == PGR_ON_PHONE || h.hit[i].on == PGR_ON_EMAIL)
+            specific = 1;
+    if (!specific) {
+        /* only the narrowest block or domain (the resolver's first) */
+        pg_want_add(ps, &h.hit[0], node, ad, val, vlen);
+        return;
+    }
+    for (i = 0; i < h.n; i++)
+        if (h.hit[i].on == PGR_ON_PHONE || h.hit[i].on == PGR_ON_EMAIL)
+            pg_want_add(ps, &h.hit[i], node, ad, val, vlen);
+}
+
+/* Appends bv to buf; returns -1 when it would not fit. */
+static int
+pg_append(char *buf, size_t sz, size_t *len, const struct berval *bv)
+{
+    if (bv->bv_len >= sz - *len)
+        return -1;
+    memcpy(buf + *len, bv->bv_val, bv->bv_len);
+    *len += bv->bv_len;
+    return 0;
+}
+
+/* The substring pieces in order: what the complete identifier would be. */
+static void
+pg_substrings(const pg_info *pi, const pg_snapshot *s, pg_search *ps,
+              Filter *f)
+{
+    char buf[PG_VALUE_MAX + 1];
+    size_t len = 0;
+    int i;
+
+    if (!BER_BVISNULL(&f->f_sub_initial) &&
+        pg_append(buf, sizeof(buf), &len, &f->f_sub_initial) != 0)
+        return;
+    for (i = 0; f->f_sub_any != NULL && !BER_BVISNULL(&f->f_sub_any[i]);
+         i++)
+        if (pg_append(buf, sizeof(buf), &len, &f->f_sub_any[i]) != 0)
+            return;
+    if (!BER_BVISNULL(&f->f_sub_final) &&
+        pg_append(buf, sizeof(buf), &len, &f->f_sub_final) != 0)
+        return;
+    buf[len] = '\0';
+    pg_assertion(pi, s, ps, f, f->f_sub_desc, buf, len);
+}
+
+static void
+pg_filter_walk(const pg_info *pi, const pg_snapshot *s, pg_search *ps,
+               Filter *f, int depth)
+{
+    Filter *c;
+
+    if (f == NULL || depth > PG_FILTER_DEPTH ||
+        (f->f_choice & SLAPD_FILTER_UNDEFINED))
+        return;
+    switch (f->f_choice & SLAPD_FILTER_MASK) {
+    case LDAP_FILTER_AND:
+    case LDAP_FILTER_OR:
+        for (c = f->f_list; c != NULL; c = c->f_next)
+            pg_filter_walk(pi, s, ps, c, depth + 1);
+        break;
+    case LDAP_FILTER_EQUALITY:
+        pg_assertion(pi, s, ps, f, f->f_av_desc, f->f_av_value.bv_val,
+                     f->f_av_value.bv_len);
+        break;
+    case LDAP_FILTER_SUBSTRINGS:
+        pg_substrings(pi, s, ps, f);
+        break;
+    default:
+        /* NOT is never entered: asserting a number there asks for
+         * everything else. */
+        break;
+    }
+}
+
+/* ------------------------------------------- the values as the client sent
+ *
+ * slapd keeps only normalized assertion values (telephoneNumber loses its
+ * spaces and hyphens, mail its case), but a synthesized entry must hold the
+ * asserted value verbatim: some phones compare the returned number with
+ * the caller's.  The request is still in op->o_ber, so its filter is read
+ * again, in step with the parsed one (get_filter keeps one node per
+ * element, a computed node standing for a whole element).  Only liblber
+ * calls that never write are used: slapd's parse has already replaced the
+ * octet after each string it read with a NUL (liblber keeps the real octet
+ * aside), so a tag read as 0 is one of those and the parsed node tells
+ * what it was.  Any other difference stops the walk, and the normalized
+ * values are kept.
+ */
+
+static void
+pg_raw_found(pg_search *ps, const Filter *f, const char *val, size_t vlen)
+{
+    int i;
+
+    for (i = 0; i < ps->nwant; i++) {
+        pg_want *w = &ps->want[i];
+
+        if (w->node == f && vlen <= PG_VALUE_MAX) {
+            memcpy(w->value, val, vlen);
+            w->value[vlen] = '\0';
+            w->vlen = vlen;
+        }
+    }
+}
+
+static int pg_raw_filter(BerElement *b, const Filter *f, pg_search *ps,
+                         int depth);
+
+static int
+pg_raw_list(BerElement *b, const Filter *f, pg_search *ps, int depth)
+{
+    const Filter *c = f->f_list;
+    ber_tag_t tag;
+    ber_len_t len;
+    char *last;
+
+    for (tag = ber_first_element(b, &len, &last); tag != LBER_DEFAULT;
+         tag = ber_next_element(b, &len, last)) {
+        if (c == NULL || pg_raw_filter(b, c, ps, depth + 1) != 0)
+            return -1;
+        c = c->f_next;
+    }
+    return c == NULL ? 0 : -1;
+}
+
+static int
+pg_raw_equality(BerElement *b, const Filter *f, pg_search *ps)
+{
+    struct berval type, value;
+    ber_len_t len;
+
+    if (ber_skip_tag(b, &len) == LBER_DEFAULT ||
+        ber_skip_element(b, &type) == LBER_DEFAULT ||
+        ber_skip_element(b, &value) == LBER_DEFAULT)
+        return -1;
+    pg_raw_found(ps, f, value.bv_val, value.bv_len);
+    return 0;
+}
+
+static int
+pg_raw_substrings(BerElement *b, const Filter *f, pg_search *ps)
+{
+    char buf[PG_VALUE_MAX + 1];
+    struct berval type, piece;
+    size_t len = 0;
+    int fits = 1;
+    ber_tag_t tag;
+    ber_len_t blen;
+    char *last;
+
+    if (ber_skip_tag(b, &blen) == LBER_DEFAULT ||
+        ber_skip_element(b, &type) == LBER_DEFAULT)
+        return -1;
+    for (tag = ber_first_element(b, &blen, &last); tag != LBER_DEFAULT;
+         tag = ber_next_element(b, &blen, last)) {
+        if (ber_skip_element(b, &piece) == LBER_DEFAULT)
+            return -1;
+        if (fits && pg_append(buf, sizeof(buf), &len, &piece) != 0)
+            fits = 0;   /* too long: keep the normalized value */
+    }
+    if (fits)
+        pg_raw_found(ps, f, buf, len);
+    return 0;
+}
+
+static int
+pg_raw_filter(BerElement *b, const Filter *f, pg_search *ps, int depth)
+{
+    struct berval skip;
+    ber_len_t len;
+    ber_tag_t tag = ber_peek_tag(b, &len);
+    ber_tag_t choice = f->f_choice & SLAPD_FILTER_MASK;
+
+    if (tag == LBER_DEFAULT || depth > PG_FILTER_DEPTH)
+        return -1;
+    if (f->f_choice == SLAPD_FILTER_COMPUTED)
+        return ber_skip_element(b, &skip) == LBER_DEFAULT ? -1 : 0;
+    if (tag == 0)
+        tag = choice;   /* the octet slapd's parse overwrote */
+    if (tag != choice)
+        return -1;
+    switch (tag) {
+    case LDAP_FILTER_AND:
+    case LDAP_FILTER_OR:
+        return pg_raw_list(b, f, ps, depth);
+    case LDAP_FILTER_EQUALITY:
+        return pg_raw_equality(b, f, ps);
+    case LDAP_FILTER_SUBSTRINGS:
+        return pg_raw_substrings(b, f, ps);
+    default:
+        return ber_skip_element(b, &skip) == LBER_DEFAULT ? -1 : 0;
+    }
+}
+
+/* Replaces the wants' normalized values by the raw ones, where it can. */
+static void
+pg_raw_values(Operation *op, pg_search *ps)
+{
+    BerElementBuffer berbuf;
+    BerElement *b = (BerElement *)&berbuf;
+    pg_want saved[PG_MAX_WANT];
+    struct berval req;
+    ber_int_t msgid;
+
+    if (op->o_ber == NULL || ps->nwant == 0 ||
+        ber_flatten2(op->o_ber, &req, 0) != 0 || req.bv_len == 0)
+        return;
+    memcpy(saved, ps->want, sizeof(saved[0]) * (size_t)ps->nwant);
+    /* our own reader over the request; op->o_ber is not touched */
+    ber_init2(b, &req, 0);
+    /* messageID, then SearchRequest: base, scope, deref, sizelimit,
+     * timelimit, typesOnly, filter ("{" and "x" only skip, never write) */
+    if (ber_scanf(b, "i{xxxxxx", &msgid) == LBER_ERROR ||
+        pg_raw_filter(b, op->ors_filter, ps, 0) != 0)
+        memcpy(ps->want, saved, sizeof(saved[0]) * (size_t)ps->nwant);
+}
+
+/* "uid=ploguard-<id>,..." as the request DN of a base-scope read. */
+int
+pg_base_id(const struct berval *dn, char *out, size_t outsz)
+{
+    size_t pl = sizeof(PG_RDN_PREFIX) - 1, len = 0;
+    const char *p;
+
+    if (dn->bv_len <= pl || strncasecmp(dn->bv_val, PG_RDN_PREFIX, pl) != 0)
+        return -1;
+    p = dn->bv_val + pl;
+    while (pl + len < dn->bv_len && p[len] != ',')
+        len++;
+    if (!pg_id_ok(p, len) || len >= outsz)
+        return -1;
+    memcpy(out, p, len);
+    out[len] = '\0';
+    return 0;
+}
+
+/* The registry records the filter asserts an identifier of, with the
+ * values as the client sent them. */
+void
+pg_filter_wants(Operation *op, const pg_info *pi, const pg_snapshot *s,
+                pg_search *ps)
+{
+    pg_filter_walk(pi, s, ps, op->ors_filter, 0);
+    pg_raw_values(op, ps);
+}

@@ -1,0 +1,208 @@
+/*
+ * ploguard.c - the ploguard slapd overlay: module entry point, version
+ * check and the per-database life cycle.
+ *
+ * init_module    registers the data schema, the configuration schema and
+ *                the overlay; refuses a slapd other than the one whose
+ *                headers we were compiled against (slapd checks nothing).
+ * db_init        allocates the per-database state with the defaults.
+ * db_open        resolves attribute names (the schema is complete only
+ *                now), loads the registry, starts the reload task.
+ * db_close       stops the task, drops the registry.
+ * db_destroy     frees the state.
+ */
+#include "ploguard.h"
+
+#include <string.h>
+
+#ifndef PGR_OPENLDAP_SRC_VERSION
+#error "PGR_OPENLDAP_SRC_VERSION must name the Debian version of the OpenLDAP headers"
+#endif
+
+/* slapd's own version banner, exported by /usr/sbin/slapd. */
+extern const char Versionstr[];
+
+static slap_overinst pg_overlay;
+
+/*
+ * Copies the version token that follows "slapd " in banner into out.
+ * Returns 0, or -1 when the banner has no such token.
+ */
+static int
+pg_banner_version(const char *banner, char *out, size_t outsz)
+{
+    const char *p, *end;
+    size_t len;
+
+    p = strstr(banner, "slapd ");
+    if (p == NULL)
+        return -1;
+    p += strlen("slapd ");
+    end = p;
+    while (*end != '\0' && *end != ' ' && *end != '\t')
+        end++;
+    len = (size_t)(end - p);
+    if (len == 0 || len >= outsz)
+        return -1;
+    memcpy(out, p, len);
+    out[len] = '\0';
+    return 0;
+}
+
+/* The struct layouts we use are those of PGR_OPENLDAP_SRC_VERSION only. */
+static int
+pg_version_check(void)
+{
+    char running[64];
+
+    if (pg_banner_version(Versionstr, running, sizeof(running)) != 0) {
+        Log(LDAP_DEBUG_ANY, LDAP_LEVEL_ERR,
+            "ploguard: cannot read the running slapd's version from its "
+            "banner \"%s\"; refusing to load (built for slapd %s)\n",
+            Versionstr, PGR_OPENLDAP_SRC_VERSION);
+        return -1;
+    }
+    if (strcmp(running, PGR_OPENLDAP_SRC_VERSION) != 0) {
+        Log(LDAP_DEBUG_ANY, LDAP_LEVEL_ERR,
+            "ploguard: built against slapd %s but the running slapd is %s; "
+            "refusing to load (rebuild ploguard against the OpenLDAP source "
+            "of the installed slapd)\n",
+            PGR_OPENLDAP_SRC_VERSION, running);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+pg_db_init(BackendDB *be, ConfigReply *cr)
+{
+    slap_overinst *on = (slap_overinst *)be->bd_info;
+    pg_info *pi;
+
+    (void)cr;
+    pi = ch_calloc(1, sizeof(*pi));
+    pg_info_defaults(pi);
+    ldap_pvt_thread_rdwr_init(&pi->pi_lock);
+    pi->pi_be = be;
+    on->on_bi.bi_private = pi;
+    return 0;
+}
+
+static int
+pg_db_open(BackendDB *be, ConfigReply *cr)
+{
+    slap_overinst *on = (slap_overinst *)be->bd_info;
+    pg_info *pi = on->on_bi.bi_private;
+    char msg[SLAP_TEXT_BUFLEN];
+
+    if (pi->pi_path == NULL) {
+        snprintf(cr->msg, sizeof(cr->msg),
+                 "ploguard: ploguard-registry (olcPloguardRegistry) is "
+                 "required");
+        Log(LDAP_DEBUG_ANY, LDAP_LEVEL_ERR, "%s\n", cr->msg);
+        return 1;
+    }
+    if (pg_resolve_all(pi, msg, sizeof(msg)) != 0) {
+        snprintf(cr->msg, sizeof(cr->msg), "ploguard: %.240s", msg);
+        Log(LDAP_DEBUG_ANY, LDAP_LEVEL_ERR, "%s\n", cr->msg);
+        return 1;
+    }
+    /* Running unprotected without telling anyone is worse than not
+     * starting: a registry that cannot be loaded at start-up is fatal,
+     * for the slap* tools too (slaptest validates it). */
+    if (pg_reload_now(pi, pi->pi_path, &pi->pi_pcfg, msg, sizeof(msg)) != 0) {
+        /* pg_reload_now has logged every reason */
+        snprintf(cr->msg, sizeof(cr->msg), "ploguard: %.240s", msg);
+        Log(LDAP_DEBUG_ANY, LDAP_LEVEL_ERR, "ploguard: cannot start without "
+            "a registry\n");
+        return 1;
+    }
+    pi->pi_be = be;
+    pi->pi_open = 1;
+    if (!(slapMode & SLAP_TOOL_MODE) && pg_task_start(pi) != 0) {
+        snprintf(cr->msg, sizeof(cr->msg),
+                 "ploguard: cannot schedule the registry reload task");
+        Log(LDAP_DEBUG_ANY, LDAP_LEVEL_ERR, "%s\n", cr->msg);
+        pi->pi_open = 0;
+        return 1;
+    }
+    return 0;
+}
+
+static int
+pg_db_close(BackendDB *be, ConfigReply *cr)
+{
+    slap_overinst *on = (slap_overinst *)be->bd_info;
+    pg_info *pi = on->on_bi.bi_private;
+    pg_snapshot *old;
+
+    (void)cr;
+    if (pi == NULL)
+        return 0;
+    pg_task_stop(pi);
+    ldap_pvt_thread_rdwr_wlock(&pi->pi_lock);
+    old = pi->pi_snap;
+    pi->pi_snap = NULL;
+    ldap_pvt_thread_rdwr_wunlock(&pi->pi_lock);
+    pg_snapshot_free(old);
+    pi->pi_open = 0;
+    return 0;
+}
+
+static int
+pg_db_destroy(BackendDB *be, ConfigReply *cr)
+{
+    slap_overinst *on = (slap_overinst *)be->bd_info;
+    pg_info *pi = on->on_bi.bi_private;
+
+    if (pi == NULL)
+        return 0;
+    if (pi->pi_open)
+        pg_db_close(be, cr);
+    pg_snapshot_free(pi->pi_snap);
+    pg_info_free_config(pi);
+    ldap_pvt_thread_rdwr_destroy(&pi->pi_lock);
+    ch_free(pi);
+    on->on_bi.bi_private = NULL;
+    return 0;
+}
+
+static int
+pg_overlay_init(void)
+{
+    int rc;
+
+    rc = pg_schema_init();
+    if (rc != 0)
+        return rc;
+
+    pg_overlay.on_bi.bi_type = "ploguard";
+    pg_overlay.on_bi.bi_flags = SLAPO_BFLAG_SINGLE | SLAPO_BFLAG_DBONLY;
+    pg_overlay.on_bi.bi_db_init = pg_db_init;
+    pg_overlay.on_bi.bi_db_open = pg_db_open;
+    pg_overlay.on_bi.bi_db_close = pg_db_close;
+    pg_overlay.on_bi.bi_db_destroy = pg_db_destroy;
+    pg_overlay.on_bi.bi_op_search = pg_op_search;
+    pg_overlay.on_bi.bi_op_add = pg_op_add;
+    pg_overlay.on_bi.bi_op_modify = pg_op_modify;
+    pg_overlay.on_bi.bi_op_modrdn = pg_op_modrdn;
+    pg_overlay.on_response = pg_response;
+
+    rc = pg_config_init(&pg_overlay.on_bi);
+    if (rc != 0)
+        return rc;
+    return overlay_register(&pg_overlay);
+}
+
+/* The only exported symbol (see slapd-overlay/local.mk). */
+int init_module(int argc, char *argv[]) __attribute__((visibility("default")));
+
+int
+init_module(int argc, char *argv[])
+{
+    (void)argc;
+    (void)argv;
+    if (pg_version_check() != 0)
+        return -1;
+    return pg_overlay_init();
+}

@@ -1,0 +1,184 @@
+/*
+ * ploguard.h - internal interface of the ploguard slapd overlay.
+ *
+ * One pg_info per database the overlay is configured on (on_bi.bi_private):
+ * allocated in db_init, freed in db_destroy.  Configuration fields change
+ * only from config drivers, which slapd runs with the server paused (or
+ * before it starts), so they need no lock.  The registry snapshot is the
+ * one thing shared with the run-queue reload task and is guarded by
+ * pi_lock: readers hold the read lock while they use a snapshot, the
+ * reload swaps the pointer under the write lock and frees the old one
+ * after unlocking.
+ */
+#ifndef PLOGUARD_H
+#define PLOGUARD_H
+
+#include "portable.h"
+
+#include <sys/types.h>
+#include <time.h>
+
+#include "slap.h"
+#include "slap-config.h"
+#include "ldap_rq.h"
+
+#include "pgr.h"
+
+/* Our own OID arc, derived from a random UUID (RFC 4122, ITU-T X.667). */
+#define PG_ARC        "2.25.232855205505719630784223529289939782815"
+#define PG_AT_ARC     PG_ARC ".1"   /* data attribute types */
+#define PG_OC_ARC     PG_ARC ".2"   /* data object classes */
+#define PG_CFG_AT_ARC PG_ARC ".3"   /* cn=config attribute types */
+#define PG_CFG_OC_ARC PG_ARC ".4"   /* cn=config object classes */
+
+#define PG_MAX_ATTRS  16            /* per attribute list */
+#define PG_MAX_LANGS  2
+
+enum pg_lang { PG_LANG_EN = 1, PG_LANG_FR = 2 };
+
+/* A configured attribute list: the text as configured (NULL: the default)
+ * and the descriptions resolved from it at db_open. */
+typedef struct pg_attrs {
+    char                 *text;
+    AttributeDescription *ad[PG_MAX_ATTRS];
+    int                   n;
+} pg_attrs;
+
+/* One loaded registry and what the overlay derives from it once. */
+typedef struct pg_snapshot {
+    pgr_registry  *reg;
+    char         **shorts;      /* distinct instruction short texts */
+    size_t         nshorts;
+    char          *regid;       /* registry id, for ploguardMatch */
+    long long      seq;
+    int            stale_logged; /* reload task only */
+} pg_snapshot;
+
+typedef struct pg_info {
+    /* configuration */
+    char       *pi_path;            /* ploguard-registry */
+    pgr_config  pi_pcfg;            /* ploguard-region */
+    int         pi_interval;        /* ploguard-reload-interval, seconds */
+    pg_attrs    pi_phone;           /* ploguard-phone-attrs */
+    pg_attrs    pi_mail;            /* ploguard-mail-attrs */
+    pg_attrs    pi_display;         /* ploguard-display-attrs */
+    pg_attrs    pi_notes;           /* ploguard-notes-attr (one) */
+    int         pi_lang[PG_MAX_LANGS];  /* ploguard-lang, in order; 0 ends */
+    int         pi_synth;           /* ploguard-synthesize */
+    int         pi_loglevel;        /* ploguard-log-level */
+
+    /* run time */
+    int         pi_open;            /* between db_open and db_close */
+    BackendDB  *pi_be;
+    struct re_s *pi_task;           /* reload task, NULL in tool mode */
+    ldap_pvt_thread_rdwr_t pi_lock; /* guards pi_snap */
+    pg_snapshot *pi_snap;           /* current registry, or NULL */
+    /* identity of the file pi_snap was read from (reload task only) */
+    dev_t       pi_dev;
+    ino_t       pi_ino;
+    off_t       pi_size;
+    struct timespec pi_mtime;
+} pg_info;
+
+/* Defaults (also in the man page). */
+#define PG_DEFAULT_INTERVAL 60
+#define PG_DEFAULT_PHONE    "telephoneNumber mobile homePhone pager " \
+                            "facsimileTelephoneNumber otherTelephone ipPhone"
+#define PG_DEFAULT_MAIL     "mail"
+#define PG_DEFAULT_DISPLAY  "cn displayName"
+#define PG_DEFAULT_NOTES    "description"
+
+/* schema.c: the data schema, registered once in init_module */
+extern AttributeDescription *pg_ad_instruction;  /* ploguardInstruction */
+extern AttributeDescription *pg_ad_match;        /* ploguardMatch */
+extern ObjectClass          *pg_oc_contact;      /* ploguardContact */
+int  pg_schema_init(void);
+int  pg_attrs_resolve(pg_attrs *pa, const char *dflt, int optional_defaults,
+                      const char *directive, char *msg, size_t msgsz);
+int  pg_attrs_check_text(const char *text, char *msg, size_t msgsz);
+int  pg_resolve_all(pg_info *pi, char *msg, size_t msgsz);
+int  pg_attrs_has(const pg_attrs *pa, const AttributeDescription *ad);
+
+/* config.c */
+int  pg_config_init(BackendInfo *bi);
+void pg_info_defaults(pg_info *pi);
+void pg_info_free_config(pg_info *pi);
+
+/* reload.c */
+int  pg_reload_now(pg_info *pi, const char *path, const pgr_config *pcfg,
+                   char *msg, size_t msgsz);
+int  pg_task_start(pg_info *pi);
+void pg_task_stop(pg_info *pi);
+void pg_task_set_interval(pg_info *pi);
+void pg_snapshot_free(pg_snapshot *s);
+pg_snapshot *pg_snapshot_acquire(pg_info *pi);   /* NULL: none loaded */
+void pg_snapshot_release(pg_info *pi);
+
+/* annotate.c: what a matching entry gains */
+#define PG_MAX_ENTRY_HITS 4
+typedef struct pg_hit {
+    const pgr_entity *entity;
+    pgr_matched_on    on;
+    int               by_dn;    /* a base read of uid=ploguard-<id> */
+    char              what[PGR_EMAIL_MAX + 1];  /* normalized identifier */
+} pg_hit;
+typedef struct pg_hits {
+    int    n;
+    pg_hit hit[PG_MAX_ENTRY_HITS];
+} pg_hits;
+int  pg_match_value(const pg_info *pi, const pg_snapshot *s, int is_phone,
+                    const struct berval *val, pg_hits *h);
+int  pg_entry_hits(const pg_info *pi, const pg_snapshot *s, const Entry *e,
+                   pg_hits *h);
+int  pg_annotation_visible(const pg_info *pi, const SlapReply *rs);
+void pg_annotate(const pg_info *pi, const pg_snapshot *s, Entry *e,
+                 const pg_hits *h);
+void pg_log_match(Operation *op, const pg_info *pi, const pg_snapshot *s,
+                  const pg_hits *h, const char *how, const char *dn);
+
+/* search.c and filter.c: the state of one search that asserted a
+ * registered identifier (op->o_tmpmemctx). */
+#define PG_MAX_WANT     8
+#define PG_ID_MAX       128
+#define PG_VALUE_MAX    PGR_EMAIL_MAX
+#define PG_FILTER_DEPTH 32
+#define PG_RDN_PREFIX   "uid=ploguard-"
+
+typedef struct pg_want {
+    const pgr_entity     *ent;       /* valid only under the read lock */
+    const Filter         *node;      /* the assertion, in pg_op_search only */
+    AttributeDescription *ad;        /* the asserted attribute */
+    size_t                vlen;
+    pgr_matched_on        on;
+    int                   seen;      /* the directory returned it */
+    char                  id[PG_ID_MAX + 1];
+    char                  value[PG_VALUE_MAX + 1];  /* as the client sent it */
+    char                  what[PGR_EMAIL_MAX + 1];  /* normalized */
+} pg_want;
+
+typedef struct pg_search {
+    OpExtra        oe;          /* oe_key: our slap_overinst */
+    slap_callback  cb;
+    pg_want        want[PG_MAX_WANT];
+    int            nwant;
+    unsigned       pending;     /* wants the last entry may have returned */
+    int            pending_n;   /* sr_nentries before that entry */
+    char           base_id[PG_ID_MAX + 1];  /* base read of our DN, or "" */
+} pg_search;
+
+/* filter.c */
+void pg_filter_wants(Operation *op, const pg_info *pi, const pg_snapshot *s,
+                     pg_search *ps);
+int  pg_base_id(const struct berval *dn, char *out, size_t outsz);
+
+/* search.c */
+int  pg_response(Operation *op, SlapReply *rs);
+int  pg_op_search(Operation *op, SlapReply *rs);
+int  pg_skip_op(Operation *op);
+
+/* write.c */
+int  pg_op_add(Operation *op, SlapReply *rs);
+int  pg_op_modify(Operation *op, SlapReply *rs);
+int  pg_op_modrdn(Operation *op, SlapReply *rs);
+
+#endif /* PLOGUARD_H */

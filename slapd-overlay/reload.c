@@ -1,0 +1,268 @@
+/*
+ * reload.c - the registry at run time.
+ *
+ * The registry is parsed outside any lock; only the swap of the snapshot
+ * pointer happens under the write lock, and the old snapshot is freed
+ * after unlocking, so searches never wait on a parse.  Searches hold the
+ * read lock while they use a snapshot (entities are referenced by
+ * pointer).  A registry that fails to load leaves the last good one in
+ * force and is logged with every reason the resolver gives.
+ *
+ * The file is checked every ploguard-reload-interval seconds from slapd's
+ * run queue; a change of device, inode, size or modification time (an
+ * update by write-and-rename changes the inode) triggers a reload.
+ */
+#include "ploguard.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+void
+pg_snapshot_free(pg_snapshot *s)
+{
+    size_t i;
+
+    if (s == NULL)
+        return;
+    for (i = 0; i < s->nshorts; i++)
+        ch_free(s->shorts[i]);
+    ch_free(s->shorts);
+    ch_free(s->regid);
+    pgr_registry_free(s->reg);
+    ch_free(s);
+}
+
+pg_snapshot *
+pg_snapshot_acquire(pg_info *pi)
+{
+    ldap_pvt_thread_rdwr_rlock(&pi->pi_lock);
+    return pi->pi_snap;
+}
+
+void
+pg_snapshot_release(pg_info *pi)
+{
+    ldap_pvt_thread_rdwr_runlock(&pi->pi_lock);
+}
+
+static void
+pg_add_short(pg_snapshot *s, size_t *cap, const char *text)
+{
+    size_t i;
+
+    if (text == NULL || text[0] == '\0')
+        return;
+    for (i = 0; i < s->nshorts; i++)
+        if (strcasecmp(s->shorts[i], text) == 0)
+            return;
+    if (s->nshorts == *cap) {
+        *cap = *cap ? *cap * 2 : 8;
+        s->shorts = ch_realloc(s->shorts, *cap * sizeof(s->shorts[0]));
+    }
+    s->shorts[s->nshorts++] = ch_strdup(text);
+}
+
+/* Takes ownership of reg.  The distinct short texts are what write.c
+ * refuses at the start of a display value. */
+static pg_snapshot *
+pg_snapshot_new(pgr_registry *reg)
+{
+    pg_snapshot *s = ch_calloc(1, sizeof(*s));
+    const pgr_instruction *last = NULL;
+    size_t i, n, cap = 0;
+    const char *id;
+
+    s->reg = reg;
+    id = pgr_registry_id(reg);
+    s->regid = ch_strdup(id != NULL ? id : "");
+    s->seq = pgr_registry_seq(reg);
+    n = pgr_registry_entity_count(reg);
+    for (i = 0; i < n; i++) {
+        const pgr_entity *e = pgr_registry_entity(reg, i);
+
+        if (e == NULL || e->instruction == NULL || e->instruction == last)
+            continue;
+        last = e->instruction;
+        pg_add_short(s, &cap, last->short_en);
+        pg_add_short(s, &cap, last->short_fr);
+    }
+    return s;
+}
+
+static void
+pg_log_stale(pg_snapshot *s, const char *path)
+{
+    time_t now = time(NULL), exp;
+    char when[32] = "?";
+    struct tm tm;
+
+    if (!pgr_registry_stale(s->reg, now))
+        return;
+    s->stale_logged = 1;
+    exp = pgr_registry_expires_at(s->reg);
+    if (gmtime_r(&exp, &tm) != NULL)
+        (void)strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    Log(LDAP_DEBUG_ANY, LDAP_LEVEL_WARNING,
+        "ploguard: WARNING: registry %s seq %lld from %s expired at %s "
+        "and is stale; it is still used, and every match says stale=yes: "
+        "update it (ploguard sync)\n", s->regid, s->seq, path, when);
+}
+
+/*
+ * Loads path with pcfg and makes it the current registry.  Returns 0, or
+ * -1 with the reasons in msg; the registry in force is then unchanged.
+ */
+int
+pg_reload_now(pg_info *pi, const char *path, const pgr_config *pcfg,
+              char *msg, size_t msgsz)
+{
+    pgr_errors errs;
+    pgr_registry *reg;
+    pg_snapshot *snap, *old;
+    struct stat st;
+    size_t i, off;
+    const char *keep;
+
+    if (path == NULL) {
+        snprintf(msg, msgsz, "no registry path configured");
+        return -1;
+    }
+    /* stat first: a change during the parse is seen by the next check */
+    keep = pi->pi_snap != NULL ? "the last good registry stays in force" :
+                                 "no registry is loaded";
+    if (stat(path, &st) != 0) {
+        snprintf(msg, msgsz, "registry %s: %s (%s)", path, strerror(errno),
+                 keep);
+        Log(LDAP_DEBUG_ANY, LDAP_LEVEL_ERR, "ploguard: %s\n", msg);
+        return -1;
+    }
+    pgr_errors_init(&errs);
+    reg = pgr_registry_load_file(path, pcfg, &errs);
+    if (reg == NULL) {
+        off = (size_t)snprintf(msg, msgsz, "registry %s not loaded (%zu "
+                               "error%s; %s)", path, errs.count,
+                               errs.count == 1 ? "" : "s", keep);
+        for (i = 0; i < errs.count; i++) {
+            const char *m = i < errs.cap && errs.msgs[i] != NULL ?
+                            errs.msgs[i] : "(message lost: out of memory)";
+
+            Log(LDAP_DEBUG_ANY, LDAP_LEVEL_ERR,
+                "ploguard: registry %s: %s\n", path, m);
+            if (off < msgsz)
+                off += (size_t)snprintf(msg + off, msgsz - off, "%s %s",
+                                        i == 0 ? ":" : ";", m);
+        }
+        Log(LDAP_DEBUG_ANY, LDAP_LEVEL_ERR, "ploguard: %s\n", msg);
+        pgr_errors_free(&errs);
+        return -1;
+    }
+    pgr_errors_free(&errs);
+    snap = pg_snapshot_new(reg);
+
+    ldap_pvt_thread_rdwr_wlock(&pi->pi_lock);
+    old = pi->pi_snap;
+    pi->pi_snap = snap;
+    ldap_pvt_thread_rdwr_wunlock(&pi->pi_lock);
+    pg_snapshot_free(old);
+
+    pi->pi_dev = st.st_dev;
+    pi->pi_ino = st.st_ino;
+    pi->pi_size = st.st_size;
+    pi->pi_mtime = st.st_mtim;
+    Log(LDAP_DEBUG_STATS, LDAP_LEVEL_NOTICE,
+        "ploguard: registry %s seq %lld loaded from %s: %zu entities\n",
+        snap->regid, snap->seq, path, pgr_registry_entity_count(reg));
+    pg_log_stale(snap, path);
+    return 0;
+}
+
+static int
+pg_file_changed(const pg_info *pi, const struct stat *st)
+{
+    return st->st_dev != pi->pi_dev || st->st_ino != pi->pi_ino ||
+           st->st_size != pi->pi_size ||
+           st->st_mtim.tv_sec != pi->pi_mtime.tv_sec ||
+           st->st_mtim.tv_nsec != pi->pi_mtime.tv_nsec;
+}
+
+/* Run-queue task: reload when the file changed. */
+static void *
+pg_task_fn(void *ctx, void *arg)
+{
+    struct re_s *rtask = arg;
+    pg_info *pi = rtask->arg;
+    char msg[SLAP_TEXT_BUFLEN];
+    struct stat st;
+
+    (void)ctx;
+    if (pi->pi_path != NULL) {
+        if (stat(pi->pi_path, &st) != 0) {
+            Log(LDAP_DEBUG_ANY, LDAP_LEVEL_ERR,
+                "ploguard: registry %s: %s (the last good registry stays in "
+                "force)\n", pi->pi_path, strerror(errno));
+        } else if (!pg_file_changed(pi, &st)) {
+            /* It may have expired since it was loaded: say so once.  Only
+             * this task and config changes (server paused) swap pi_snap. */
+            if (pi->pi_snap != NULL && !pi->pi_snap->stale_logged)
+                pg_log_stale(pi->pi_snap, pi->pi_path);
+        } else {
+            if (pg_reload_now(pi, pi->pi_path, &pi->pi_pcfg, msg,
+                              sizeof(msg)) != 0) {
+                /* Logged; remember this version so that it is not parsed
+                 * again until it changes. */
+                pi->pi_dev = st.st_dev;
+                pi->pi_ino = st.st_ino;
+                pi->pi_size = st.st_size;
+                pi->pi_mtime = st.st_mtim;
+            }
+        }
+    }
+    ldap_pvt_thread_mutex_lock(&slapd_rq.rq_mutex);
+    if (ldap_pvt_runqueue_isrunning(&slapd_rq, rtask))
+        ldap_pvt_runqueue_stoptask(&slapd_rq, rtask);
+    ldap_pvt_runqueue_resched(&slapd_rq, rtask, 0);
+    ldap_pvt_thread_mutex_unlock(&slapd_rq.rq_mutex);
+    return NULL;
+}
+
+int
+pg_task_start(pg_info *pi)
+{
+    char *spec = NULL;
+
+    if (pi->pi_be != NULL && pi->pi_be->be_suffix != NULL)
+        spec = pi->pi_be->be_suffix[0].bv_val;
+    ldap_pvt_thread_mutex_lock(&slapd_rq.rq_mutex);
+    pi->pi_task = ldap_pvt_runqueue_insert(&slapd_rq, pi->pi_interval,
+                                           pg_task_fn, pi,
+                                           "ploguard_reload", spec);
+    ldap_pvt_thread_mutex_unlock(&slapd_rq.rq_mutex);
+    return pi->pi_task == NULL ? -1 : 0;
+}
+
+void
+pg_task_stop(pg_info *pi)
+{
+    if (pi->pi_task == NULL)
+        return;
+    ldap_pvt_thread_mutex_lock(&slapd_rq.rq_mutex);
+    if (ldap_pvt_runqueue_isrunning(&slapd_rq, pi->pi_task))
+        ldap_pvt_runqueue_stoptask(&slapd_rq, pi->pi_task);
+    ldap_pvt_runqueue_remove(&slapd_rq, pi->pi_task);
+    ldap_pvt_thread_mutex_unlock(&slapd_rq.rq_mutex);
+    pi->pi_task = NULL;
+}
+
+void
+pg_task_set_interval(pg_info *pi)
+{
+    if (pi->pi_task == NULL)
+        return;
+    ldap_pvt_thread_mutex_lock(&slapd_rq.rq_mutex);
+    pi->pi_task->interval.tv_sec = pi->pi_interval;
+    if (!ldap_pvt_runqueue_isrunning(&slapd_rq, pi->pi_task))
+        ldap_pvt_runqueue_resched(&slapd_rq, pi->pi_task, 0);
+    ldap_pvt_thread_mutex_unlock(&slapd_rq.rq_mutex);
+    slap_wake_listener();
+}

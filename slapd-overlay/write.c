@@ -1,0 +1,165 @@
+/*
+ * write.c - clients cannot write their way into (or fake) an annotation.
+ *
+ * ploguardInstruction and ploguardMatch are NO-USER-MODIFICATION, so the
+ * frontend already refuses writes to them.  What remains user-writable is
+ * refused here with constraintViolation (19):
+ *   - a value of a display attribute that starts with an instruction's
+ *     short text (a stored fake warning, or one made to look like ours);
+ *   - the object class ploguardContact, which only synthesized entries
+ *     carry.
+ * Add, modify and modrdn (whose new RDN may carry such a value) are
+ * checked.  Replication (a syncrepl consumer applying its provider's
+ * changes) is let through: the provider checked the write, and refusing
+ * it would make the consumer diverge.  The Relax control does not bypass
+ * the check: such a value is never legitimate.
+ */
+#include "ploguard.h"
+
+#include <string.h>
+
+static int
+pg_write_exempt(Operation *op)
+{
+    return SLAPD_SYNC_IS_SYNCCONN(op->o_connid);
+}
+
+/* Returns the instruction short text val starts with, or NULL. */
+static const char *
+pg_spoofed(const pg_snapshot *s, const struct berval *val)
+{
+    size_t i;
+
+    for (i = 0; i < s->nshorts; i++) {
+        size_t len = strlen(s->shorts[i]);
+
+        if (val->bv_len >= len &&
+            strncasecmp(val->bv_val, s->shorts[i], len) == 0)
+            return s->shorts[i];
+    }
+    return NULL;
+}
+
+/*
+ * Checks one attribute's new values.  Returns 0, or -1 with the reason in
+ * msg.
+ */
+static int
+pg_check_values(const pg_info *pi, const pg_snapshot *s,
+                AttributeDescription *ad, BerVarray vals,
+                char *msg, size_t msgsz)
+{
+    size_t i;
+
+    if (vals == NULL)
+        return 0;
+    if (ad == slap_schema.si_ad_objectClass) {
+        for (i = 0; vals[i].bv_val != NULL; i++) {
+            if (oc_bvfind(&vals[i]) == pg_oc_contact) {
+                snprintf(msg, msgsz, "ploguard: objectClass ploguardContact "
+                         "is reserved for entries the overlay synthesizes");
+                return -1;
+            }
+        }
+        return 0;
+    }
+    if (s == NULL || !pg_attrs_has(&pi->pi_display, ad))
+        return 0;
+    for (i = 0; vals[i].bv_val != NULL; i++) {
+        const char *hit = pg_spoofed(s, &vals[i]);
+
+        if (hit != NULL) {
+            snprintf(msg, msgsz, "ploguard: a %s value may not start with "
+                     "the instruction text \"%s\" (reserved for the "
+                     "overlay's warnings)", ad->ad_cname.bv_val, hit);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int
+pg_refuse(Operation *op, SlapReply *rs, const char *msg)
+{
+    slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
+
+    Log(LDAP_DEBUG_STATS, LDAP_LEVEL_NOTICE, "%s ploguard: refused write to "
+        "\"%s\" by \"%s\": %s\n", op->o_log_prefix, op->o_req_dn.bv_val,
+        op->o_ndn.bv_val ? op->o_ndn.bv_val : "", msg);
+    op->o_bd->bd_info = (BackendInfo *)on->on_info;
+    send_ldap_error(op, rs, LDAP_CONSTRAINT_VIOLATION, msg);
+    return rs->sr_err;
+}
+
+static int
+pg_check_modlist(Operation *op, SlapReply *rs, Modifications *ml)
+{
+    slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
+    pg_info *pi = on->on_bi.bi_private;
+    char msg[SLAP_TEXT_BUFLEN];
+    pg_snapshot *s;
+    int bad = 0;
+
+    s = pg_snapshot_acquire(pi);
+    for (; ml != NULL && !bad; ml = ml->sml_next) {
+        if (ml->sml_flags & SLAP_MOD_INTERNAL)
+            continue;
+        switch (ml->sml_op) {
+        case LDAP_MOD_ADD:
+        case LDAP_MOD_REPLACE:
+        case SLAP_MOD_SOFTADD:
+        case SLAP_MOD_ADD_IF_NOT_PRESENT:
+            bad = pg_check_values(pi, s, ml->sml_desc, ml->sml_values,
+                                  msg, sizeof(msg)) != 0;
+            break;
+        default:
+            break;
+        }
+    }
+    pg_snapshot_release(pi);
+    if (bad)
+        return pg_refuse(op, rs, msg);
+    return SLAP_CB_CONTINUE;
+}
+
+int
+pg_op_add(Operation *op, SlapReply *rs)
+{
+    slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
+    pg_info *pi = on->on_bi.bi_private;
+    char msg[SLAP_TEXT_BUFLEN];
+    pg_snapshot *s;
+    Attribute *a;
+    int bad = 0;
+
+    if (pi == NULL || pg_write_exempt(op) || op->ora_e == NULL)
+        return SLAP_CB_CONTINUE;
+    s = pg_snapshot_acquire(pi);
+    for (a = op->ora_e->e_attrs; a != NULL && !bad; a = a->a_next)
+        bad = pg_check_values(pi, s, a->a_desc, a->a_vals,
+                              msg, sizeof(msg)) != 0;
+    pg_snapshot_release(pi);
+    if (bad)
+        return pg_refuse(op, rs, msg);
+    return SLAP_CB_CONTINUE;
+}
+
+int
+pg_op_modify(Operation *op, SlapReply *rs)
+{
+    slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
+
+    if (on->on_bi.bi_private == NULL || pg_write_exempt(op))
+        return SLAP_CB_CONTINUE;
+    return pg_check_modlist(op, rs, op->orm_modlist);
+}
+
+int
+pg_op_modrdn(Operation *op, SlapReply *rs)
+{
+    slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
+
+    if (on->on_bi.bi_private == NULL || pg_write_exempt(op))
+        return SLAP_CB_CONTINUE;
+    return pg_check_modlist(op, rs, op->orr_modlist);
+}

@@ -1,0 +1,4 @@
+# tests/bench: `make bench`, one fragment per area.
+include tests/bench/resolver.mk
+include tests/bench/overlay.mk
+include tests/bench/sync.mk

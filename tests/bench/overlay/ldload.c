@@ -1,0 +1,411 @@
+/*
+ * ldload.c - a small libldap load generator for the overlay benchmark.
+ *
+ * Duration mode (the wall-clock comparison):
+ *   ldload -H uriA -p pidfileA [-2 uriB -q pidfileB] -b base
+ *          -f filterA [-F filterB] [-r lo:hi] [-R lo:hi]
+ *          [-c conns] [-w warmup_s] [-d seconds] [attr...]
+ * Every connection thread alternates its requests A, B, A, B (paired mode)
+ * over its own connection to each server.  After the warm-up, it measures
+ * for the given seconds and prints one line per server:
+ *   side=A uri=... ops=N rate=OPS/s mean_us=.. cpu_us_per_op=..
+ *          entries_per_op=.. errs=N
+ * and, paired, "ratio cpu=B/A lat=B/A".  slapd CPU is read from
+ * /proc/<pid>/stat (utime + stime) at the start and end of the measurement.
+ *
+ * Count mode (callgrind): -n N runs N searches on A, one connection, and
+ * prints the same line without timing-based fields being meaningful.
+ *
+ * In a filter, every "%d" (optionally "%0Wd") becomes the same random value
+ * drawn from -r lo:hi (A) or -R lo:hi (B, default: A's range) per request.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <lber.h>
+#include <ldap.h>
+
+#define LD_MAX_CONNS   64
+#define LD_MAX_ATTRS   16
+#define LD_FILTER_MAX  1024
+#define LD_MAX_SECONDS 600
+
+typedef struct ld_side {
+    const char *uri;
+    const char *pidfile;
+    const char *filter;
+    long        lo, hi;
+    long        pid;
+} ld_side;
+
+typedef struct ld_count {
+    long ops;
+    long entries;
+    long errs;
+    long usec;        /* summed latency */
+} ld_count;
+
+typedef struct ld_thread {
+    pthread_t       tid;
+    int             index;
+    unsigned int    seed;
+    ld_count        c[2];      /* A, B; written by the thread only */
+} ld_thread;
+
+static ld_side   g_side[2];
+static int       g_paired;
+static const char *g_base = "";
+static char     *g_attrs[LD_MAX_ATTRS + 1];
+static volatile int g_stop;
+
+static void usage(void)
+{
+    fprintf(stderr,
+        "usage: ldload -H uriA [-p pidfileA] [-2 uriB -q pidfileB] -b base\n"
+        "              -f filterA [-F filterB] [-r lo:hi] [-R lo:hi]\n"
+        "              [-c conns] [-w warmup_s] [-d seconds | -n count] [attr...]\n");
+    exit(2);
+}
+
+static long parse_long(const char *what, const char *s, long lo, long hi)
+{
+    char *end;
+    long  v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi) {
+        fprintf(stderr, "ldload: %s: \"%s\" is not a number in %ld..%ld\n",
+                what, s, lo, hi);
+        exit(2);
+    }
+    return v;
+}
+
+static void parse_range(const char *s, long *lo, long *hi)
+{
+    char        buf[64];
+    char       *colon;
+
+    if (strlen(s) >= sizeof(buf)) {
+        fprintf(stderr, "ldload: range \"%s\" too long\n", s);
+        exit(2);
+    }
+    strcpy(buf, s);
+    colon = strchr(buf, ':');
+    if (colon == NULL) {
+        fprintf(stderr, "ldload: range \"%s\" is not lo:hi\n", s);
+        exit(2);
+    }
+    *colon = '\0';
+    *lo = parse_long("range low", buf, 0, LONG_MAX - 1);
+    *hi = parse_long("range high", colon + 1, *lo, LONG_MAX - 1);
+}
+
+/*
+ * Writes filter with every %d / %0Wd replaced by v.  Returns 0, or -1 when
+ * the result does not fit or a '%' is not such a conversion.
+ */
+static int expand(const char *filter, long v, char *out, size_t outsz)
+{
+    size_t o = 0;
+    const char *p = filter;
+
+    while (*p != '\0') {
+        if (*p == '%') {
+            int  width = 0, zero = 0, n;
+            char num[32];
+
+            p++;
+            if (*p == '0') {
+                zero = 1;
+                p++;
+            }
+            while (*p >= '0' && *p <= '9' && width < 20)
+                width = width * 10 + (*p++ - '0');
+            if (*p != 'd')
+                return -1;
+            p++;
+            n = zero ? snprintf(num, sizeof(num), "%0*ld", width, v)
+                     : snprintf(num, sizeof(num), "%*ld", width, v);
+            if (n < 0 || (size_t)n >= sizeof(num) || o + (size_t)n >= outsz)
+                return -1;
+            memcpy(out + o, num, (size_t)n);
+            o += (size_t)n;
+            continue;
+        }
+        if (o + 1 >= outsz)
+            return -1;
+        out[o++] = *p++;
+    }
+    out[o] = '\0';
+    return 0;
+}
+
+static long read_pidfile(const char *path)
+{
+    FILE *f;
+    long  pid = 0;
+
+    if (path == NULL)
+        return 0;
+    f = fopen(path, "r");
+    if (f == NULL) {
+        fprintf(stderr, "ldload: %s: %s\n", path, strerror(errno));
+        exit(2);
+    }
+    if (fscanf(f, "%ld", &pid) != 1 || pid <= 0) {
+        fprintf(stderr, "ldload: %s: no pid\n", path);
+        exit(2);
+    }
+    fclose(f);
+    return pid;
+}
+
+/* utime + stime of a process in clock ticks, or -1. */
+static long long proc_ticks(long pid)
+{
+    char       path[64], buf[2048], *p;
+    FILE      *f;
+    size_t     n;
+    long long  ut = 0, st = 0;
+    int        field;
+
+    if (pid <= 0)
+        return -1;
+    snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+    f = fopen(path, "r");
+    if (f == NULL)
+        return -1;
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    p = strrchr(buf, ')');          /* the command name may hold spaces */
+    if (p == NULL)
+        return -1;
+    /* after ") ": field 3 is state; utime is field 14, stime 15 */
+    for (field = 2; field < 13 && p != NULL; field++)
+        p = strchr(p + 1, ' ');
+    if (p == NULL || sscanf(p + 1, "%lld %lld", &ut, &st) != 2)
+        return -1;
+    return ut + st;
+}
+
+static double now_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static LDAP *connect_to(const char *uri)
+{
+    LDAP          *ld = NULL;
+    int            version = LDAP_VERSION3, rc;
+    struct berval  cred = { 0, (char *)"" };
+    struct timeval tv = { 10, 0 };
+
+    rc = ldap_initialize(&ld, uri);
+    if (rc != LDAP_SUCCESS) {
+        fprintf(stderr, "ldload: %s: %s\n", uri, ldap_err2string(rc));
+        return NULL;
+    }
+    ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &version);
+    ldap_set_option(ld, LDAP_OPT_NETWORK_TIMEOUT, &tv);
+    rc = ldap_sasl_bind_s(ld, NULL, LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
+    if (rc != LDAP_SUCCESS) {
+        fprintf(stderr, "ldload: bind %s: %s\n", uri, ldap_err2string(rc));
+        ldap_unbind_ext_s(ld, NULL, NULL);
+        return NULL;
+    }
+    return ld;
+}
+
+/* One search on side s; updates c. */
+static void one_search(LDAP *ld, const ld_side *s, unsigned int *seed, ld_count *c)
+{
+    char           filter[LD_FILTER_MAX];
+    long           v = s->lo;
+    LDAPMessage   *res = NULL;
+    struct timeval tv = { 30, 0 };
+    double         t0;
+    int            rc;
+
+    if (s->hi > s->lo)
+        v = s->lo + (long)(rand_r(seed) % (unsigned long)(s->hi - s->lo + 1));
+    if (expand(s->filter, v, filter, sizeof(filter)) != 0) {
+        __atomic_fetch_add(&c->errs, 1, __ATOMIC_RELAXED);
+        return;
+    }
+    t0 = now_us();
+    rc = ldap_search_ext_s(ld, g_base, LDAP_SCOPE_SUBTREE, filter, g_attrs,
+                           0, NULL, NULL, &tv, 0, &res);
+    /* counters are read by the main thread while this one runs */
+    __atomic_fetch_add(&c->usec, (long)(now_us() - t0), __ATOMIC_RELAXED);
+    __atomic_fetch_add(&c->ops, 1, __ATOMIC_RELAXED);
+    if (res != NULL) {
+        __atomic_fetch_add(&c->entries, (long)ldap_count_entries(ld, res), __ATOMIC_RELAXED);
+        ldap_msgfree(res);
+    }
+    if (rc != LDAP_SUCCESS)
+        __atomic_fetch_add(&c->errs, 1, __ATOMIC_RELAXED);
+}
+
+static void *thread_main(void *arg)
+{
+    ld_thread *t = arg;
+    LDAP      *ld[2] = { NULL, NULL };
+    int        i;
+
+    for (i = 0; i < 1 + g_paired; i++) {
+        ld[i] = connect_to(g_side[i].uri);
+        if (ld[i] == NULL) {
+            __atomic_fetch_add(&t->c[i].errs, 1, __ATOMIC_RELAXED);
+            goto out;
+        }
+    }
+    while (!g_stop) {
+        for (i = 0; i < 1 + g_paired; i++)
+            one_search(ld[i], &g_side[i], &t->seed, &t->c[i]);
+    }
+out:
+    for (i = 0; i < 2; i++)
+        if (ld[i] != NULL)
+            ldap_unbind_ext_s(ld[i], NULL, NULL);
+    return NULL;
+}
+
+static void sum(ld_thread *th, int n, int side, ld_count *out)
+{
+    int i;
+
+    memset(out, 0, sizeof(*out));
+    for (i = 0; i < n; i++) {
+        out->ops += __atomic_load_n(&th[i].c[side].ops, __ATOMIC_RELAXED);
+        out->entries += __atomic_load_n(&th[i].c[side].entries, __ATOMIC_RELAXED);
+        out->errs += __atomic_load_n(&th[i].c[side].errs, __ATOMIC_RELAXED);
+        out->usec += __atomic_load_n(&th[i].c[side].usec, __ATOMIC_RELAXED);
+    }
+}
+
+static void report(int side, const ld_count *a, const ld_count *b,
+                   long long t0, long long t1, double secs, double *cpu, double *lat)
+{
+    long   ops = b->ops - a->ops;
+    double tick_us = 1e6 / (double)sysconf(_SC_CLK_TCK);
+
+    *cpu = (t0 >= 0 && t1 >= 0 && ops > 0) ? (double)(t1 - t0) * tick_us / (double)ops : -1.0;
+    *lat = ops > 0 ? (double)(b->usec - a->usec) / (double)ops : -1.0;
+    printf("side=%c uri=%s ops=%ld rate=%.0f mean_us=%.1f cpu_us_per_op=%.2f "
+           "entries_per_op=%.3f errs=%ld\n",
+           side == 0 ? 'A' : 'B', g_side[side].uri, ops,
+           secs > 0 ? (double)ops / secs : 0.0, *lat, *cpu,
+           ops > 0 ? (double)(b->entries - a->entries) / (double)ops : 0.0,
+           b->errs);
+}
+
+static int run_count(long count)
+{
+    ld_count c;
+    LDAP    *ld;
+    unsigned int seed = 12345;
+    long     i;
+    double   cpu, lat;
+    ld_count zero;
+
+    memset(&c, 0, sizeof(c));
+    memset(&zero, 0, sizeof(zero));
+    ld = connect_to(g_side[0].uri);
+    if (ld == NULL)
+        return 1;
+    for (i = 0; i < count; i++)
+        one_search(ld, &g_side[0], &seed, &c);
+    ldap_unbind_ext_s(ld, NULL, NULL);
+    report(0, &zero, &c, -1, -1, 0.0, &cpu, &lat);
+    return c.errs == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    ld_thread  th[LD_MAX_CONNS];
+    ld_count   before[2], after[2];
+    long long  tick0[2], tick1[2];
+    double     cpu[2], lat[2], t0;
+    int        conns = 4, warm = 1, secs = 5, ch, i, nattr = 0, started = 0;
+    long       count = 0;
+    int        rangeB = 0;
+
+    memset(g_side, 0, sizeof(g_side));
+    while ((ch = getopt(argc, argv, "H:p:2:q:b:f:F:r:R:c:w:d:n:")) != -1) {
+        switch (ch) {
+        case 'H': g_side[0].uri = optarg; break;
+        case 'p': g_side[0].pidfile = optarg; break;
+        case '2': g_side[1].uri = optarg; g_paired = 1; break;
+        case 'q': g_side[1].pidfile = optarg; break;
+        case 'b': g_base = optarg; break;
+        case 'f': g_side[0].filter = optarg; break;
+        case 'F': g_side[1].filter = optarg; break;
+        case 'r': parse_range(optarg, &g_side[0].lo, &g_side[0].hi); break;
+        case 'R': parse_range(optarg, &g_side[1].lo, &g_side[1].hi); rangeB = 1; break;
+        case 'c': conns = (int)parse_long("-c", optarg, 1, LD_MAX_CONNS); break;
+        case 'w': warm = (int)parse_long("-w", optarg, 0, LD_MAX_SECONDS); break;
+        case 'd': secs = (int)parse_long("-d", optarg, 1, LD_MAX_SECONDS); break;
+        case 'n': count = parse_long("-n", optarg, 1, 100000000L); break;
+        default: usage();
+        }
+    }
+    if (g_side[0].uri == NULL || g_side[0].filter == NULL)
+        usage();
+    for (i = optind; i < argc && nattr < LD_MAX_ATTRS; i++)
+        g_attrs[nattr++] = argv[i];
+    g_attrs[nattr] = NULL;
+    if (g_side[1].filter == NULL)
+        g_side[1].filter = g_side[0].filter;
+    if (!rangeB) {
+        g_side[1].lo = g_side[0].lo;
+        g_side[1].hi = g_side[0].hi;
+    }
+    if (count > 0)
+        return run_count(count);
+
+    g_side[0].pid = read_pidfile(g_side[0].pidfile);
+    g_side[1].pid = g_paired ? read_pidfile(g_side[1].pidfile) : 0;
+    memset(th, 0, sizeof(th));
+    for (i = 0; i < conns; i++) {
+        th[i].index = i;
+        th[i].seed = (unsigned int)(i * 7919 + 1);
+        if (pthread_create(&th[i].tid, NULL, thread_main, &th[i]) != 0) {
+            fprintf(stderr, "ldload: cannot start thread %d\n", i);
+            g_stop = 1;
+            break;
+        }
+        started++;
+    }
+    sleep((unsigned int)warm);
+    for (i = 0; i < 2; i++) {
+        sum(th, started, i, &before[i]);
+        tick0[i] = proc_ticks(g_side[i].pid);
+    }
+    t0 = now_us();
+    sleep((unsigned int)secs);
+    for (i = 0; i < 2; i++) {
+        sum(th, started, i, &after[i]);
+        tick1[i] = proc_ticks(g_side[i].pid);
+    }
+    t0 = (now_us() - t0) / 1e6;
+    g_stop = 1;
+    for (i = 0; i < started; i++)
+        pthread_join(th[i].tid, NULL);
+    for (i = 0; i < 1 + g_paired; i++)
+        report(i, &before[i], &after[i], tick0[i], tick1[i], t0, &cpu[i], &lat[i]);
+    if (g_paired && cpu[0] > 0 && lat[0] > 0)
+        printf("ratio cpu=%.4f lat=%.4f\n", cpu[1] / cpu[0], lat[1] / lat[0]);
+    return (after[0].errs == 0 && (!g_paired || after[1].errs == 0) && started == conns) ? 0 : 1;
+}

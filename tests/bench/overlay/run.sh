@@ -1,0 +1,224 @@
+#!/bin/sh
+# tests/bench/overlay/run.sh ABS_BUILDDIR [REPS] [SECONDS]
+#
+# The overlay's cost, measured side by side (benchmark-method.md §6):
+#  - two slapds on copies of one 10,000-entry directory: "stock" and
+#    "ovl" (the ploguard overlay with a 10,000-person registry), same
+#    configuration otherwise (threads 16, loglevel none, every phone
+#    attribute indexed);
+#  - both pinned to CPU 1 (taskset -c 1), the load generator to CPU 0;
+#  - each request alternates between the two servers (ldload paired mode,
+#    4 connections), which server is first and the ports are swapped every
+#    other repetition; REPS (>= 5) repetitions of SECONDS each;
+#  - per row: median [min-max] of the overlay/stock ratio of slapd CPU per
+#    search, and the latency ratio at 1 connection for reference;
+#  - then callgrind instruction counts per search for each side
+#    (callgrind_control -z / -d around K searches, after a warm-up).
+# Loopback only; bounded (about 6-8 minutes).  Prints a Markdown table and
+# writes it to ABS_BUILDDIR/tests/bench/overlay-results.md.
+set -u
+
+top_srcdir=$(cd "$(dirname "$0")/../../.." && pwd)
+top_builddir=$(cd "${1:?usage: run.sh ABS_BUILDDIR [REPS] [SECONDS]}" && pwd)
+REPS=${2:-5}
+SECS=${3:-5}
+export top_srcdir top_builddir
+[ "$REPS" -ge 5 ] 2>/dev/null || { echo "bench-overlay: at least 5 repetitions" >&2; exit 2; }
+LDLOAD=$top_builddir/tests/bench/overlay/ldload
+GENREG=$top_builddir/tests/bench/gen_registry
+for p in "$LDLOAD" "$GENREG"; do
+    [ -x "$p" ] || { echo "bench-overlay: $p not built (make check builds it)" >&2; exit 2; }
+done
+NCPU=$(nproc)
+if [ "$NCPU" -ge 2 ]; then CPU_SLAPD="taskset -c 1"; CPU_LOAD="taskset -c 0"
+else CPU_SLAPD=""; CPU_LOAD=""; echo "bench-overlay: one CPU only, not pinning" >&2; fi
+
+. "$top_srcdir/tests/integration/lib.sh"
+pg_setup bench-overlay
+PG_DEBUG=0
+OUT=$top_builddir/tests/bench/overlay-results.md
+mkdir -p "$top_builddir/tests/bench"
+BASE="ou=People,dc=agency,dc=test"
+ATTRS="cn sn telephoneNumber mobile mail"
+P1=39901
+P2=39902
+N=10000
+
+# ---------------------------------------------------------------- data
+echo "bench-overlay: generating $N entries and a $N-person registry"
+sh "$top_srcdir/tests/bench/overlay/gen-directory.sh" "$N" > "$PG_DIR/directory.ldif" || pg_die "gen-directory failed"
+"$GENREG" "$N" > "$PG_DIR/registry.json" || pg_die "gen_registry failed"
+PG_GLOBAL_EXTRA="threads 16
+loglevel none"
+pg_registry_copy ovl "$PG_DIR/registry.json"
+# BENCH_OVERLAY_AA=1: a control run, both servers stock (ratios ~1.00
+# measure the method's own noise on this machine)
+if [ "${BENCH_OVERLAY_AA:-0}" = 1 ]; then OVL_ON=0; else OVL_ON=1; fi
+# index ipPhone/otherTelephone too if the overlay's schema defines them
+[ "$OVL_ON" = 0 ] || pg_probe_extra_index ovl
+PG_OVERLAY=$OVL_ON pg_conf ovl
+OVL_EXTRA_INDEX=${PG_EXTRA_INDEX:-}
+PG_EXTRA_INDEX= PG_OVERLAY=0 pg_conf stock
+PG_SLAPADD_QUICK=1 pg_load stock "$PG_DIR/directory.ldif"
+cp "$PG_DIR/stock/db/"*.mdb "$PG_DIR/ovl/db/" || pg_die "cannot copy the database"
+if [ -n "$OVL_EXTRA_INDEX" ]; then
+    echo "bench-overlay: also indexing $OVL_EXTRA_INDEX on the overlay side"
+    pg_env "$(dirname "$SLAPADD")/slapindex" -q -f "$PG_DIR/ovl/slapd.conf" || pg_die "slapindex failed"
+fi
+# the registry must load: check once with slaptest
+pg_env "$SLAPTEST" -f "$PG_DIR/ovl/slapd.conf" > "$PG_DIR/slaptest.log" 2>&1 || {
+    cat "$PG_DIR/slaptest.log" >&2; pg_die "the overlay configuration does not load"; }
+
+# Rows (';'-separated): name; stock filter; stock range; overlay filter;
+#       overlay range; expected entries/op stock; overlay
+X='+1602555%04d'      # a plain directory entry (telephoneNumber)
+M='+1701555%04d'      # nobody
+R='+1201555%04d'      # a registered person (gen_registry: NPA 201), not in the directory
+yea() { echo "(|(telephoneNumber=$1)(mobile=$1)(ipPhone=$1))"; }
+ROWS="miss;(telephoneNumber=$M);0:9999;(telephoneNumber=$M);0:9999;0;0
+hit;(telephoneNumber=$X);0:9999;(telephoneNumber=$X);0:9999;1;1
+yealink-hit;$(yea "$X");0:9999;$(yea "$X");0:9999;1;1
+yealink-miss;$(yea "$M");0:9999;$(yea "$M");0:9999;0;0
+thunderbird-100;(|(cn=wang*)(mail=wang*)(sn=wang*));0:0;(|(cn=wang*)(mail=wang*)(sn=wang*));0:0;100;100
+unknown-caller-vs-hit;$(yea "$X");0:9999;$(yea "$R");0:9999;1;1
+unknown-caller-vs-miss;$(yea "$R");0:9999;$(yea "$R");0:9999;0;1"
+
+field() { echo "$1" | cut -d';' -f"$2"; }
+val() { # KEY LINE -> value of key=value
+    echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
+# ------------------------------------------------------- wall clock, paired
+: > "$PG_DIR/ratios"
+rep=1
+[ "${BENCH_OVERLAY_WALL:-1}" = 1 ] || rep=$((REPS + 1))
+while [ "$rep" -le "$REPS" ]; do
+    if [ $((rep % 2)) = 1 ]; then PS=$P1; PO=$P2; else PS=$P2; PO=$P1; fi
+    PG_WRAP=$CPU_SLAPD pg_start_or_die stock "$PS"
+    PG_WRAP=$CPU_SLAPD pg_start_or_die ovl "$PO"
+    echo "bench-overlay: repetition $rep/$REPS (stock :$PS, overlay :$PO)"
+    echo "$ROWS" | while IFS= read -r row; do
+        name=$(field "$row" 1)
+        fs=$(field "$row" 2); rs=$(field "$row" 3)
+        fo=$(field "$row" 4); ro=$(field "$row" 5)
+        es=$(field "$row" 6); eo=$(field "$row" 7)
+        if [ $((rep % 2)) = 1 ]; then
+            $CPU_LOAD "$LDLOAD" -H "ldap://127.0.0.1:$PS/" -p "$PG_DIR/stock/slapd.pid" \
+                -2 "ldap://127.0.0.1:$PO/" -q "$PG_DIR/ovl/slapd.pid" -b "$BASE" \
+                -f "$fs" -r "$rs" -F "$fo" -R "$ro" -c 4 -w 1 -d "$SECS" $ATTRS > "$PG_DIR/ld.out" 2>&1
+            sline=$(grep '^side=A' "$PG_DIR/ld.out"); oline=$(grep '^side=B' "$PG_DIR/ld.out")
+        else
+            $CPU_LOAD "$LDLOAD" -H "ldap://127.0.0.1:$PO/" -p "$PG_DIR/ovl/slapd.pid" \
+                -2 "ldap://127.0.0.1:$PS/" -q "$PG_DIR/stock/slapd.pid" -b "$BASE" \
+                -f "$fo" -r "$ro" -F "$fs" -R "$rs" -c 4 -w 1 -d "$SECS" $ATTRS > "$PG_DIR/ld.out" 2>&1
+            oline=$(grep '^side=A' "$PG_DIR/ld.out"); sline=$(grep '^side=B' "$PG_DIR/ld.out")
+        fi
+        # latency at 1 connection (reference only)
+        $CPU_LOAD "$LDLOAD" -H "ldap://127.0.0.1:$PS/" -p "$PG_DIR/stock/slapd.pid" \
+            -2 "ldap://127.0.0.1:$PO/" -q "$PG_DIR/ovl/slapd.pid" -b "$BASE" \
+            -f "$fs" -r "$rs" -F "$fo" -R "$ro" -c 1 -w 0 -d 1 $ATTRS > "$PG_DIR/ld1.out" 2>&1
+        lat1=$(sed -n 's/^ratio cpu=[^ ]* lat=//p' "$PG_DIR/ld1.out")
+        cs=$(val cpu_us_per_op "$sline"); co=$(val cpu_us_per_op "$oline")
+        ess=$(val entries_per_op "$sline"); eso=$(val entries_per_op "$oline")
+        errs=$(( $(val errs "$sline") + $(val errs "$oline") ))
+        ok=ok
+        awk -v a="$ess" -v b="$es" 'BEGIN { exit (a + 0 == b + 0) ? 0 : 1 }' || ok="BAD(stock entries/op $ess, expected $es)"
+        awk -v a="$eso" -v b="$eo" 'BEGIN { exit (a + 0 == b + 0) ? 0 : 1 }' || ok="BAD(overlay entries/op $eso, expected $eo)"
+        [ "$errs" = 0 ] || ok="BAD($errs errors)"
+        ratio=$(awk -v s="$cs" -v o="$co" 'BEGIN { if (s > 0) printf "%.4f", o / s; else print "nan" }')
+        echo "$name $rep $ratio $cs $co $(val rate "$sline") $(val rate "$oline") ${lat1:-nan} $ok" >> "$PG_DIR/ratios"
+        printf '  %-24s stock %7s us/op  overlay %7s us/op  ratio %s  (%s/s vs %s/s) %s\n' \
+            "$name" "$cs" "$co" "$ratio" "$(val rate "$sline")" "$(val rate "$oline")" "$ok"
+    done
+    pg_stop stock
+    pg_stop ovl
+    rep=$((rep + 1))
+done
+
+# keep the wall-clock figures (also when only callgrind runs, from a
+# previous run: BENCH_OVERLAY_WALL=0 BENCH_OVERLAY_RATIOS=FILE)
+if [ "${BENCH_OVERLAY_WALL:-1}" = 1 ]; then
+    cp "$PG_DIR/ratios" "$top_builddir/tests/bench/overlay-ratios.txt"
+elif [ -n "${BENCH_OVERLAY_RATIOS:-}" ]; then
+    cp "$BENCH_OVERLAY_RATIOS" "$PG_DIR/ratios" || pg_die "no $BENCH_OVERLAY_RATIOS"
+fi
+
+# ------------------------------------------------------------- callgrind
+: > "$PG_DIR/ir"
+if [ "${BENCH_OVERLAY_CALLGRIND:-1}" = 1 ]; then
+echo "bench-overlay: callgrind (instructions per search)"
+command -v callgrind_control >/dev/null 2>&1 || pg_die "callgrind_control not found (valgrind)"
+for side in stock ovl; do
+    d=$PG_DIR/$side
+    if [ "$side" = stock ]; then PC=$P1; else PC=$P2; fi
+    rm -f "$d"/cg.*
+    # no instrumentation while slapd starts (loading the registry under
+    # callgrind takes minutes); switched on before the first warm-up
+    (cd "$d" && exec $CPU_SLAPD valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$d/cg.%p" \
+        "$SLAPD" -d 0 -h "ldap://127.0.0.1:$PC/" -f "$d/slapd.conf") > "$d/cg.log" 2>&1 &
+    echo $! > "$d/bgpid"
+    PG_SLAPDS="$PG_SLAPDS $side"
+    t=3000
+    until ldapsearch -x -LLL -H "ldap://127.0.0.1:$PC/" -b "" -s base -o nettimeout=2 1.1 >/dev/null 2>&1; do
+        t=$((t - 1))
+        if [ "$t" -le 0 ] || ! kill -0 "$(cat "$d/bgpid")" 2>/dev/null; then
+            tail -n 20 "$d/cg.log" >&2
+            pg_die "slapd under callgrind did not start"
+        fi
+        sleep 0.1
+    done
+    pid=$(cat "$d/bgpid")
+    callgrind_control --instr=on "$pid" > /dev/null 2>&1 || pg_die "callgrind_control --instr=on failed"
+    echo "$ROWS" | while IFS= read -r row; do
+        name=$(field "$row" 1)
+        if [ "$side" = stock ]; then f=$(field "$row" 2); r=$(field "$row" 3)
+        else f=$(field "$row" 4); r=$(field "$row" 5); fi
+        case $name in thunderbird*) K=100 ;; *) K=1000 ;; esac
+        $CPU_LOAD "$LDLOAD" -H "ldap://127.0.0.1:$PC/" -b "$BASE" -f "$f" -r "$r" -n 200 $ATTRS > /dev/null 2>&1
+        callgrind_control -z "$pid" > /dev/null 2>&1
+        $CPU_LOAD "$LDLOAD" -H "ldap://127.0.0.1:$PC/" -b "$BASE" -f "$f" -r "$r" -n "$K" $ATTRS > "$PG_DIR/cg.ld" 2>&1
+        callgrind_control -d "$pid" > /dev/null 2>&1
+        sleep 0.5
+        dump=$(ls -t "$d"/cg.* 2>/dev/null | grep -v '\.log$' | head -n 1)
+        tot=$(sed -n 's/^\(totals\|summary\): *\([0-9]*\).*/\2/p' "$dump" | head -n 1)
+        epo=$(val entries_per_op "$(grep '^side=A' "$PG_DIR/cg.ld")")
+        ir=$(awk -v t="${tot:-0}" -v k="$K" 'BEGIN { printf "%.0f", t / k }')
+        echo "$name $side $ir $epo" >> "$PG_DIR/ir"
+        printf '  %-24s %-5s %9s Ir/search (entries/op %s)\n' "$name" "$side" "$ir" "$epo"
+    done
+    kill -TERM "$pid"
+    t=600
+    while kill -0 "$pid" 2>/dev/null && [ "$t" -gt 0 ]; do sleep 0.1; t=$((t - 1)); done
+    rm -f "$d/bgpid"
+done
+fi
+
+# ---------------------------------------------------------------- report
+{
+    [ "$OVL_ON" = 1 ] || echo "CONTROL RUN (BENCH_OVERLAY_AA=1): both servers are stock slapd."
+    echo "Overlay benchmark: $N entries, $N-person registry, $REPS repetitions x ${SECS} s, 4 connections,"
+    echo "slapd pinned to CPU 1, load generator to CPU 0 ($NCPU CPUs), requests alternating stock/overlay."
+    echo ""
+    echo "| row | CPU ratio overlay/stock median [min-max] | slapd CPU us/op stock / overlay (median) | latency ratio, 1 conn (median) | Ir/search stock | Ir/search overlay | Ir ratio | checks |"
+    echo "|---|---|---|---|---|---|---|---|"
+    echo "$ROWS" | while IFS= read -r row; do
+        name=$(field "$row" 1)
+        stats=$(awk -v n="$name" '$1 == n' "$PG_DIR/ratios" | sort -k3,3g | awk '
+            { r[NR] = $3; s[NR] = $4; o[NR] = $5; l[NR] = $8; if ($9 != "ok") bad = bad " " $9 }
+            function med(a, n,   i, j, t, b) { for (i = 1; i <= n; i++) b[i] = a[i];
+                for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (b[j] + 0 < b[i] + 0) { t = b[i]; b[i] = b[j]; b[j] = t }
+                return (n % 2) ? b[(n + 1) / 2] : (b[n / 2] + b[n / 2 + 1]) / 2 }
+            END { printf "%.3f [%.3f-%.3f]|%.1f / %.1f|%.3f|%s", med(r, NR), r[1], r[NR], med(s, NR), med(o, NR), med(l, NR), (bad == "" ? "ok" : bad) }')
+        irs=$(awk -v n="$name" '$1 == n && $2 == "stock" { print $3 }' "$PG_DIR/ir")
+        iro=$(awk -v n="$name" '$1 == n && $2 == "ovl" { print $3 }' "$PG_DIR/ir")
+        irr=$(awk -v a="${irs:-0}" -v b="${iro:-0}" 'BEGIN { if (a > 0) printf "%.3f (%+d)", b / a, b - a; else print "n/a" }')
+        echo "| $name | $(echo "$stats" | cut -d'|' -f1) | $(echo "$stats" | cut -d'|' -f2) | $(echo "$stats" | cut -d'|' -f3) | ${irs:-n/a} | ${iro:-n/a} | $irr | $(echo "$stats" | cut -d'|' -f4) |"
+    done
+    echo ""
+    echo "unknown-caller-vs-hit: the overlay's synthesized answer for a registered caller not in the directory,"
+    echo "against stock returning one real entry; unknown-caller-vs-miss: the same filter on both (stock returns 0)."
+} > "$OUT"
+echo ""
+cat "$OUT"
+grep -q 'BAD' "$OUT" && { echo "bench-overlay: some checks failed (see the table)" >&2; exit 1; }
+exit 0

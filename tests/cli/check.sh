@@ -1,0 +1,72 @@
+#!/bin/sh
+# ploguard check: a one-line summary for a valid registry; every error, one
+# per line, for an invalid one.  lookup lists the same errors.
+. "$top_srcdir/tests/cli/lib.sh"
+describe_registry "$SAMPLE"
+
+counts=$(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+print(len(r["organizations"]), len(r["missions"]), len(r["people"]), r["expires_at"])
+' "$SAMPLE") || exit 99
+set -- $counts
+
+# ---- valid: exit 0, one line, id, seq, counts, expiry
+run 0 check "$SAMPLE"
+lines=$(wc -l <"$tmp/out")
+[ "$lines" -eq 1 ] || fail "check printed $lines lines, expected 1"
+out_has "$SAMPLE: valid: registry $REG_ID seq $REG_SEQ"
+out_has " $1 organization"
+out_has " $2 mission"
+out_has " $3 pe"
+out_has "expires $4"
+[ ! -s "$tmp/err" ] || fail "check of a valid registry wrote to stderr"
+
+# every_line_names FILE: each error line (all but the last, which sums up)
+# starts with "FILE: ".
+every_line_names() {
+    total=$(wc -l <"$tmp/err")
+    named=$(grep -c -F -e "$1: " "$tmp/err")
+    [ "$total" -ge 2 ] || fail "no error lines for $1"
+    [ "$named" -eq "$total" ] || fail "not every error line names $1"
+}
+
+# ---- invalid: every error listed with its JSON path, exit 2
+bad=$tmp/invalid.json
+python3 "$CLI_TESTS/sample.py" invalid "$SAMPLE" "$bad" || exit 99
+run 2 check "$bad"
+out_empty
+err_has "$bad: people[0].phones[0]: "
+err_has "$bad: people[0].instruction: "
+err_has "$bad: missions[0].domains["
+err_has "registry rejected (3 errors)"
+every_line_names "$bad"
+# lookup refuses it the same way, listing every error.
+run 2 lookup --registry "$bad" "$PERSON_PHONE"
+out_empty
+err_has "$bad: people[0].phones[0]: "
+err_has "$bad: people[0].instruction: "
+err_has "$bad: missions[0].domains["
+run 2 lookup --json --registry "$bad" "$PERSON_PHONE"
+out_empty
+
+# ---- not JSON, truncated, duplicate key, empty, missing, a directory
+head -c 300 "$SAMPLE" >"$tmp/truncated.json"
+printf '{"format": "ploguard-registry/1", "format": "ploguard-registry/1"}\n' \
+    >"$tmp/dupkey.json"
+: >"$tmp/empty.json"
+printf 'not json\n' >"$tmp/text.json"
+for f in "$tmp/truncated.json" "$tmp/dupkey.json" "$tmp/empty.json" \
+         "$tmp/text.json" "$tmp/missing.json" "$tmp"; do
+    run 2 check "$f"
+    out_empty
+    err_has "$f: "
+    every_line_names "$f"
+    run 2 lookup --registry "$f" "$PERSON_PHONE"
+    out_empty
+    err_has "$f: "
+done
+run 2 check "$tmp/dupkey.json"
+err_has "duplicate"
+
+finish

@@ -1,0 +1,178 @@
+#!/bin/sh
+# cn=config at run time: load the module and add the overlay to a running
+# slapd with ldapmodify, modify directives (a bad value refused naming it,
+# slapd going on with the last good configuration; a good value applied at
+# once), change the registry path, delete the overlay entry, and restart
+# from the slapd.d it left.
+. "$top_srcdir/tests/integration/lib.sh"
+. "$top_srcdir/tests/integration/fixtures.sh"
+pg_setup cnconfig
+
+P=$(pg_port 8 1)
+O=$PG_DIR/out
+DB='olcDatabase={1}mdb,cn=config'
+
+PG_OVERLAY=0 pg_conf srv
+cat "$PG_SAMPLE_LDIF" "$PG_TESTDATA/forms.ldif" > "$PG_DIR/all.ldif"
+pg_load srv "$PG_DIR/all.ldif"
+pg_confdir srv
+pg_registry_copy srv "$PG_TESTDATA/registry.json"
+pg_start_or_die srv "$P" dir
+
+annotated() { # -> 0 when uid=wang.lihua comes back with the prefix $1
+    pg_search "$P" -b "$PEOPLE" '(uid=wang.lihua)' cn > "$O.ann" 2>&1
+    grep -q "^cn: $1" "$O.ann"
+}
+synthesized() {
+    pg_search "$P" -b "$PEOPLE" '(telephoneNumber=+16135550113)' 1.1 > "$O.syn" 2>&1
+    grep -q "^dn: $CHEN_DN$" "$O.syn"
+}
+# cfg DESC EXPECTED_RC (LDIF on stdin) -> output in $O.cfg
+cfg() {
+    d=$1 want=$2
+    cat > "$O.cfg.ldif"
+    pg_config_modify "$P" -f "$O.cfg.ldif" > "$O.cfg" 2>&1
+    rc=$?
+    if [ "$want" = any ]; then
+        pg_pass "$d (result $rc)"
+    elif [ "$want" = fail ]; then
+        if [ "$rc" -ne 0 ]; then pg_pass "$d (refused, result $rc)"; else pg_fail "$d: accepted"; fi
+    elif [ "$rc" = "$want" ]; then
+        pg_pass "$d (result $rc)"
+    else
+        pg_fail "$d: result $rc, expected $want"
+        sed 's/^/    | /' "$O.cfg" >&2
+    fi
+}
+
+not() { if "$@"; then return 1; else return 0; fi; }
+pg_check "stock: not annotated before the overlay is added" not annotated "$DECLINE_EN"
+
+mod=$(pg_config_search "$P" -b cn=config '(objectClass=olcModuleList)' 1.1 | sed -n 's/^dn: //p' | head -n 1)
+pg_check "slapd.d has a module list ($mod)" test -n "$mod"
+cfg "load the module into the running slapd" 0 <<EOF
+dn: $mod
+changetype: modify
+add: olcModuleLoad
+olcModuleLoad: $PG_MODULE
+EOF
+cfg "add the overlay with olcOverlay=ploguard" 0 <<EOF
+dn: olcOverlay=ploguard,$DB
+changetype: add
+objectClass: olcOverlayConfig
+objectClass: olcPloguardConfig
+olcOverlay: ploguard
+olcPloguardRegistry: $PG_DIR/srv/registry.json
+EOF
+pg_check "after the add: registered entries annotated" annotated "$DECLINE_EN"
+pg_check "after the add: unknown registered callers synthesized" synthesized
+OVL=$(pg_config_search "$P" -b "$DB" -s one '(objectClass=olcPloguardConfig)' 1.1 | sed -n 's/^dn: //p')
+pg_check "the overlay entry is $OVL" test -n "$OVL"
+
+# bad values: refused naming the attribute (or directive) and the value; the
+# last good configuration stays in force
+badval() { # attr value
+    cfg "$1: $2 refused" fail <<EOF
+dn: $OVL
+changetype: modify
+replace: $1
+$1: $2
+EOF
+    # slapd's own syntax check (21) names the attribute but not the value
+    if grep -Eqi -- "$1|ploguard-" "$O.cfg" && { [ "$rc" = 21 ] || grep -qF -- "$2" "$O.cfg"; }; then
+        pg_pass "... the message names it: $(grep -v '^modifying\|^$' "$O.cfg" | tr '\n' ' ')"
+    else
+        pg_fail "... the message should name $1 (or its directive) and '$2':"
+        sed 's/^/    | /' "$O.cfg" >&2
+    fi
+}
+badval olcPloguardReloadInterval abc
+badval olcPloguardReloadInterval -1
+badval olcPloguardLang de
+badval olcPloguardRegion Canada
+badval olcPloguardPhoneAttrs noSuchPhoneAttribute
+badval olcPloguardDisplayAttrs noSuchDisplayAttribute
+badval olcPloguardNotesAttr noSuchNotesAttribute
+pg_check "after the refusals: still annotated" annotated "$DECLINE_EN"
+pg_check "after the refusals: still synthesized" synthesized
+pg_config_search "$P" -b "$OVL" -s base > "$O.now"
+pg_hasnt "$O.now" '^olcPloguardReloadInterval: (abc|-1)$' "the bad interval was not stored"
+pg_hasnt "$O.now" '^olcPloguardLang: de$' "the bad language was not stored"
+
+# a registry path that does not load: refused, or the last good one stays
+cfg "olcPloguardRegistry: a missing file" any <<EOF
+dn: $OVL
+changetype: modify
+replace: olcPloguardRegistry
+olcPloguardRegistry: $PG_DIR/srv/missing.json
+EOF
+pg_check "after a missing registry path: still annotated (result $rc)" annotated "$DECLINE_EN"
+
+# good values are applied at once
+cfg "olcPloguardReloadInterval: 2" 0 <<EOF
+dn: $OVL
+changetype: modify
+replace: olcPloguardReloadInterval
+olcPloguardReloadInterval: 2
+EOF
+pg_config_search "$P" -b "$OVL" -s base olcPloguardReloadInterval > "$O.ri"
+pg_has "$O.ri" '^olcPloguardReloadInterval: 2$' "... read back"
+cfg "olcPloguardLang: fr" 0 <<EOF
+dn: $OVL
+changetype: modify
+replace: olcPloguardLang
+olcPloguardLang: fr
+EOF
+pg_check "... the French short text is shown at once" annotated "$DECLINE_FR"
+cfg "olcPloguardSynthesize: FALSE" 0 <<EOF
+dn: $OVL
+changetype: modify
+replace: olcPloguardSynthesize
+olcPloguardSynthesize: FALSE
+EOF
+pg_check "... no synthesized entry any more" not synthesized
+cfg "olcPloguardSynthesize: TRUE" 0 <<EOF
+dn: $OVL
+changetype: modify
+replace: olcPloguardSynthesize
+olcPloguardSynthesize: TRUE
+EOF
+pg_check "... synthesized again" synthesized
+
+# a new registry path is read at once
+perl -0pe 's/"seq": 7/"seq": 8/; s/"people": \[/"people": [\n    {"id": "person-new-test", "role": "plo", "names": [{"family": "Newman", "given": "Kai"}], "phones": ["+1 613 555 0130"], "emails": ["kai.newman\@example.org"], "status": "active", "instruction": "refer"},/' \
+    "$PG_TESTDATA/registry.json" > "$PG_DIR/srv/registry2.json"
+cfg "olcPloguardRegistry: another file" 0 <<EOF
+dn: $OVL
+changetype: modify
+replace: olcPloguardRegistry
+olcPloguardRegistry: $PG_DIR/srv/registry2.json
+EOF
+pg_search "$P" -b "$PEOPLE" '(telephoneNumber=+16135550130)' cn > "$O.new"
+pg_has "$O.new" '^dn: uid=ploguard-person-new-test,' "the new registry's person is found at once"
+
+# delete the overlay
+ldapdelete -x -H "ldap://127.0.0.1:$P/" -D cn=config -w secret "$OVL" > "$O.del" 2>&1
+pg_rc 0 $? "delete the overlay entry"
+pg_check "after the delete: not annotated" not annotated "$DECLINE_EN"
+pg_check "after the delete: nothing synthesized" not synthesized
+pg_search "$P" -b "$PEOPLE" '(uid=wang.lihua)' '*' '+' > "$O.plain"
+pg_hasnt "$O.plain" '^ploguard|rcmp-grc' "after the delete: no trace of annotation"
+
+# add it again, restart from slapd.d: module and overlay come back
+cfg "add the overlay again" 0 <<EOF
+dn: olcOverlay=ploguard,$DB
+changetype: add
+objectClass: olcOverlayConfig
+objectClass: olcPloguardConfig
+olcOverlay: ploguard
+olcPloguardRegistry: $PG_DIR/srv/registry.json
+olcPloguardLang: en
+EOF
+pg_stop srv
+pg_check "slapd srv clean" pg_memcheck srv
+pg_start_or_die srv "$P" dir
+pg_check "restarted from slapd.d: annotated" annotated "$DECLINE_EN: Wang Lihua"
+pg_check "restarted from slapd.d: synthesized" synthesized
+pg_stop srv
+pg_finish

@@ -1,0 +1,76 @@
+#!/bin/sh
+# Size limits, ACLs, paged results and concurrent searches, checked with
+# libldap (tests/integration/ldapclient) for exact result codes.
+. "$top_srcdir/tests/integration/lib.sh"
+. "$top_srcdir/tests/integration/fixtures.sh"
+pg_setup limits
+[ -x "$PG_CLIENT" ] || pg_die "no $PG_CLIENT (make check builds it)"
+
+P=$(pg_port 4 1)
+PA=$(pg_port 4 2)
+it_server ovl "$P"
+# ACL: the synthesized subtree DNs are not readable by anyone but the rootdn
+PG_DB_EXTRA='access to dn.regex="^uid=ploguard-[^,]+,ou=People,dc=agency,dc=test$" by * none
+access to * by * read' it_server acl "$PA"
+O=$PG_DIR/out
+client() { _p=$1; shift; "$PG_CLIENT" -H "ldap://127.0.0.1:$_p/" "$@"; }
+
+# --- size limits
+client "$P" -b "$PEOPLE" -z 1 search "(mail=$CHEN_MAIL)" cn > "$O.z1" 2>&1
+pg_has "$O.z1" '^result: 0 ' "Evolution, size limit 1, one synthesized entry: success"
+pg_has "$O.z1" '^entries: 1$' "... one entry"
+pg_has "$O.z1" "^dn: $CHEN_DN$" "... the synthesized one"
+
+two='(|(telephoneNumber=+16135550113)(telephoneNumber=+16135550121))'
+client "$P" -b "$PEOPLE" search "$two" cn > "$O.two" 2>&1
+pg_has "$O.two" '^entries: 2$' "two unknown registered callers in one filter: two entries"
+client "$P" -b "$PEOPLE" -z 1 search "$two" cn > "$O.two1" 2>&1
+pg_has "$O.two1" '^result: 4 ' "... with size limit 1: sizeLimitExceeded (4)"
+pg_has "$O.two1" '^entries: 1$' "... and exactly one entry"
+
+mixed='(|(uid=jtremblay)(telephoneNumber=+16135550113))'
+client "$P" -b "$PEOPLE" -z 1 search "$mixed" cn > "$O.mixed" 2>&1
+pg_has "$O.mixed" '^result: 4 ' "a real entry plus a synthesized one, size limit 1: sizeLimitExceeded"
+pg_has "$O.mixed" '^entries: 1$' "... one entry only"
+client "$P" -b "$PEOPLE" -z 2 search "$mixed" cn > "$O.mixed2" 2>&1
+pg_has "$O.mixed2" '^result: 0 ' "... size limit 2: success"
+pg_has "$O.mixed2" '^entries: 2$' "... two entries"
+
+# --- ACLs
+client "$PA" -b "$PEOPLE" search '(telephoneNumber=+16135550113)' cn > "$O.acl" 2>&1
+pg_has "$O.acl" '^result: 0 ' "ACL denies the synthesized DN: the search still succeeds"
+pg_has "$O.acl" '^entries: 0$' "... and returns nothing"
+client "$PA" -b "$CHEN_DN" -s base search '(objectClass=*)' cn > "$O.aclbase" 2>&1
+pg_has "$O.aclbase" '^entries: 0$' "ACL denies a base read of the synthesized DN"
+client "$PA" -b "$PEOPLE" search '(uid=wang.lihua)' cn > "$O.aclreal" 2>&1
+pg_has "$O.aclreal" '^entries: 1$' "ACL server still returns real annotated entries"
+pg_search "$PA" -b "$PEOPLE" '(uid=wang.lihua)' cn > "$O.aclcn"
+pg_has "$O.aclcn" "^cn: $DECLINE_EN" "... annotated"
+
+# --- paged results
+client "$P" -b "$PEOPLE" -P 4 search '(objectClass=inetOrgPerson)' cn > "$O.paged" 2>&1
+pg_has "$O.paged" '^result: 0 ' "paged results (page size 4): success"
+pg_has "$O.paged" '^entries: 30$' "... all 30 entries"
+pg_has "$O.paged" '^pages: 8$' "... in 8 pages"
+pg_count "$O.paged" '^dn: uid=ploguard-' 0 "... no synthesized entry in a plain listing"
+ldapsearch -x -LLL -o ldif-wrap=no -H "ldap://127.0.0.1:$P/" -E pr=4/noprompt -b "$PEOPLE" \
+    '(objectClass=inetOrgPerson)' cn > "$O.pagedcn" 2>&1
+pg_count "$O.pagedcn" "^cn: $DECLINE_EN" 4 "paged results: the decline-annotated entries are annotated"
+pg_count "$O.pagedcn" "^cn: $REFER_EN" 2 "paged results: the refer-annotated entries are annotated"
+client "$P" -b "$PEOPLE" -P 2 search '(telephoneNumber=+16135550113)' cn > "$O.pagedsyn" 2>&1
+pg_has "$O.pagedsyn" '^result: 0 ' "paged search for an unknown caller: success (no error from the overlay)"
+pg_has "$O.pagedsyn" '^entries: [01]$' "... at most one entry"
+echo "     (paged search for an unknown registered caller returned $(sed -n 's/^entries: //p' "$O.pagedsyn") entries)"
+
+# --- concurrent searches: 4 clients x 250 searches, mixed
+client "$P" -b "$PEOPLE" -t 4 -n 250 loop \
+    '(|(telephoneNumber=6135550113)(mobile=6135550113)(ipPhone=6135550113))' 1 1 \
+    '(telephoneNumber=+16135550142)' 1 1 \
+    '(|(telephoneNumber=6135550196)(mobile=6135550196))' 0 0 \
+    '(|(cn=*a*)(mail=*a*))' 20 40 \
+    "(mail=$LIU_MAIL)" 1 1 > "$O.loop" 2>&1
+pg_has "$O.loop" '^failures: 0$' "4 concurrent clients x 250 mixed searches, no failure"
+
+pg_stop ovl; pg_check "slapd ovl clean" pg_memcheck ovl
+pg_stop acl; pg_check "slapd acl clean" pg_memcheck acl
+pg_finish

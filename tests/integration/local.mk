@@ -1,0 +1,33 @@
+# tests/integration: the overlay in the real /usr/sbin/slapd on 127.0.0.1,
+# queried with ldapsearch/ldapmodify and a small libldap client.  Each
+# script owns a block of ten ports in 39000-39499 (see lib.sh), so they can
+# run in parallel.  They skip (77) only when the overlay is not built.
+check_PROGRAMS += tests/integration/ldapclient
+tests_integration_ldapclient_SOURCES = tests/integration/ldapclient.c
+tests_integration_ldapclient_CFLAGS = $(AM_CFLAGS) $(LDAP_CFLAGS) -pthread
+tests_integration_ldapclient_LDADD = $(LDAP_LIBS) -lpthread
+
+PLOGUARD_IT_TESTS = \
+	tests/integration/annotate.sh \
+	tests/integration/passthrough.sh \
+	tests/integration/clients.sh \
+	tests/integration/never.sh \
+	tests/integration/limits.sh \
+	tests/integration/writes.sh \
+	tests/integration/syncrepl.sh \
+	tests/integration/config.sh \
+	tests/integration/cnconfig.sh \
+	tests/integration/reload.sh \
+	tests/integration/valgrind.sh \
+	tests/integration/demo.sh
+TESTS += $(PLOGUARD_IT_TESTS)
+
+EXTRA_DIST += $(PLOGUARD_IT_TESTS) \
+	tests/integration/lib.sh \
+	tests/integration/fixtures.sh \
+	tests/integration/registry.json \
+	tests/integration/forms.ldif \
+	tests/integration/expected/wang-lihua-en.ldif \
+	tests/integration/expected/wang-lihua-en-op.ldif \
+	tests/integration/expected/chen-jie-synthesized.ldif \
+	data/directory.sample.ldif

@@ -1,0 +1,55 @@
+#!/bin/sh
+# An entry that matches nothing must not change by one byte: a stock slapd
+# and a slapd with the overlay, on copies of the same database, must give
+# identical answers (all user and operational attributes, result codes) for
+# every search that touches only innocent entries.
+. "$top_srcdir/tests/integration/lib.sh"
+. "$top_srcdir/tests/integration/fixtures.sh"
+pg_setup passthrough
+
+PO=$(pg_port 1 1)
+PS=$(pg_port 1 2)
+pg_registry_copy ovl "$PG_TESTDATA/registry.json"
+pg_conf ovl
+cat "$PG_SAMPLE_LDIF" "$PG_TESTDATA/forms.ldif" > "$PG_DIR/all.ldif"
+pg_load ovl "$PG_DIR/all.ldif"
+PG_OVERLAY=0 pg_conf stock
+cp "$PG_DIR/ovl/db/"*.mdb "$PG_DIR/stock/db/" || pg_die "cannot copy the database"
+pg_start_or_die ovl "$PO"
+pg_start_or_die stock "$PS"
+
+n=0
+compare() { # description, then ldapsearch arguments
+    d=$1
+    shift
+    n=$((n + 1))
+    pg_search "$PS" "$@" > "$PG_DIR/s.$n" 2>&1
+    echo "rc=$?" >> "$PG_DIR/s.$n"
+    pg_search "$PO" "$@" > "$PG_DIR/o.$n" 2>&1
+    echo "rc=$?" >> "$PG_DIR/o.$n"
+    pg_same "$PG_DIR/s.$n" "$PG_DIR/o.$n" "identical to stock: $d"
+}
+
+innocent='(!(|(uid=wang.lihua)(uid=zhang.wei)(uid=ada.marlow)(uid=li.na)(uid=embassy.reception)(uid=plo.london)(uid=f*)(uid=m0*)))'
+compare "every innocent entry, all attributes" -b "$BASE" "(&(objectClass=*)$innocent)" '*' '+'
+compare "innocent entries, user attributes" -b "$BASE" "(&(objectClass=inetOrgPerson)$innocent)"
+compare "the volunteer named Wang Lihua" -b "$PEOPLE" '(uid=lihua.wang.community)' '*' '+'
+compare "phone hit on plain staff" -b "$PEOPLE" '(telephoneNumber=+16135550196)' cn sn telephoneNumber mobile mail
+compare "phone miss" -b "$PEOPLE" '(telephoneNumber=6135550199)' cn sn telephoneNumber mobile mail
+compare "Yealink miss" -b "$PEOPLE" '(|(telephoneNumber=6135550193)(mobile=6135550193)(ipPhone=6135550193))'
+compare "Yealink hit" -b "$PEOPLE" '(|(telephoneNumber=+1-613-555-0193)(mobile=+1-613-555-0193)(ipPhone=+1-613-555-0193))'
+compare "Snom hit" -b "$PEOPLE" '(&(telephoneNumber=613.555.0194)(sn=*))'
+compare "FreePBX innocent" -b "$PEOPLE" '(|(telephoneNumber=*6135550192)(mobile=*6135550192)(homeTelephoneNumber=*6135550192))'
+compare "Thunderbird prefix" -b "$PEOPLE" '(|(cn=smith*)(mail=smith*)(sn=smith*))'
+compare "Evolution innocent sender" -z 1 -b "$PEOPLE" '(mail=hannah.lee@agency.example.org)'
+compare "Roundcube innocent" -b "$PEOPLE" '(&(objectClass=inetOrgPerson)(|(mail=*agency.example*)(cn=*agency.example*)))'
+compare "unregistered number in the registered ranges" -b "$BASE" '(telephoneNumber=+16135550199)'
+compare "innocent look-alike forms" -b "$FORMS" '(uid=n*)' '*' '+'
+compare "base read of an innocent entry" -b "uid=jtremblay,$PEOPLE" -s base '(objectClass=*)' '*' '+'
+compare "one-level list" -b "$BASE" -s one '(objectClass=*)' '*' '+'
+compare "no such object" -b "ou=Nowhere,$BASE" '(objectClass=*)'
+compare "size limit on innocent entries" -z 3 -b "$PEOPLE" "(&(objectClass=inetOrgPerson)$innocent)" cn
+compare "compare-free filter with presence" -b "$PEOPLE" '(&(mail=*)(!(mail=*example.ORG)))' mail
+
+pg_stop ovl; pg_check "slapd ovl clean" pg_memcheck ovl
+pg_finish

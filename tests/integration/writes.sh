@@ -1,0 +1,173 @@
+#!/bin/sh
+# No client adds, modifies or renames its way into or out of the annotation:
+# ploguardMatch/ploguardInstruction are NO-USER-MODIFICATION (19), a spoofed
+# display prefix is a constraint violation (19); ordinary writes still work
+# and are annotated on the next read when they bring a registered number.
+. "$top_srcdir/tests/integration/lib.sh"
+. "$top_srcdir/tests/integration/fixtures.sh"
+pg_setup writes
+
+P=$(pg_port 5 1)
+it_server ovl "$P"
+O=$PG_DIR/out
+
+# wr DESC EXPECTED_RC  (LDIF on stdin), as the rootdn
+wr() {
+    d=$1 want=$2
+    cat > "$O.ldif"
+    pg_admin_modify "$P" -f "$O.ldif" > "$O.res" 2>&1
+    rc=$?
+    if [ "$want" = any ] || [ "$rc" = "$want" ]; then
+        pg_pass "$d (result $rc)"
+    else
+        pg_fail "$d: result $rc, expected $want"
+        sed 's/^/    | /' "$O.res" >&2
+    fi
+}
+
+wr "modify: add ploguardMatch" 19 <<EOF
+dn: uid=jtremblay,$PEOPLE
+changetype: modify
+add: ploguardMatch
+ploguardMatch: forged
+EOF
+wr "modify: replace ploguardInstruction on a registered entry" 19 <<EOF
+dn: uid=wang.lihua,$PEOPLE
+changetype: modify
+replace: ploguardInstruction
+ploguardInstruction: all clear
+EOF
+wr "modify: delete ploguardMatch" 19 <<EOF
+dn: uid=wang.lihua,$PEOPLE
+changetype: modify
+delete: ploguardMatch
+EOF
+wr "add: an entry carrying ploguardMatch" 19 <<EOF
+dn: uid=forged1,$PEOPLE
+changetype: add
+objectClass: inetOrgPerson
+uid: forged1
+cn: Forged One
+sn: One
+ploguardMatch: forged
+EOF
+wr "add: a spoofed display prefix in cn" 19 <<EOF
+dn: uid=forged2,$PEOPLE
+changetype: add
+objectClass: inetOrgPerson
+uid: forged2
+cn: $DECLINE_EN: Julie Tremblay
+sn: Tremblay
+EOF
+wr "add: a spoofed display prefix in displayName" 19 <<EOF
+dn: uid=forged3,$PEOPLE
+changetype: add
+objectClass: inetOrgPerson
+uid: forged3
+cn: Forged Three
+sn: Three
+displayName: $REFER_EN: Forged Three
+EOF
+wr "modify: spoofed prefix into displayName" 19 <<EOF
+dn: uid=jtremblay,$PEOPLE
+changetype: modify
+replace: displayName
+displayName: $DECLINE_EN: Julie Tremblay
+EOF
+wr "modify: spoofed prefix added to cn" 19 <<EOF
+dn: uid=jtremblay,$PEOPLE
+changetype: modify
+add: cn
+cn: $DECLINE_EN: Julie Tremblay
+EOF
+wr "modify: spoofed French prefix into displayName" 19 <<EOF
+dn: uid=mgagnon,$PEOPLE
+changetype: modify
+replace: displayName
+displayName: $DECLINE_FR: Marc Gagnon
+EOF
+wr "modrdn: a spoofed prefix as the new RDN" 19 <<EOF
+dn: uid=hlee,$PEOPLE
+changetype: modrdn
+newrdn: cn=$DECLINE_EN: Hannah Lee
+deleteoldrdn: 0
+EOF
+wr "add: an entry with the ploguardContact class" 19 <<EOF
+dn: uid=forged4,$PEOPLE
+changetype: add
+objectClass: inetOrgPerson
+objectClass: ploguardContact
+uid: forged4
+cn: Forged Four
+sn: Four
+EOF
+# An entry stored at what would be a synthesized DN (the overlay lets it
+# in): a search for that caller must still never return one DN twice.
+wr "add: an ordinary entry named like a synthesized one" any <<EOF
+dn: uid=ploguard-$CHEN_ID,$PEOPLE
+changetype: add
+objectClass: inetOrgPerson
+uid: ploguard-$CHEN_ID
+cn: Chen Jie
+sn: Chen
+EOF
+pg_search "$P" -b "$PEOPLE" '(|(telephoneNumber=6135550113)(uid=ploguard-*))' 1.1 > "$O.dup"
+dups=$(grep '^dn: ' "$O.dup" | sort | uniq -d)
+pg_check "no DN returned twice (duplicates: ${dups:-none})" test -z "$dups"
+pg_admin_modify "$P" > /dev/null 2>&1 <<EOF
+dn: uid=ploguard-$CHEN_ID,$PEOPLE
+changetype: delete
+EOF
+
+# Nothing of the forged writes landed.
+pg_search "$P" -M -b "$PEOPLE" '(|(uid=forged*)(uid=jtremblay)(uid=mgagnon)(uid=hlee)(uid=ploguard-*))' cn displayName > "$O.after"
+pg_count "$O.after" '^dn: ' 3 "no forged entry exists"
+pg_hasnt "$O.after" "$DECLINE_EN|$REFER_EN|$DECLINE_FR" "no spoofed prefix was stored"
+
+# Ordinary writes work.
+wr "modify: an ordinary title change" 0 <<EOF
+dn: uid=jtremblay,$PEOPLE
+changetype: modify
+replace: title
+title: Chief of Police (acting)
+EOF
+wr "modify: a registered contact's title" 0 <<EOF
+dn: uid=wang.lihua,$PEOPLE
+changetype: modify
+replace: title
+title: Liaison contact
+EOF
+wr "add: an ordinary contact" 0 <<EOF
+dn: uid=newcontact,$PEOPLE
+changetype: add
+objectClass: inetOrgPerson
+uid: newcontact
+cn: New Contact
+sn: Contact
+telephoneNumber: +1 613 555 0199
+EOF
+wr "modify: the new contact gets a registered number" 0 <<EOF
+dn: uid=newcontact,$PEOPLE
+changetype: modify
+replace: telephoneNumber
+telephoneNumber: 613-555-0113
+EOF
+pg_search "$P" -b "$PEOPLE" '(uid=newcontact)' cn > "$O.new"
+pg_has "$O.new" "^cn: $DECLINE_EN.*: New Contact$" "the changed entry is annotated on the next read"
+pg_search "$P" -M -b "$PEOPLE" '(uid=newcontact)' cn > "$O.newraw"
+pg_count "$O.newraw" '^cn: ' 1 "... but the annotation was not stored"
+pg_search "$P" -b "$PEOPLE" '(|(telephoneNumber=6135550113)(telephoneNumber=613-555-0113))' cn > "$O.nosyn"
+pg_hasnt "$O.nosyn" '^dn: uid=ploguard-' "now in the directory: no synthesized entry"
+wr "modrdn: an ordinary rename" 0 <<EOF
+dn: uid=newcontact,$PEOPLE
+changetype: modrdn
+newrdn: uid=newcontact2
+deleteoldrdn: 1
+EOF
+wr "delete: an ordinary delete" 0 <<EOF
+dn: uid=newcontact2,$PEOPLE
+changetype: delete
+EOF
+
+pg_stop ovl; pg_check "slapd ovl clean" pg_memcheck ovl
+pg_finish

@@ -1,0 +1,211 @@
+#!/bin/sh
+# feed-cases.sh - ploguard sync against a real HTTPS server on 127.0.0.1
+# (tests/sync/feedserver.py, test CA made here with openssl) and real
+# minisign signatures.  Every failure case must leave the installed registry
+# byte for byte as it was and give its own one-line message and exit code.
+# Ports: 39510 (HTTPS feed), 39511 (a listener that never answers).
+. "$top_srcdir/tests/sync/common.sh"
+
+PORT=39510
+STALL=39511
+BASE=https://127.0.0.1:$PORT
+URL=$BASE/registry.json
+
+make_pki
+make_key main
+make_key other
+mkdir -p "$T/www" "$T/inst"
+printf 'not a registry\n' > "$T/www/junk"
+start_server feed $PORT --root "$T/www" --cert "$T/pki/server.crt" \
+    --key "$T/pki/server.key" --junk 8388608
+start_server stall $STALL --stall
+
+MAIN="--pubkey-file $T/main.pub"
+
+# ---------------------------------------------------------- first install
+publish 5
+run_sync --url "$URL" $MAIN
+if [ $RC -eq 0 ] && cmp -s "$T/www/registry.json" "$T/inst/registry.json" &&
+   cmp -s "$T/www/registry.json.minisig" "$T/inst/registry.json.minisig" &&
+   printf '%s\n' "$OUT" | grep -q 'registry test-feed seq none -> 5'; then
+    ok "first install: $(printf '%s\n' "$OUT" | head -n 1)"
+else
+    fail "first install: rc $RC, out \"$OUT\", err \"$ERR\""
+fi
+
+# ------------------------------------------------------------ good update
+cp "$T/inst/registry.json" "$T/v5.json"
+publish 6 --add-person new-person-1 --drop-person ma-lin --rename-person zhang-wei
+run_sync --url "$URL" $MAIN
+if [ $RC -eq 0 ] && cmp -s "$T/www/registry.json" "$T/inst/registry.json" &&
+   cmp -s "$T/v5.json" "$T/inst/registry.json.prev" &&
+   printf '%s\n' "$OUT" | grep -q 'seq 5 -> 6 .*: 1 added, 1 changed, 1 removed' &&
+   printf '%s\n' "$OUT" | grep -q 'added: new-person-1' &&
+   printf '%s\n' "$OUT" | grep -q 'changed: zhang-wei' &&
+   printf '%s\n' "$OUT" | grep -q 'removed: ma-lin' &&
+   grep -q '^seq 6$' "$T/state/test-feed.state"; then
+    ok "good update: $(printf '%s\n' "$OUT" | head -n 1)"
+else
+    fail "good update: rc $RC, out \"$OUT\", err \"$ERR\""
+fi
+"$PLOGUARD" sync --config /dev/null --verify $MAIN --state-dir "$T/state" \
+    --out "$T/inst/registry.json" >"$T/v.out" 2>&1 &&
+    grep -q 'seq 6 verifies' "$T/v.out" && ok "--verify: $(cat "$T/v.out")" ||
+    fail "--verify: $(cat "$T/v.out")"
+
+# --------------------------------------------------- 304: one request only
+snapshot
+before=$(wc -l < "$T/feed.log")
+run_sync --url "$URL" $MAIN
+after=$(wc -l < "$T/feed.log")
+if [ $RC -eq 0 ] && [ $((after - before)) -eq 1 ] &&
+   tail -n 1 "$T/feed.log" | grep -q '^GET /registry.json 304$' &&
+   printf '%s\n' "$OUT" | grep -q 'unchanged (HTTP 304): registry test-feed seq 6' &&
+   cmp -s "$T/snap.json" "$T/inst/registry.json"; then
+    ok "304: $OUT"
+else
+    fail "304: rc $RC, $((after - before)) requests, out \"$OUT\", err \"$ERR\""
+fi
+
+# ------------------------------------------------------- network failures
+publish 7
+run_sync --url "$BASE/status/404/registry.json" $MAIN
+expect_fail "404" 3 'download of .* failed: HTTP status 404'
+run_sync --url "$BASE/status/500/registry.json" $MAIN
+expect_fail "500" 3 'download of .* failed: HTTP status 500'
+run_sync --url "https://127.0.0.1:$STALL/registry.json" $MAIN --connect-timeout 1 --timeout 2
+expect_fail "stalled server" 3 'failed: timed out'
+run_sync --url "$BASE/cut/registry.json" $MAIN
+expect_fail "body cut short" 3 'failed: body cut short'
+run_sync --url "$URL" $MAIN --max-size 4096
+expect_fail "oversized body (Content-Length)" 3 'larger than the size cap of 4096 bytes'
+run_sync --url "$BASE/nolen/junk" $MAIN --max-size 1048576
+expect_fail "oversized body (no length)" 3 'larger than the size cap of 1048576 bytes'
+run_sync --url "$BASE/http-redirect/registry.json" $MAIN
+expect_fail "redirect to plain HTTP" 3 'refused a redirect to a non-HTTPS URL'
+run_sync --url "$BASE/loop/registry.json" $MAIN
+expect_fail "redirect loop" 3 'too many redirects'
+run_sync --url "$URL" $MAIN --cacert "$T/pki/other.crt"
+expect_fail "untrusted server certificate" 3 'certificate not trusted'
+run_sync --url "$URL" $MAIN --pin 'sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='
+expect_fail "pinned key mismatch" 3 'does not match --pin'
+run_sync --url "http://127.0.0.1:$PORT/registry.json" $MAIN
+expect_fail "plain HTTP URL" 2 'only https:// URLs'
+
+# --------------------------------------------------------- verification
+publish 7
+sign "$T/www/registry.json" other "$(cat "$T/comment")"
+run_sync --url "$URL" $MAIN
+expect_fail "wrong key" 4 'signed with key id [0-9A-F]{16}, which is not a trusted key'
+
+publish 7
+sed 's/"seq": 7/"seq": 7 /' "$T/www/registry.json" > "$T/t" && mv "$T/t" "$T/www/registry.json"
+run_sync --url "$URL" $MAIN
+expect_fail "tampered body" 4 "the registry's signature does not verify"
+
+publish 7
+sed '3s/seq=7/seq=8/' "$T/www/registry.json.minisig" > "$T/t" && mv "$T/t" "$T/www/registry.json.minisig"
+run_sync --url "$URL" $MAIN
+expect_fail "tampered trusted comment" 4 "the trusted comment's signature does not verify"
+
+publish 7
+sign "$T/www/registry.json" main "$(sed 's/seq=7/seq=8/' "$T/comment")"
+run_sync --url "$URL" $MAIN
+expect_fail "comment disagrees with body" 4 'trusted comment says seq=8 but the registry says 7'
+
+publish 7
+sign "$T/www/registry.json" main "$(sed 's/ expires_at=.*//' "$T/comment")"
+run_sync --url "$URL" $MAIN
+expect_fail "malformed trusted comment" 4 'trusted comment: expires_at missing'
+
+publish 7
+printf 'untrusted comment: x\nnot base64\n' > "$T/www/registry.json.minisig"
+run_sync --url "$URL" $MAIN
+expect_fail "malformed signature file" 4 'signature line 2 is not the base64'
+
+publish 7
+run_sync --url "$URL" $MAIN --registry-id other-feed
+expect_fail "unexpected registry id" 4 'the feed is registry test-feed, not the configured other-feed'
+
+# --------------------------------------------------------------- policy
+publish 4
+run_sync --url "$URL" $MAIN
+expect_fail "rollback" 5 'rollback refused: registry test-feed seq 4 is older than seq 6'
+
+publish 6 --add-person sneaky-1
+run_sync --url "$URL" $MAIN
+expect_fail "equivocation" 5 'EQUIVOCATION: registry test-feed seq 6 was signed with two different contents'
+
+publish 7 --issued +3600
+run_sync --url "$URL" $MAIN
+expect_fail "future-dated feed" 5 'is issued in the future'
+
+publish 7 --issued -7200 --expires -3600
+run_sync --url "$URL" $MAIN
+expect_fail "expired feed" 5 'has already expired'
+
+# ----------------------------------------------------- invalid registries
+publish 7
+printf '{"format": "ploguard-registry/1", "seq": 7,,}\n' > "$T/www/registry.json"
+sign "$T/www/registry.json" main "$(sed 's/seq=[0-9]*/seq=7/' "$T/comment")"
+run_sync --url "$URL" $MAIN
+expect_fail "invalid JSON" 6 'the signed registry is invalid'
+
+publish 7 --invalid
+run_sync --url "$URL" $MAIN
+expect_fail "registry failing validation" 6 'the signed registry is invalid .*613-555-01'
+
+# State directory lost: the installed file still stops a rollback.
+publish 5
+mv "$T/state" "$T/state.saved"
+run_sync --url "$URL" $MAIN
+expect_fail "rollback with the state lost" 5 'older than the installed seq 6'
+rm -rf "$T/state"
+mv "$T/state.saved" "$T/state"
+
+# ------------------------------- standby key, legacy signature, redirect
+make_key standby
+publish 7
+sign "$T/www/registry.json" standby "$(cat "$T/comment")" -l
+run_sync --url "$BASE/redirect/registry.json" $MAIN --pubkey2 "$(pubkey standby)" \
+    --pin "$(cat "$T/pki/pin")"
+if [ $RC -eq 0 ] && cmp -s "$T/www/registry.json" "$T/inst/registry.json" &&
+   printf '%s\n' "$OUT" | grep -q 'seq 6 -> 7'; then
+    ok "standby key, legacy Ed signature, HTTPS redirect, pinned key: $(printf '%s\n' "$OUT" | head -n 1)"
+else
+    fail "standby/legacy/redirect/pin: rc $RC, out \"$OUT\", err \"$ERR\""
+fi
+
+# ------------------------------------------------------- configuration
+cat > "$T/ploguard.conf" <<EOF
+# test configuration
+url = $URL
+pubkey_file = $T/main.pub
+state_dir = $T/state
+out = $T/inst/registry.json
+cacert = $T/pki/ca.crt
+timeout = 5
+EOF
+publish 8
+"$PLOGUARD" sync --config "$T/ploguard.conf" >"$T/stdout" 2>"$T/stderr"
+RC=$?
+if [ $RC -eq 0 ] && grep -q 'seq 7 -> 8' "$T/stdout"; then
+    ok "configuration file: $(head -n 1 "$T/stdout")"
+else
+    fail "configuration file: rc $RC, $(cat "$T/stdout" "$T/stderr")"
+fi
+snapshot
+printf 'url = %s\ntimeout = soon\n' "$URL" > "$T/bad.conf"
+run_sync --config "$T/bad.conf" $MAIN
+expect_fail "bad configuration value" 2 'bad.conf:2: timeout: must be a whole number'
+printf 'url = %s\nfrobnicate = 1\n' "$URL" > "$T/bad.conf"
+run_sync --config "$T/bad.conf" $MAIN
+expect_fail "unknown configuration key" 2 'bad.conf:2: frobnicate: unknown setting'
+run_sync --url "$URL" --pubkey 'RWQnotakey'
+expect_fail "malformed public key" 2 'public key 1: public key is not the base64'
+run_sync --url "$URL"
+expect_fail "no public key" 2 'no trusted public key'
+run_sync --url "$URL" $MAIN --bogus
+expect_fail "unknown option" 2 'unknown option --bogus'
+
+finish

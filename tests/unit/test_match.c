@@ -1,0 +1,526 @@
+/*
+ * test_match.c - matching raw client values against the sample registry
+ * (data/registry.sample.json): every phone form of the issue, the number
+ * block, e-mail forms, sub-addresses, domains on label boundaries, IDN,
+ * names (possible only), ended and lapsed people, and the innocent and
+ * partial numbers that must never match.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "pgr.h"
+
+#ifndef SAMPLE_REGISTRY
+#error "SAMPLE_REGISTRY must name data/registry.sample.json"
+#endif
+
+static pgr_registry *reg;
+static pgr_config cfg;
+
+static int
+setup(void **state)
+{
+    pgr_errors errs;
+
+    (void)state;
+    pgr_config_init(&cfg);
+    pgr_errors_init(&errs);
+    reg = pgr_registry_load_file(SAMPLE_REGISTRY, &cfg, &errs);
+    pgr_errors_free(&errs);
+    return reg == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+    (void)state;
+    pgr_registry_free(reg);
+    reg = NULL;
+    return 0;
+}
+
+/* The hit for entity id, or NULL. */
+static const pgr_hit *
+hit_of(const pgr_result *res, const char *id)
+{
+    size_t i;
+
+    for (i = 0; i < res->count; i++) {
+        if (strcmp(res->hit[i].entity->id, id) == 0)
+            return &res->hit[i];
+    }
+    return NULL;
+}
+
+static void
+print_result(const char *in, const pgr_result *res)
+{
+    size_t i;
+
+    print_message("  input %s -> \"%s\" ext \"%s\", %zu hit(s)\n", in, res->normalized,
+                  res->ext, res->count);
+    for (i = 0; i < res->count; i++)
+        print_message("    %s %s %s\n", res->hit[i].entity->id,
+                      pgr_matched_on_name(res->hit[i].on),
+                      pgr_confidence_name(res->hit[i].confidence));
+}
+
+/* Checks that res holds exactly the expected hits, in order. */
+typedef struct want {
+    const char *id;
+    pgr_matched_on on;
+} want;
+
+static void
+expect_hits(const char *in, const pgr_result *res, const want *w, size_t n)
+{
+    size_t i;
+
+    if (res->count != n)
+        print_result(in, res);
+    assert_int_equal(res->count, n);
+    for (i = 0; i < n; i++) {
+        if (strcmp(res->hit[i].entity->id, w[i].id) != 0 || res->hit[i].on != w[i].on)
+            print_result(in, res);
+        assert_string_equal(res->hit[i].entity->id, w[i].id);
+        assert_int_equal(res->hit[i].on, w[i].on);
+    }
+}
+
+static size_t
+phone(const char *in, pgr_result *res)
+{
+    return pgr_match_phone(reg, &cfg, in, strlen(in), res);
+}
+
+static size_t
+email(const char *in, pgr_result *res)
+{
+    return pgr_match_email(reg, in, strlen(in), res);
+}
+
+/* ----------------------------------------------------------------- phones */
+
+/* Every written form of +1 613 555 0142 (wang-lihua, inside the Ottawa
+ * mission's block +1613555014): the person exactly, the mission by block. */
+static void
+test_phone_forms(void **state)
+{
+    static const char *const forms[] = {
+        "6135550142", "16135550142", "+16135550142", "+1 (613) 555-0142",
+        "613.555.0142", "1-613-555-0142", "tel:+1-613-555-0142",
+        "sip:+16135550142@pbx.example.org;user=phone", "011 1 613 555 0142",
+        "(613) 555-0142", "9 613 555 0142", "9-1-613-555-0142",
+    };
+    static const want w[] = {
+        { "wang-lihua", PGR_ON_PHONE },
+        { "mission-cn-ottawa", PGR_ON_PHONE_PREFIX },
+    };
+    pgr_result res;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+        phone(forms[i], &res);
+        expect_hits(forms[i], &res, w, 2);
+        assert_string_equal(res.normalized, "+16135550142");
+        assert_string_equal(res.ext, "");
+        assert_int_equal(res.hit[0].confidence, PGR_EXACT);
+        assert_int_equal(res.hit[1].confidence, PGR_EXACT);
+        assert_int_equal(pgr_result_verdict(&res), PGR_VERDICT_MATCH);
+    }
+}
+
+static void
+test_phone_extension(void **state)
+{
+    static const char *const forms[] = {
+        "613-555-0142 x204", "613-555-0142 ext. 204", "+1-613-555-0142;ext=204",
+        "tel:+1-613-555-0142;ext=204",
+    };
+    pgr_result res;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+        phone(forms[i], &res);
+        if (hit_of(&res, "wang-lihua") == NULL)
+            print_result(forms[i], &res);
+        assert_non_null(hit_of(&res, "wang-lihua"));
+        assert_string_equal(res.normalized, "+16135550142");
+        assert_string_equal(res.ext, "204");
+    }
+}
+
+/* International forms with +, 011 and 00 of +44 20 7946 0012 (chen-jie,
+ * whose accreditation has lapsed: still a match, reported as it is). */
+static void
+test_phone_international(void **state)
+{
+    static const char *const forms[] = {
+        "011 44 20 7946 0012", "+44 20 7946 0012", "+442079460012",
+        "00 44 20 7946 0012", "9 011 44 20 7946 0012",
+    };
+    static const want w[] = { { "chen-jie", PGR_ON_PHONE } };
+    pgr_result res;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+        phone(forms[i], &res);
+        expect_hits(forms[i], &res, w, 1);
+        assert_string_equal(res.normalized, "+442079460012");
+        assert_true(pgr_entity_lapsed(res.hit[0].entity, 1795000000)); /* 2026-11 */
+    }
+}
+
+/* A number of the block that is nobody's own: the mission, by its block. */
+static void
+test_phone_prefix_block(void **state)
+{
+    static const char *const forms[] = {
+        "613-555-0141", "613-555-0143", "613-555-0147", "+1 613 555 0149",
+    };
+    static const want w[] = { { "mission-cn-ottawa", PGR_ON_PHONE_PREFIX } };
+    pgr_result res;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+        phone(forms[i], &res);
+        expect_hits(forms[i], &res, w, 1);
+        assert_int_equal(res.hit[0].confidence, PGR_EXACT);
+    }
+    /* just outside the block */
+    assert_int_equal(phone("613-555-0150", &res), 0);
+    assert_int_equal(phone("613-555-0139", &res), 0);
+}
+
+/* The mission's own number inside its own block: one hit, the exact one. */
+static void
+test_phone_exact_beats_prefix(void **state)
+{
+    static const want w[] = { { "mission-cn-ottawa", PGR_ON_PHONE } };
+    pgr_result res;
+
+    (void)state;
+    phone("613-555-0140", &res);
+    expect_hits("613-555-0140", &res, w, 1);
+}
+
+/* A switchboard shared by the mission and a diplomat: both hit. */
+static void
+test_phone_shared(void **state)
+{
+    pgr_result res;
+
+    (void)state;
+    assert_int_equal(phone("+1 613 555 0100", &res), 2);
+    assert_non_null(hit_of(&res, "mission-cn-ottawa"));
+    assert_non_null(hit_of(&res, "zhou-xiaoming"));
+    assert_int_equal(hit_of(&res, "zhou-xiaoming")->on, PGR_ON_PHONE);
+    assert_int_equal(hit_of(&res, "mission-cn-ottawa")->on, PGR_ON_PHONE);
+}
+
+/* Ended and lapsed people still match. */
+static void
+test_phone_ended(void **state)
+{
+    static const want li[] = { { "li-na", PGR_ON_PHONE } };
+    static const want zhao[] = { { "zhao-jun", PGR_ON_PHONE } };
+    pgr_result res;
+
+    (void)state;
+    phone("613-555-0112", &res);
+    expect_hits("613-555-0112", &res, li, 1);
+    assert_int_equal(res.hit[0].entity->status, PGR_STATUS_ENDED);
+    assert_int_equal(pgr_result_verdict(&res), PGR_VERDICT_MATCH);
+    phone("613-555-0122", &res);
+    expect_hits("613-555-0122", &res, zhao, 1);
+    assert_int_equal(res.hit[0].entity->status, PGR_STATUS_ENDED);
+}
+
+/* 613-555-0190..0199 are innocent numbers: never a hit, in any form. */
+static void
+test_phone_innocent(void **state)
+{
+    pgr_result res;
+    char buf[64];
+    int n;
+
+    (void)state;
+    for (n = 190; n <= 199; n++) {
+        snprintf(buf, sizeof(buf), "613-555-0%d", n);
+        assert_int_equal(phone(buf, &res), 0);
+        assert_int_equal(pgr_result_verdict(&res), PGR_VERDICT_NONE);
+        snprintf(buf, sizeof(buf), "+1 (613) 555-0%d x12", n);
+        assert_int_equal(phone(buf, &res), 0);
+        snprintf(buf, sizeof(buf), "011 1 613 555 0%d", n);
+        assert_int_equal(phone(buf, &res), 0);
+    }
+    assert_int_equal(phone("+44 20 7946 0999", &res), 0);
+}
+
+/* Partial numbers, short codes, withheld callers and the empty string. */
+static void
+test_phone_never(void **state)
+{
+    static const char *const never[] = {
+        "", "0142", "5550142", "555-0142", "613555014", "61355501", "+1613555014",
+        "911", "*67", "anonymous", "Anonymous", "Restricted", "Private",
+        "Unavailable", "unknown", "tel:", "+", "x204",
+    };
+    pgr_result res;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(never) / sizeof(never[0]); i++) {
+        if (phone(never[i], &res) != 0)
+            print_result(never[i], &res);
+        assert_int_equal(res.count, 0);
+        assert_int_equal(pgr_result_verdict(&res), PGR_VERDICT_NONE);
+    }
+    /* length-counted: only the first 7 characters are looked at */
+    assert_int_equal(pgr_match_phone(reg, &cfg, "6135550142", 7, &res), 0);
+    assert_int_equal(pgr_match_phone(NULL, &cfg, "6135550142", 10, &res), 0);
+    assert_int_equal(pgr_match_phone(reg, &cfg, NULL, 0, &res), 0);
+}
+
+/* ----------------------------------------------------------------- e-mail */
+
+static void
+test_email_forms(void **state)
+{
+    static const char *const forms[] = {
+        "wang.lihua@mps.example.test", "WANG.Lihua@MPS.Example.TEST",
+        "mailto:wang.lihua@mps.example.test", "\"Wang\" <wang.lihua@mps.example.test>",
+        "Wang Lihua <wang.lihua@mps.example.test>", "wang.lihua+x@mps.example.test",
+        "<wang.lihua+liaison@mps.example.test>",
+    };
+    static const want w[] = {
+        { "wang-lihua", PGR_ON_EMAIL },
+        { "org-mps", PGR_ON_DOMAIN },
+    };
+    pgr_result res;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+        email(forms[i], &res);
+        expect_hits(forms[i], &res, w, 2);
+        assert_string_equal(res.normalized, "wang.lihua@mps.example.test");
+        assert_int_equal(res.hit[1].confidence, PGR_EXACT);
+        assert_int_equal(pgr_result_verdict(&res), PGR_VERDICT_MATCH);
+    }
+}
+
+/* Any address of a registered domain names the organization (exact: a
+ * domain is an identifier), also under sub-domains, never across a label. */
+static void
+test_email_domains(void **state)
+{
+    static const want mps[] = { { "org-mps", PGR_ON_DOMAIN } };
+    static const want mfa[] = { { "org-mfa", PGR_ON_DOMAIN } };
+    static const want sun[] = {
+        { "sun-hui", PGR_ON_EMAIL }, { "org-mfa", PGR_ON_DOMAIN },
+    };
+    static const want consular[] = {
+        { "mission-cn-ottawa", PGR_ON_EMAIL }, { "org-mfa", PGR_ON_DOMAIN },
+    };
+    static const want visa[] = {
+        { "mission-cn-ottawa", PGR_ON_DOMAIN }, { "org-mfa", PGR_ON_DOMAIN },
+    };
+    pgr_result res;
+
+    (void)state;
+    email("someone@mps.example.test", &res);
+    expect_hits("someone@mps", &res, mps, 1);
+    assert_int_equal(pgr_result_verdict(&res), PGR_VERDICT_MATCH);
+    email("ottawa@csm.mfa.example.test", &res);
+    expect_hits("ottawa@csm.mfa", &res, mfa, 1);
+    email("sun.hui@csm.mfa.example.test", &res);
+    expect_hits("sun.hui", &res, sun, 2);
+    email("consular@ottawa.mfa.example.test", &res);
+    expect_hits("consular", &res, consular, 2);
+    email("visa@ottawa.mfa.example.test", &res);
+    expect_hits("visa", &res, visa, 2);
+
+    assert_int_equal(email("someone@xmfa.example.test", &res), 0);
+    assert_int_equal(email("someone@mfa.example.test.example.org", &res), 0);
+    assert_int_equal(email("someone@example.test", &res), 0);
+    assert_int_equal(email("mfa.example.test@example.org", &res), 0);
+    assert_int_equal(pgr_result_verdict(&res), PGR_VERDICT_NONE);
+}
+
+static void
+test_email_ended(void **state)
+{
+    static const want w[] = { { "li-na", PGR_ON_EMAIL } };
+    pgr_result res;
+
+    (void)state;
+    email("Li.Na@example.org", &res);
+    expect_hits("li.na", &res, w, 1);
+    assert_int_equal(res.hit[0].entity->status, PGR_STATUS_ENDED);
+}
+
+static void
+test_email_never(void **state)
+{
+    static const char *const never[] = {
+        "", "wang.lihua", "@mps.example.test", "wang.lihua@", "nobody@example.org",
+        "wang.lihua@@mps.example.test", "not an address",
+    };
+    pgr_result res;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(never) / sizeof(never[0]); i++) {
+        email(never[i], &res);
+        if (hit_of(&res, "wang-lihua") != NULL)
+            print_result(never[i], &res);
+        assert_null(hit_of(&res, "wang-lihua"));
+    }
+    assert_int_equal(email("nobody@example.org", &res), 0);
+    assert_int_equal(pgr_match_email(NULL, "a@b.test", 8, &res), 0);
+}
+
+/* An internationalized domain matches in Unicode and in A-label form. */
+static void
+test_idn(void **state)
+{
+    static const want w[] = { { "org-mps", PGR_ON_DOMAIN } };
+    pgr_result res;
+    char alabel[PGR_DOMAIN_MAX + 1];
+
+    (void)state;
+    email("li@\xe5\x85\xac\xe5\xae\x89\xe9\x83\xa8.example.test", &res);  /* 公安部 */
+    expect_hits("li@idn", &res, w, 1);
+    assert_int_equal(strncmp(res.normalized, "li@xn--", 7), 0);
+    /* the same domain, written as its A-label */
+    strcpy(alabel, res.normalized + 3);
+    pgr_match_domain(reg, alabel, strlen(alabel), &res);
+    expect_hits(alabel, &res, w, 1);
+    pgr_match_domain(reg, "\xe5\x85\xac\xe5\xae\x89\xe9\x83\xa8.example.test",
+                     strlen("\xe5\x85\xac\xe5\xae\x89\xe9\x83\xa8.example.test"), &res);
+    expect_hits("idn domain", &res, w, 1);
+    assert_string_equal(res.normalized, alabel);
+}
+
+static void
+test_domain(void **state)
+{
+    static const want w[] = { { "org-mps", PGR_ON_DOMAIN } };
+    pgr_result res;
+
+    (void)state;
+    pgr_match_domain(reg, "mps.example.test", 16, &res);
+    expect_hits("mps", &res, w, 1);
+    assert_string_equal(res.normalized, "mps.example.test");
+    pgr_match_domain(reg, "Mail.MPS.example.test.", 22, &res);
+    expect_hits("mail.mps", &res, w, 1);
+    assert_int_equal(pgr_match_domain(reg, "xmps.example.test", 17, &res), 0);
+    assert_int_equal(pgr_match_domain(reg, "example.test", 12, &res), 0);
+    assert_int_equal(pgr_match_domain(reg, "mps.example", 11, &res), 0);
+    assert_int_equal(pgr_match_domain(reg, "", 0, &res), 0);
+}
+
+/* ------------------------------------------------------------------ names */
+
+static void
+expect_possible(const char *name, const char *id)
+{
+    pgr_result res;
+    size_t i;
+
+    pgr_match_name(reg, name, strlen(name), &res);
+    if (hit_of(&res, id) == NULL)
+        print_result(name, &res);
+    assert_non_null(hit_of(&res, id));
+    for (i = 0; i < res.count; i++) {
+        assert_int_equal(res.hit[i].on, PGR_ON_NAME);
+        assert_int_equal(res.hit[i].confidence, PGR_POSSIBLE);
+    }
+    /* a name alone is never a warning */
+    assert_int_equal(pgr_result_verdict(&res), PGR_VERDICT_POSSIBLE);
+}
+
+static void
+test_names_possible_only(void **state)
+{
+    (void)state;
+    expect_possible("Wang Lihua", "wang-lihua");
+    expect_possible("WANG LIHUA", "wang-lihua");
+    expect_possible("Lihua Wang", "wang-lihua");
+    expect_possible("W\xc3\xa1ng L\xc3\xachu\xc3\xa1", "wang-lihua");
+    expect_possible("\xe7\x8e\x8b\xe4\xb8\xbd\xe5\x8d\x8e", "wang-lihua");   /* 王丽华 */
+    expect_possible("Ada Marlow", "ada-marlow");
+    expect_possible("Marlow, Ada", "ada-marlow");
+    expect_possible("Li Na", "li-na");                    /* ended */
+    expect_possible("Chen Jie", "chen-jie");              /* lapsed */
+    expect_possible("Xiaoming Zhou", "zhou-xiaoming");
+}
+
+static void
+test_names_none(void **state)
+{
+    pgr_result res;
+
+    (void)state;
+    assert_int_equal(pgr_match_name(reg, "John Smith", 10, &res), 0);
+    assert_int_equal(pgr_result_verdict(&res), PGR_VERDICT_NONE);
+    assert_int_equal(pgr_match_name(reg, "", 0, &res), 0);
+    assert_int_equal(pgr_match_name(reg, "Wang", 4, &res) <= PGR_MAX_HITS, 1);
+    assert_null(hit_of(&res, "zhang-wei"));
+}
+
+static void
+test_verdict(void **state)
+{
+    pgr_result res;
+
+    (void)state;
+    res.count = 0;
+    assert_int_equal(pgr_result_verdict(&res), PGR_VERDICT_NONE);
+    assert_int_equal(pgr_result_verdict(NULL), PGR_VERDICT_NONE);
+    res.count = 2;
+    res.hit[0].confidence = PGR_POSSIBLE;
+    res.hit[1].confidence = PGR_EXACT;
+    assert_int_equal(pgr_result_verdict(&res), PGR_VERDICT_MATCH);
+    res.count = 1;
+    assert_int_equal(pgr_result_verdict(&res), PGR_VERDICT_POSSIBLE);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_phone_forms),
+        cmocka_unit_test(test_phone_extension),
+        cmocka_unit_test(test_phone_international),
+        cmocka_unit_test(test_phone_prefix_block),
+        cmocka_unit_test(test_phone_exact_beats_prefix),
+        cmocka_unit_test(test_phone_shared),
+        cmocka_unit_test(test_phone_ended),
+        cmocka_unit_test(test_phone_innocent),
+        cmocka_unit_test(test_phone_never),
+        cmocka_unit_test(test_email_forms),
+        cmocka_unit_test(test_email_domains),
+        cmocka_unit_test(test_email_ended),
+        cmocka_unit_test(test_email_never),
+        cmocka_unit_test(test_idn),
+        cmocka_unit_test(test_domain),
+        cmocka_unit_test(test_names_possible_only),
+        cmocka_unit_test(test_names_none),
+        cmocka_unit_test(test_verdict),
+    };
+
+    return cmocka_run_group_tests_name("match", tests, setup, teardown);
+}
