@@ -135,10 +135,9 @@ static LDAP *lc_connect(const lc_opts *o)
 static void print_entries(LDAP *ld, LDAPMessage *res)
 {
     LDAPMessage *e;
-    char        *dn;
 
     for (e = ldap_first_entry(ld, res); e != NULL; e = ldap_next_entry(ld, e)) {
-        dn = ldap_get_dn(ld, e);
+        char *dn = ldap_get_dn(ld, e);
         printf("dn: %s\n", dn != NULL ? dn : "(null)");
         ldap_memfree(dn);
     }

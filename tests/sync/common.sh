@@ -66,25 +66,34 @@ make_pki() {
     ) || { echo "ERROR: cannot make the test PKI"; exit 99; }
 }
 
-# start_server NAME PORT [feedserver options...]: runs feedserver.py, waits
-# (bounded) until it listens.
+# start_server NAME PORT [feedserver options...]: runs feedserver.py on
+# PORT, or PORT+100 or PORT+200 ($PORT_STEP, default 100) when it is taken (another make check in the
+# same tree), waits (bounded) until it listens, and sets SERVER_PORT.
 start_server() {
-    name=$1 port=$2
+    name=$1 base_port=$2
     shift 2
     pf=$T/$name.pid
     SERVERS="$SERVERS $pf"
-    "$PYTHON" "$HERE/feedserver.py" --port "$port" --log "$T/$name.log" \
-        --pidfile "$pf" --lifetime 600 "$@" >"$T/$name.out" 2>&1 &
-    i=0
-    while [ ! -s "$pf" ] && [ $i -lt 100 ]; do
-        sleep 0.1
-        i=$((i + 1))
+    step=${PORT_STEP:-100}
+    for port in $base_port $((base_port + step)) $((base_port + 2 * step)); do
+        rm -f "$pf"
+        "$PYTHON" "$HERE/feedserver.py" --port "$port" --log "$T/$name.log" \
+            --pidfile "$pf" --lifetime 600 "$@" >"$T/$name.out" 2>&1 &
+        spid=$!
+        i=0
+        while [ ! -s "$pf" ] && [ $i -lt 100 ] && kill -0 $spid 2>/dev/null; do
+            sleep 0.1
+            i=$((i + 1))
+        done
+        if [ -s "$pf" ]; then
+            SERVER_PORT=$port
+            return 0
+        fi
+        grep -q 'Address already in use' "$T/$name.out" || break
     done
-    if [ ! -s "$pf" ]; then
-        echo "ERROR: test server $name did not start:"
-        cat "$T/$name.out"
-        exit 99
-    fi
+    echo "ERROR: test server $name did not start:"
+    cat "$T/$name.out"
+    exit 99
 }
 
 # make_key NAME: a minisign key pair without password, $T/NAME.pub/.sec

@@ -8,8 +8,6 @@
 
 PORT=39510
 STALL=39511
-BASE=https://127.0.0.1:$PORT
-URL=$BASE/registry.json
 
 make_pki
 make_key main
@@ -18,7 +16,11 @@ mkdir -p "$T/www" "$T/inst"
 printf 'not a registry\n' > "$T/www/junk"
 start_server feed $PORT --root "$T/www" --cert "$T/pki/server.crt" \
     --key "$T/pki/server.key" --junk 8388608
+PORT=$SERVER_PORT
+BASE=https://127.0.0.1:$PORT
+URL=$BASE/registry.json
 start_server stall $STALL --stall
+STALL=$SERVER_PORT
 
 MAIN="--pubkey-file $T/main.pub"
 

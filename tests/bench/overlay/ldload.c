@@ -92,12 +92,13 @@ static void parse_range(const char *s, long *lo, long *hi)
 {
     char        buf[64];
     char       *colon;
+    size_t      len = strlen(s);
 
-    if (strlen(s) >= sizeof(buf)) {
+    if (len >= sizeof(buf)) {
         fprintf(stderr, "ldload: range \"%s\" too long\n", s);
         exit(2);
     }
-    strcpy(buf, s);
+    memcpy(buf, s, len + 1);
     colon = strchr(buf, ':');
     if (colon == NULL) {
         fprintf(stderr, "ldload: range \"%s\" is not lo:hi\n", s);
@@ -151,7 +152,7 @@ static int expand(const char *filter, long v, char *out, size_t outsz)
 static long read_pidfile(const char *path)
 {
     FILE *f;
-    long  pid = 0;
+    char  line[32], *nl;
 
     if (path == NULL)
         return 0;
@@ -160,12 +161,16 @@ static long read_pidfile(const char *path)
         fprintf(stderr, "ldload: %s: %s\n", path, strerror(errno));
         exit(2);
     }
-    if (fscanf(f, "%ld", &pid) != 1 || pid <= 0) {
+    if (fgets(line, sizeof(line), f) == NULL) {
+        fclose(f);
         fprintf(stderr, "ldload: %s: no pid\n", path);
         exit(2);
     }
     fclose(f);
-    return pid;
+    nl = strchr(line, '\n');
+    if (nl != NULL)
+        *nl = '\0';
+    return parse_long(path, line, 1, LONG_MAX);
 }
 
 /* utime + stime of a process in clock ticks, or -1. */
@@ -174,7 +179,8 @@ static long long proc_ticks(long pid)
     char       path[64], buf[2048], *p;
     FILE      *f;
     size_t     n;
-    long long  ut = 0, st = 0;
+    long long  ut, st;
+    char      *end;
     int        field;
 
     if (pid <= 0)
@@ -192,7 +198,15 @@ static long long proc_ticks(long pid)
     /* after ") ": field 3 is state; utime is field 14, stime 15 */
     for (field = 2; field < 13 && p != NULL; field++)
         p = strchr(p + 1, ' ');
-    if (p == NULL || sscanf(p + 1, "%lld %lld", &ut, &st) != 2)
+    if (p == NULL)
+        return -1;
+    errno = 0;
+    ut = strtoll(p + 1, &end, 10);
+    if (errno != 0 || end == p + 1 || *end != ' ')
+        return -1;
+    p = end;
+    st = strtoll(p + 1, &end, 10);
+    if (errno != 0 || end == p + 1)
         return -1;
     return ut + st;
 }
@@ -262,9 +276,9 @@ static void *thread_main(void *arg)
 {
     ld_thread *t = arg;
     LDAP      *ld[2] = { NULL, NULL };
-    int        i;
+    int        i, nsides = 1 + g_paired;
 
-    for (i = 0; i < 1 + g_paired; i++) {
+    for (i = 0; i < nsides; i++) {
         ld[i] = connect_to(g_side[i].uri);
         if (ld[i] == NULL) {
             __atomic_fetch_add(&t->c[i].errs, 1, __ATOMIC_RELAXED);
@@ -272,7 +286,7 @@ static void *thread_main(void *arg)
         }
     }
     while (!g_stop) {
-        for (i = 0; i < 1 + g_paired; i++)
+        for (i = 0; i < nsides; i++)
             one_search(ld[i], &g_side[i], &t->seed, &t->c[i]);
     }
 out:
@@ -336,8 +350,9 @@ int main(int argc, char **argv)
 {
     ld_thread  th[LD_MAX_CONNS];
     ld_count   before[2], after[2];
-    long long  tick0[2], tick1[2];
-    double     cpu[2], lat[2], t0;
+    long long  tick0[2] = { -1, -1 }, tick1[2] = { -1, -1 };
+    double     cpu[2] = { -1.0, -1.0 }, lat[2] = { -1.0, -1.0 }, t0;
+    int        nsides;
     int        conns = 4, warm = 1, secs = 5, ch, i, nattr = 0, started = 0;
     long       count = 0;
     int        rangeB = 0;
@@ -378,6 +393,8 @@ int main(int argc, char **argv)
     g_side[0].pid = read_pidfile(g_side[0].pidfile);
     g_side[1].pid = g_paired ? read_pidfile(g_side[1].pidfile) : 0;
     memset(th, 0, sizeof(th));
+    memset(before, 0, sizeof(before));
+    memset(after, 0, sizeof(after));
     for (i = 0; i < conns; i++) {
         th[i].index = i;
         th[i].seed = (unsigned int)(i * 7919 + 1);
@@ -403,9 +420,10 @@ int main(int argc, char **argv)
     g_stop = 1;
     for (i = 0; i < started; i++)
         pthread_join(th[i].tid, NULL);
-    for (i = 0; i < 1 + g_paired; i++)
+    nsides = g_paired ? 2 : 1;
+    for (i = 0; i < nsides; i++)
         report(i, &before[i], &after[i], tick0[i], tick1[i], t0, &cpu[i], &lat[i]);
-    if (g_paired && cpu[0] > 0 && lat[0] > 0)
+    if (nsides == 2 && cpu[0] > 0 && lat[0] > 0)
         printf("ratio cpu=%.4f lat=%.4f\n", cpu[1] / cpu[0], lat[1] / lat[0]);
     return (after[0].errs == 0 && (!g_paired || after[1].errs == 0) && started == conns) ? 0 : 1;
 }

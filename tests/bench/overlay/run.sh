@@ -122,9 +122,9 @@ while [ "$rep" -le "$REPS" ]; do
         ess=$(val entries_per_op "$sline"); eso=$(val entries_per_op "$oline")
         errs=$(( $(val errs "$sline") + $(val errs "$oline") ))
         ok=ok
-        awk -v a="$ess" -v b="$es" 'BEGIN { exit (a + 0 == b + 0) ? 0 : 1 }' || ok="BAD(stock entries/op $ess, expected $es)"
-        awk -v a="$eso" -v b="$eo" 'BEGIN { exit (a + 0 == b + 0) ? 0 : 1 }' || ok="BAD(overlay entries/op $eso, expected $eo)"
-        [ "$errs" = 0 ] || ok="BAD($errs errors)"
+        awk -v a="$ess" -v b="$es" 'BEGIN { exit (a + 0 == b + 0) ? 0 : 1 }' || ok="BAD:stock-entries/op=$ess,expected=$es"
+        awk -v a="$eso" -v b="$eo" 'BEGIN { exit (a + 0 == b + 0) ? 0 : 1 }' || ok="BAD:overlay-entries/op=$eso,expected=$eo"
+        [ "$errs" = 0 ] || ok="BAD:$errs-errors"
         ratio=$(awk -v s="$cs" -v o="$co" 'BEGIN { if (s > 0) printf "%.4f", o / s; else print "nan" }')
         echo "$name $rep $ratio $cs $co $(val rate "$sline") $(val rate "$oline") ${lat1:-nan} $ok" >> "$PG_DIR/ratios"
         printf '  %-24s stock %7s us/op  overlay %7s us/op  ratio %s  (%s/s vs %s/s) %s\n' \

@@ -10,8 +10,8 @@ make_pki
 mkdir -p "$T/www" "$T/inst"
 cp "$reg" "$T/www/registry.json"
 cp "$sig" "$T/www/registry.json.minisig"
-start_server bench $PORT --root "$T/www" --cert "$T/pki/server.crt" --key "$T/pki/server.key"
-URL=https://127.0.0.1:$PORT/registry.json
+PORT_STEP=10 start_server bench $PORT --root "$T/www" --cert "$T/pki/server.crt" --key "$T/pki/server.key"
+URL=https://127.0.0.1:$SERVER_PORT/registry.json
 s=$(date +%s%N)
 run_sync --url "$URL" --pubkey-file "$pub" --timeout 60
 e=$(date +%s%N)
