@@ -7,13 +7,14 @@
 . "$top_srcdir/tests/sync/common.sh"
 
 PORT=39520
-URL=https://127.0.0.1:$PORT/registry.json
 ROUNDS=20
 
 make_pki
 make_key main
 mkdir -p "$T/www" "$T/inst"
 start_server feed $PORT --root "$T/www" --cert "$T/pki/server.crt" --key "$T/pki/server.key"
+PORT=$SERVER_PORT
+URL=https://127.0.0.1:$PORT/registry.json
 MAIN="--pubkey-file $T/main.pub"
 
 verify_installed() {

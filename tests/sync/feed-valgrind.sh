@@ -8,11 +8,12 @@ command -v "$VALGRIND" >/dev/null 2>&1 || { echo "SKIP: no valgrind"; exit 77; }
 VG="$VALGRIND -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect"
 
 PORT=39530
-URL=https://127.0.0.1:$PORT/registry.json
 make_pki
 make_key main
 mkdir -p "$T/www" "$T/inst"
 start_server feed $PORT --root "$T/www" --cert "$T/pki/server.crt" --key "$T/pki/server.key"
+PORT=$SERVER_PORT
+URL=https://127.0.0.1:$PORT/registry.json
 MAIN="--pubkey-file $T/main.pub"
 
 # vg_sync NAME WANT_RC [options...]
