@@ -290,3 +290,307 @@ pgr_str_table_first(const pgr_str_table *t, const char *key, size_t len)
     }
     return -1;
 }
+
+/* ------------------------------------------------------------- pre-filter */
+
+#define FILTER_BITS_PER_KEY 32      /* two bits set per key: ~0.4% false */
+#define FILTER_MIN_BITS     4096
+#define FILTER_DIGITS_MAX   24      /* as the phone parser: longer is no number */
+#define FILTER_NUM_MAX      15      /* digits that fit the keys below */
+
+enum filter_tag { TAG_NSN = 1, TAG_BLOCK, TAG_EMAIL, TAG_DOMAIN };
+
+static const uint64_t filter_pow10[FILTER_NUM_MAX + 1] = {
+    1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+    10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+    100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+    100000000000000ULL, 1000000000000000ULL
+};
+
+/* Fibonacci hashing: the filter's bits come from the top of the product. */
+#define FILTER_MULT 0x9e3779b97f4a7c15ULL
+
+/* A digit string of len (1..15) digits whose value is v: one key per
+ * (tag, len, v); leading zeros are told apart by len. */
+static inline uint64_t
+filter_num_hash(unsigned tag, unsigned len, uint64_t v)
+{
+    return ((v << 6) ^ ((uint64_t)len << 1) ^ ((uint64_t)tag << 60)) *
+           FILTER_MULT;
+}
+
+/* Strings are hashed from their last byte to their first, lower-cased. */
+#define FILTER_STR_SEED  0xcbf29ce484222325ULL
+#define FILTER_STR_PRIME 0x100000001b3ULL
+
+static inline uint64_t
+filter_str_step(uint64_t h, unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        c = (unsigned char)(c - 'A' + 'a');
+    return (h ^ c) * FILTER_STR_PRIME;
+}
+
+static inline uint64_t
+filter_str_hash(unsigned tag, uint64_t h)
+{
+    return (h ^ (h >> 29) ^ ((uint64_t)tag << 56)) * FILTER_MULT;
+}
+
+/* The two bits of hash h: two disjoint ranges of its top bits. */
+static inline void
+filter_bits(const pgr_filter *f, uint64_t h, uint64_t *a, uint64_t *b)
+{
+    *a = h >> (64 - f->log2);
+    *b = (h >> (64 - 2 * f->log2)) & f->mask;
+}
+
+static void
+filter_set(pgr_filter *f, uint64_t h)
+{
+    uint64_t a, b;
+
+    filter_bits(f, h, &a, &b);
+    f->bits[a >> 6] |= 1ULL << (a & 63);
+    f->bits[b >> 6] |= 1ULL << (b & 63);
+}
+
+static inline int
+filter_test(const pgr_filter *f, uint64_t h)
+{
+    uint64_t a, b;
+
+    filter_bits(f, h, &a, &b);
+    return (f->bits[a >> 6] >> (a & 63) & 1) &&
+           (f->bits[b >> 6] >> (b & 63) & 1);
+}
+
+/* The digits of a number key (never 0), most significant first. */
+static size_t
+key_digits(uint64_t key, char out[24])
+{
+    char rev[24];
+    size_t n = 0, i;
+
+    while (key > 0 && n < sizeof(rev)) {
+        rev[n++] = (char)('0' + key % 10);
+        key /= 10;
+    }
+    for (i = 0; i < n; i++)
+        out[i] = rev[n - 1 - i];
+    return n;
+}
+
+/*
+ * Adds the digits after the country code of key, tagged.  A block also
+ * records where its digits may start in a value: as far from the end as
+ * its country's national numbers are long.  A key whose code is unknown
+ * makes every phone value pass.
+ */
+static void
+filter_add_number(pgr_filter *f, uint64_t key, unsigned tag)
+{
+    char d[24] = { 0 };
+    size_t n = key_digits(key, d), len;
+    unsigned nmin = 0, nmax = 0, l;
+    size_t cclen = pgr_phone_cc_len(d, n, &nmin, &nmax);
+
+    if (cclen == 0 || cclen >= n || n - cclen > FILTER_NUM_MAX) {
+        f->phone_all = 1;
+        return;
+    }
+    len = n - cclen;
+    filter_set(f, filter_num_hash(tag, (unsigned)len, key % filter_pow10[len]));
+    if (tag == TAG_NSN) {
+        f->nsn_lengths |= 1u << len;
+        return;
+    }
+    f->block_lengths |= 1u << len;
+    for (l = nmin; l <= nmax && l <= FILTER_DIGITS_MAX; l++)
+        if (l > len)
+            f->block_starts |= 1u << l;
+}
+
+static void
+filter_add_string(pgr_filter *f, const char *s, unsigned tag)
+{
+    uint64_t h = FILTER_STR_SEED;
+    size_t n = strlen(s);
+
+    while (n > 0)
+        h = filter_str_step(h, (unsigned char)s[--n]);
+    filter_set(f, filter_str_hash(tag, h));
+}
+
+int
+pgr_filter_build(pgr_registry *reg)
+{
+    pgr_filter *f = &reg->filter;
+    size_t keys = reg->phones.count + reg->prefixes.count +
+                  reg->emails.count + reg->domains.count;
+    uint64_t nbits = FILTER_MIN_BITS;
+    size_t i;
+
+    memset(f, 0, sizeof(*f));
+    while (nbits < (uint64_t)keys * FILTER_BITS_PER_KEY) {
+        if (nbits >= ((uint64_t)1 << 31))
+            return -1;
+        nbits <<= 1;
+    }
+    f->bits = pgr_arena_alloc(&reg->arena, (size_t)(nbits / 8));
+    if (f->bits == NULL)
+        return -1;
+    memset(f->bits, 0, (size_t)(nbits / 8));
+    f->mask = nbits - 1;
+    f->log2 = 0;
+    while (((uint64_t)1 << f->log2) < nbits)
+        f->log2++;
+    for (i = 0; reg->phones.slot != NULL && i <= reg->phones.mask; i++)
+        if (reg->phones.slot[i].key != 0)
+            filter_add_number(f, reg->phones.slot[i].key, TAG_NSN);
+    for (i = 0; reg->prefixes.slot != NULL && i <= reg->prefixes.mask; i++)
+        if (reg->prefixes.slot[i].key != 0)
+            filter_add_number(f, reg->prefixes.slot[i].key, TAG_BLOCK);
+    for (i = 0; reg->emails.slot != NULL && i <= reg->emails.mask; i++)
+        if (reg->emails.slot[i].key != NULL)
+            filter_add_string(f, reg->emails.slot[i].key, TAG_EMAIL);
+    for (i = 0; reg->domains.slot != NULL && i <= reg->domains.mask; i++)
+        if (reg->domains.slot[i].key != NULL)
+            filter_add_string(f, reg->domains.slot[i].key, TAG_DOMAIN);
+    return 0;
+}
+
+/* The bytes a plain phone value is written with besides its digits. */
+static int
+phone_plain_separator(unsigned char c)
+{
+    return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' ||
+           c == '/' || c == '+';
+}
+
+/*
+ * v is the value of the last k digits of a phone value.  Whether they are
+ * a registered NSN of k digits, or the national number of a block's
+ * country starting there (k digits from the end) begins with that block's
+ * digits after its code.
+ */
+static int
+filter_suffix(const pgr_filter *f, uint64_t v, size_t k)
+{
+    uint32_t lengths;
+
+    if ((f->nsn_lengths >> k & 1) &&
+        filter_test(f, filter_num_hash(TAG_NSN, (unsigned)k, v)))
+        return 1;
+    if (!(f->block_starts >> k & 1))
+        return 0;
+    for (lengths = f->block_lengths; lengths != 0; lengths &= lengths - 1) {
+        size_t len = (size_t)__builtin_ctz(lengths);
+
+        if (len >= k)
+            break;
+        if (filter_test(f, filter_num_hash(TAG_BLOCK, (unsigned)len,
+                                           v / filter_pow10[k - len])))
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * Only plain values (ASCII digits, spaces, "+-.()/") are judged; anything
+ * else (an extension, a URI, other scripts) may match.  The parser reads a
+ * plain value's digits D as a country code followed by a suffix of D
+ * (after an exit code, trunk prefix or outside line, or a "(0)"), so a
+ * reading equal to a registered number ends D with that number's NSN, and
+ * a reading inside a block has the block's digits after its code where its
+ * NSN starts.  One backward pass: a "may match" answer can come early, a
+ * "no" only once the whole value was seen to be plain.
+ */
+int
+pgr_phone_may_match(const pgr_registry *reg, const char *value, size_t len)
+{
+    const pgr_filter *f;
+    uint32_t interesting;
+    uint64_t v = 0;
+    size_t k = 0, i;
+
+    if (reg == NULL || value == NULL)
+        return 0;
+    f = &reg->filter;
+    if (f->bits == NULL || f->phone_all)
+        return 1;
+    interesting = f->nsn_lengths | f->block_starts;
+    for (i = len; i > 0; i--) {
+        unsigned char c = (unsigned char)value[i - 1];
+
+        if ((unsigned char)(c - '0') > 9) {
+            if (!phone_plain_separator(c))
+                return 1;
+            continue;
+        }
+        if (k >= FILTER_DIGITS_MAX)
+            return 1;   /* too long for the parser: no reading */
+        if (k < FILTER_NUM_MAX)
+            v += (uint64_t)(c - '0') * filter_pow10[k];
+        k++;
+        if ((interesting >> k & 1) && filter_suffix(f, v, k))
+            return 1;
+    }
+    return 0;   /* plain, and no suffix of it is registered */
+}
+
+/* The bytes of a plain address (the '@' and '.' aside): no quoting, no
+ * sub-address, no display name, no URI, ASCII. */
+static int
+email_plain_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+/*
+ * A plain address normalizes to itself lower-cased, so one backward pass
+ * hashes the address and, at each '.' of the domain and at the '@', the
+ * domain suffix that pgr_match_email looks up.  Anything else may match.
+ */
+int
+pgr_email_may_match(const pgr_registry *reg, const char *value, size_t len)
+{
+    const pgr_filter *f;
+    uint64_t h = FILTER_STR_SEED;
+    int seen_at = 0;
+    size_t i;
+
+    if (reg == NULL || value == NULL)
+        return 0;
+    if (len == 0)
+        return 0;   /* the empty string is no address */
+    f = &reg->filter;
+    if (f->bits == NULL || len > PGR_EMAIL_MAX ||
+        value[len - 1] == '.' || value[len - 1] == '@')
+        return 1;
+    for (i = len; i > 0; i--) {
+        unsigned char c = (unsigned char)value[i - 1];
+
+        if ((unsigned char)(c - 'a') < 26) {    /* the common case first */
+            h = (h ^ c) * FILTER_STR_PRIME;   /* filter_str_step */
+            continue;
+        }
+        if (c == '@') {
+            if (seen_at)
+                return 1;
+            seen_at = 1;
+            if (filter_test(f, filter_str_hash(TAG_DOMAIN, h)))
+                return 1;
+        } else if (c == '.') {
+            if (!seen_at && filter_test(f, filter_str_hash(TAG_DOMAIN, h)))
+                return 1;
+        } else if (!email_plain_byte(c)) {
+            return 1;
+        }
+        h = filter_str_step(h, c);
+    }
+    if (!seen_at)
+        return 0;   /* no '@': not an address */
+    return filter_test(f, filter_str_hash(TAG_EMAIL, h));
+}

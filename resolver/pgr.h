@@ -263,6 +263,19 @@ size_t pgr_match_domain(const pgr_registry *reg, const char *value, size_t len,
 size_t pgr_match_name(const pgr_registry *reg, const char *value, size_t len,
                       pgr_result *out);
 
+/*
+ * Cheap pre-checks for a caller that looks many values up and wants only
+ * the hits (the slapd overlay, for every entry it returns).  0 means the
+ * value certainly matches no registered number, number block, address or
+ * domain: pgr_match_phone / pgr_match_email would return 0 hits.  1 means
+ * it may: call the match function.  Only plain values are judged (ASCII
+ * digits with spaces, "+-.()/"; an address of letters, digits, "-_.@");
+ * any other form answers 1.  A few hundred instructions, no allocation,
+ * no parsing; every reading of a registered number passes (see index.c).
+ */
+int pgr_phone_may_match(const pgr_registry *reg, const char *value, size_t len);
+int pgr_email_may_match(const pgr_registry *reg, const char *value, size_t len);
+
 pgr_verdict pgr_result_verdict(const pgr_result *res);
 
 /* Stable spellings used in JSON output, logs and LDAP attributes. */

@@ -28,7 +28,7 @@
  */
 #include <string.h>
 
-#include "pgr.h"
+#include "registry_int.h"
 
 #define PHONE_INPUT_MAX   128  /* bytes; anything longer is not a number */
 #define PHONE_DIGITS_MAX  24   /* outside line + exit code + 15 digits */
@@ -174,6 +174,28 @@ cc_prefix(const char *d, size_t n, size_t *cclen)
         }
     }
     return NULL;
+}
+
+/* For the registry's pre-filter (index.c): the split of a registered
+ * number or block by this parser's own table, so that both always agree. */
+size_t
+pgr_phone_cc_len(const char *digits, size_t n, unsigned *nsn_min,
+                 unsigned *nsn_max)
+{
+    const cc_info *ci;
+    size_t cclen = 0, i;
+
+    if (digits == NULL || nsn_min == NULL || nsn_max == NULL)
+        return 0;
+    for (i = 0; i < n && i < CC_MAX_LEN; i++)
+        if (digits[i] < '0' || digits[i] > '9')
+            return 0;
+    ci = cc_prefix(digits, n, &cclen);
+    if (ci == NULL)
+        return 0;
+    *nsn_min = ci->min;
+    *nsn_max = ci->max;
+    return cclen;
 }
 
 /* ------------------------------------------------------------ regions */

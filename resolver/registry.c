@@ -446,9 +446,14 @@ load_header(loader *ld, const json_t *root)
 
     j = json_object_get(root, "registry_id");
     if (j != NULL) {
-        if (!json_is_string(j) || !has_text(json_string_value(j), json_string_length(j))
-            || has_control(json_string_value(j), json_string_length(j)))
-            fail(ld, "registry_id", "must be a non-empty string without control characters");
+        /* It names the feed's anti-rollback state file
+         * (<state_dir>/<registry_id>.state): the id rule keeps it one plain
+         * file name. */
+        if (!json_is_string(j))
+            fail(ld, "registry_id", "must be a string");
+        else if (!id_valid(json_string_value(j), json_string_length(j)))
+            fail(ld, "registry_id", "%s is not a valid id (1 to %d of A-Z a-z 0-9 . _ -)",
+                 quote_json(j, q), PGR_ID_MAX);
         else
             reg->registry_id = keep(ld, j);
     }
@@ -1347,7 +1352,8 @@ build_tables(loader *ld)
         || build_num(&reg->prefixes, &ld->prefixes) < 0
         || build_str(&reg->emails, &ld->emails) < 0
         || build_str(&reg->domains, &ld->domains) < 0
-        || build_str(&reg->names, &ld->names) < 0)
+        || build_str(&reg->names, &ld->names) < 0
+        || pgr_filter_build(reg) < 0)
         return -1;
     return 0;
 }

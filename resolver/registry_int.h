@@ -82,6 +82,43 @@ void pgr_str_table_visit(const pgr_str_table *t, const char *key, size_t len,
 /* The first entity stored under key, or -1. */
 long pgr_str_table_first(const pgr_str_table *t, const char *key, size_t len);
 
+/* ------------------------------------------------------------- pre-filter */
+
+/*
+ * A Bloom filter over what the phone and e-mail paths look up, so that a
+ * value matching nothing is turned away without parsing or normalizing it
+ * (pgr_phone_may_match, pgr_email_may_match).  Keys:
+ *   - each registered number's national significant number (the digits
+ *     after its country code), with its length: every reading of a client
+ *     value is a country code followed by a suffix of the value's digits;
+ *   - each number block's digits after its country code, with their
+ *     length: a number in the block holds them somewhere in its digits;
+ *   - each normalized address and each domain, hashed from the end, so
+ *     that every domain suffix of a value is hashed in one backward pass.
+ * Two bits per key.  A false "may match" only costs the full lookup; a
+ * false "no" would let a registered contact through, so whenever a key
+ * cannot be derived the filter answers "may match" for every phone.
+ */
+typedef struct pgr_filter {
+    uint64_t *bits;          /* NULL: no filter, everything may match */
+    uint64_t  mask;          /* number of bits - 1, a power of two - 1 */
+    unsigned  log2;          /* number of bits = 1 << log2, log2 <= 30 */
+    uint32_t  nsn_lengths;   /* bit n: some number's NSN has n digits */
+    uint32_t  block_lengths; /* bit n: some block has n digits after its code */
+    uint32_t  block_starts;  /* bit n: a block's digits may begin n digits
+                              * from the end (its country's NSN lengths) */
+    int       phone_all;     /* a number or block without a known code */
+} pgr_filter;
+
+/* Builds reg->filter from reg's tables (arena memory).  Returns 0 or -1. */
+int pgr_filter_build(pgr_registry *reg);
+
+/* Length (1..3) of the country code that the digits begin with, by the
+ * phone parser's own table, or 0; and the lengths its national
+ * significant numbers may have.  (phone.c) */
+size_t pgr_phone_cc_len(const char *digits, size_t n, unsigned *nsn_min,
+                        unsigned *nsn_max);
+
 /* --------------------------------------------------------------- registry */
 
 #define PGR_PREFIX_MIN_DIGITS  4
@@ -106,6 +143,7 @@ struct pgr_registry {
     pgr_str_table emails;            /* normalized address -> entity */
     pgr_str_table domains;           /* normalized domain -> entity */
     pgr_str_table names;             /* name key -> entity */
+    pgr_filter filter;               /* cheap "certainly not" pre-check */
 };
 
 /* --------------------------------------------------------- country codes */

@@ -5,7 +5,7 @@
 #
 # 1. `ploguard lookup` on data/registry.sample.json with several kinds of
 #    input;
-# 2. a private slapd on 127.0.0.1:39099 with the overlay, the sample
+# 2. a private slapd on 127.0.0.1:29099 with the overlay, the sample
 #    registry and data/directory.sample.ldif, in a temporary directory;
 # 3. lookups made the way a desk phone and mail clients make them, printing
 #    what they would display.
@@ -15,7 +15,7 @@ set -u
 top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
 top_builddir=$(cd "${1:-$top_srcdir}" && pwd) || { echo "demo: no build directory $1" >&2; exit 2; }
 export top_srcdir top_builddir
-PORT=39099
+PORT=29099
 REG=$top_srcdir/data/registry.sample.json
 LDIF=$top_srcdir/data/directory.sample.ldif
 PLOGUARD=$top_builddir/resolver/ploguard

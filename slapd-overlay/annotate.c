@@ -4,7 +4,10 @@
  * pg_entry_hits() looks at an entry's phone and mail values with the
  * resolver; it allocates nothing (the resolver's phone and address paths
  * use stack buffers), so an entry that matches nothing costs no memory and
- * is never touched.  Only exact identifier hits count (phone, phone block,
+ * is never touched.  It runs for every entry slapd returns, so it first
+ * walks the entry's attributes once and asks the resolver's pre-checks
+ * (pgr_phone_may_match, pgr_email_may_match: no parsing); only an entry
+ * with a value that may match is looked up in full.  Only exact identifier hits count (phone, phone block,
  * address, and the domain of an address, which marks a mission's or an
  * organization's contact); a name never does.
  *
@@ -52,6 +55,10 @@ pg_match_value(const pg_info *pi, const pg_snapshot *s, int is_phone,
 
     if (val->bv_len == 0)
         return 0;
+    /* most values match nothing: turned away without parsing */
+    if (is_phone ? !pgr_phone_may_match(s->reg, val->bv_val, val->bv_len)
+                 : !pgr_email_may_match(s->reg, val->bv_val, val->bv_len))
+        return 0;
     if (is_phone)
         n = pgr_match_phone(s->reg, &pi->pi_pcfg, val->bv_val, val->bv_len,
                             &res);
@@ -85,11 +92,89 @@ pg_attrs_hits(const pg_info *pi, const pg_snapshot *s, const Entry *e,
     }
 }
 
+/* Whether some value of a may match the registry (the resolver's cheap
+ * pre-check; most entries have no such value). */
+static int
+pg_attr_may_match(const pg_snapshot *s, const Attribute *a, int is_phone)
+{
+    unsigned j;
+
+    for (j = 0; j < a->a_numvals; j++) {
+        const struct berval *v = &a->a_vals[j];
+
+        if (is_phone ? pgr_phone_may_match(s->reg, v->bv_val, v->bv_len)
+                     : pgr_email_may_match(s->reg, v->bv_val, v->bv_len))
+            return 1;
+    }
+    return 0;
+}
+
+/* One bit of a 64-bit summary of a set of attribute descriptions, so that
+ * an entry's other attributes are passed over with one test each. */
+static inline uint64_t
+pg_ad_bit(const AttributeDescription *ad)
+{
+    return 1ULL << (((uintptr_t)ad * 0x9e3779b97f4a7c15ULL) >> 58);
+}
+
+/* Whether ad is in pa. */
+static int
+pg_attrs_in(const pg_attrs *pa, const AttributeDescription *ad)
+{
+    int i;
+
+    for (i = 0; i < pa->n; i++)
+        if (pa->ad[i] == ad)
+            return 1;
+    return 0;
+}
+
+/*
+ * One pass over e's attributes: -1 when e carries ploguardMatch already
+ * (synthesized or annotated: left alone), 1 when some phone or mail value
+ * may match, 0 when none can.
+ */
+static int
+pg_entry_scan(const pg_info *pi, const pg_snapshot *s, const Entry *e)
+{
+    uint64_t want = pg_ad_bit(pg_ad_match);
+    const Attribute *a;
+    int i, may = 0;
+
+    for (i = 0; i < pi->pi_phone.n; i++)
+        want |= pg_ad_bit(pi->pi_phone.ad[i]);
+    for (i = 0; i < pi->pi_mail.n; i++)
+        want |= pg_ad_bit(pi->pi_mail.ad[i]);
+    for (a = e->e_attrs; a != NULL; a = a->a_next) {
+        if (!(want & pg_ad_bit(a->a_desc)))
+            continue;
+        if (a->a_desc == pg_ad_match)
+            return -1;
+        if (may)
+            continue;   /* still looking for ploguardMatch */
+        may = (pg_attrs_in(&pi->pi_phone, a->a_desc) &&
+               pg_attr_may_match(s, a, 1)) ||
+              (pg_attrs_in(&pi->pi_mail, a->a_desc) &&
+               pg_attr_may_match(s, a, 0));
+    }
+    return may;
+}
+
+/*
+ * The exact hits of e's phone and mail values (configured order), or -1
+ * when e carries ploguardMatch already.  The common entry, whose values
+ * cannot match, costs one pass over its attributes and no lookup.
+ */
 int
 pg_entry_hits(const pg_info *pi, const pg_snapshot *s, const Entry *e,
               pg_hits *h)
 {
+    int rc;
+
     h->n = 0;
+    rc = pg_entry_scan(pi, s, e);
+    if (rc <= 0)
+        return rc;
     pg_attrs_hits(pi, s, e, &pi->pi_phone, 1, h);
     pg_attrs_hits(pi, s, e, &pi->pi_mail, 0, h);
     return h->n;

@@ -27,9 +27,9 @@ enum {
     PG_CF_NOTES,
     PG_CF_LANG,
     PG_CF_SYNTH,
-    PG_CF_LOGLEVEL
-    /* PG_CF_PUBKEY (ploguard-pubkey, olcPloguardPubkey, OID .3.11) is
-     * reserved for the signed-feed verification of issue 4. */
+    PG_CF_LOGLEVEL,
+    PG_CF_PUBKEY,
+    PG_CF_STATEDIR
 };
 
 #define PG_INTERVAL_MAX 86400
@@ -107,6 +107,23 @@ static ConfigTable pg_cfats[] = {
         "DESC 'slapd log level at which every match is logged' "
         "EQUALITY caseIgnoreMatch "
         "SYNTAX OMsDirectoryString SINGLE-VALUE )" },
+    /* One value holding one or two keys: the trusted set changes in one
+     * step, verified as a whole against the registry in force. */
+    { .name = "ploguard-pubkey", .what = "key|file [key|file]",
+      .min_args = 2, .max_args = 3,
+      .arg_type = ARG_MAGIC | PG_CF_PUBKEY, .arg_item = pg_cf,
+      .attribute = "( " PG_CFG_AT_ARC ".11 NAME 'olcPloguardPubkey' "
+        "DESC 'Trusted minisign public keys (base64 or .pub path): the "
+        "registry must carry a valid signature by one of them' "
+        "EQUALITY caseExactMatch "
+        "SYNTAX OMsDirectoryString SINGLE-VALUE )" },
+    { .name = "ploguard-state-dir", .what = "directory",
+      .min_args = 2, .max_args = 2,
+      .arg_type = ARG_MAGIC | PG_CF_STATEDIR, .arg_item = pg_cf,
+      .attribute = "( " PG_CFG_AT_ARC ".12 NAME 'olcPloguardStateDir' "
+        "DESC 'Directory of the signed feed anti-rollback state' "
+        "EQUALITY caseExactMatch "
+        "SYNTAX OMsDirectoryString SINGLE-VALUE )" },
     { .name = NULL, .arg_type = ARG_IGNORED }
 };
 
@@ -119,7 +136,8 @@ static ConfigOCs pg_cfocs[] = {
               "olcPloguardPhoneAttrs $ olcPloguardMailAttrs $ "
               "olcPloguardDisplayAttrs $ olcPloguardNotesAttr $ "
               "olcPloguardLang $ olcPloguardSynthesize $ "
-              "olcPloguardLogLevel ) )",
+              "olcPloguardLogLevel $ olcPloguardPubkey $ "
+              "olcPloguardStateDir ) )",
       .co_type = Cft_Overlay, .co_table = pg_cfats },
     { .co_def = NULL }
 };
@@ -143,6 +161,12 @@ pg_info_free_config(pg_info *pi)
     ch_free(pi->pi_mail.text);
     ch_free(pi->pi_display.text);
     ch_free(pi->pi_notes.text);
+    ch_free(pi->pi_statedir);
+    ch_free(pi->pi_undo_statedir);
+    pg_pubkeys_free(&pi->pi_pubkeys);
+    pg_pubkeys_free(&pi->pi_undo_keys);
+    pi->pi_statedir = pi->pi_undo_statedir = NULL;
+    pi->pi_undo_op = NULL;
     pi->pi_path = NULL;
     pi->pi_phone.text = pi->pi_mail.text = NULL;
     pi->pi_display.text = pi->pi_notes.text = NULL;
@@ -238,7 +262,68 @@ pg_cf_emit(ConfigArgs *c, pg_info *pi)
             lvl = buf;
         }
         return pg_cf_emit_str(c, lvl);
+    case PG_CF_PUBKEY:
+        if (pi->pi_pubkeys.n == 0)
+            return 1;
+        if (pi->pi_pubkeys.n == 1)
+            return pg_cf_emit_str(c, pi->pi_pubkeys.text[0]);
+        {
+            size_t len = strlen(pi->pi_pubkeys.text[0]) +
+                         strlen(pi->pi_pubkeys.text[1]) + 2;
+            char *both = ch_malloc(len);
+            struct berval bv;
+
+            snprintf(both, len, "%s %s", pi->pi_pubkeys.text[0],
+                     pi->pi_pubkeys.text[1]);
+            ber_str2bv(both, 0, 0, &bv);
+            value_add_one(&c->rvalue_vals, &bv);
+            ch_free(both);
+        }
+        return 0;
+    case PG_CF_STATEDIR:
+        return pg_cf_emit_str(c, pi->pi_statedir);
     }
+    return 1;
+}
+
+/* Remembers the operation of a cn=config delete (see pi_undo_op). */
+static void
+pg_undo_mark(ConfigArgs *c, pg_info *pi)
+{
+    if (c->ca_op == NULL)
+        return;
+    if (pi->pi_undo_op != c->ca_op ||
+        pi->pi_undo_connid != c->ca_op->o_connid ||
+        pi->pi_undo_opid != (long)c->ca_op->o_opid) {
+        pg_pubkeys_free(&pi->pi_undo_keys);
+        ch_free(pi->pi_undo_statedir);
+        pi->pi_undo_statedir = NULL;
+    }
+    pi->pi_undo_op = c->ca_op;
+    pi->pi_undo_connid = c->ca_op->o_connid;
+    pi->pi_undo_opid = (long)c->ca_op->o_opid;
+}
+
+/* Is this set slapd putting back, in the operation that deleted it, a
+ * value that was in force before? */
+static int
+pg_undo_same_op(const ConfigArgs *c, const pg_info *pi)
+{
+    return c->ca_op != NULL && pi->pi_undo_op == c->ca_op &&
+           pi->pi_undo_connid == c->ca_op->o_connid &&
+           pi->pi_undo_opid == (long)c->ca_op->o_opid;
+}
+
+static int
+pg_pubkeys_same(const pg_pubkeys *a, const pg_pubkeys *b)
+{
+    int i;
+
+    if (a->n != b->n || a->n == 0)
+        return 0;
+    for (i = 0; i < a->n; i++)
+        if (strcmp(a->text[i], b->text[i]) != 0)
+            return 0;
     return 1;
 }
 
@@ -285,6 +370,33 @@ pg_cf_delete(ConfigArgs *c, pg_info *pi)
         return 0;
     case PG_CF_LOGLEVEL:
         pi->pi_loglevel = LDAP_DEBUG_ANY;
+        return 0;
+    case PG_CF_PUBKEY:
+        /* Back to unsigned mode: the registry in force stays; the next
+         * change of the file is loaded without a signature check. */
+        if (pi->pi_open && pi->pi_pubkeys.n > 0)
+            Log(LDAP_DEBUG_ANY, LDAP_LEVEL_WARNING, "ploguard: "
+                "ploguard-pubkey removed: registry signatures are no "
+                "longer checked\n");
+        /* slapd's undo deletes the failed new value (none here, if it
+         * was refused) before adding the old one back: keep the old. */
+        if (pi->pi_open && c->ca_op != NULL && pi->pi_pubkeys.n > 0) {
+            pg_undo_mark(c, pi);
+            pg_pubkeys_free(&pi->pi_undo_keys);
+            pi->pi_undo_keys = pi->pi_pubkeys;
+            memset(&pi->pi_pubkeys, 0, sizeof(pi->pi_pubkeys));
+        }
+        pg_pubkeys_free(&pi->pi_pubkeys);
+        return 0;
+    case PG_CF_STATEDIR:
+        if (pi->pi_open && c->ca_op != NULL && pi->pi_statedir != NULL) {
+            pg_undo_mark(c, pi);
+            ch_free(pi->pi_undo_statedir);
+            pi->pi_undo_statedir = pi->pi_statedir;
+        } else {
+            ch_free(pi->pi_statedir);
+        }
+        pi->pi_statedir = NULL;
         return 0;
     default:
         return ARG_BAD_CONF;
@@ -404,6 +516,61 @@ pg_cf_set_loglevel(ConfigArgs *c, pg_info *pi)
     return 0;
 }
 
+/*
+ * ploguard-pubkey: the new key set replaces the old one only if it parses
+ * and, on an open database, the registry in force verifies with it.
+ */
+static int
+pg_cf_set_pubkey(ConfigArgs *c, pg_info *pi)
+{
+    char msg[SLAP_TEXT_BUFLEN];
+    pg_pubkeys pk;
+    int bad = 1, rc;
+
+    /* cn=config replaces by deleting first; a second slapd.conf line
+     * would silently drop the first key set. */
+    if (pi->pi_pubkeys.n > 0)
+        return pg_cf_refuse(c, c->argv[1], "ploguard-pubkey given twice "
+                            "(name both keys on one line)");
+    memset(&pk, 0, sizeof(pk));
+    if (pg_pubkeys_parse(c->argc, c->argv, &pk, &bad, msg, sizeof(msg)) != 0)
+        return pg_cf_refuse(c, c->argv[bad < c->argc ? bad : 1], msg);
+    if (pi->pi_open &&
+        !(pg_undo_same_op(c, pi) && pg_pubkeys_same(&pk, &pi->pi_undo_keys)) &&
+        pg_reload_with(pi, pi->pi_path, &pi->pi_pcfg, &pk.keys,
+                       pi->pi_statedir, msg, sizeof(msg)) != 0) {
+        char *text = pg_cf_join(c);
+
+        rc = pg_cf_refuse(c, text, msg);
+        ch_free(text);
+        pg_pubkeys_free(&pk);
+        return rc;
+    }
+    pg_pubkeys_free(&pi->pi_pubkeys);
+    pi->pi_pubkeys = pk;
+    return 0;
+}
+
+/* ploguard-state-dir: on an open database in signed mode, the registry in
+ * force must pass the state found there. */
+static int
+pg_cf_set_statedir(ConfigArgs *c, pg_info *pi)
+{
+    char msg[SLAP_TEXT_BUFLEN];
+
+    if (pg_statedir_check(c->argv[1], msg, sizeof(msg)) != 0)
+        return pg_cf_refuse(c, c->argv[1], msg);
+    if (pi->pi_open && pi->pi_pubkeys.n > 0 &&
+        !(pg_undo_same_op(c, pi) && pi->pi_undo_statedir != NULL &&
+          strcmp(pi->pi_undo_statedir, c->argv[1]) == 0) &&
+        pg_reload_with(pi, pi->pi_path, &pi->pi_pcfg, &pi->pi_pubkeys.keys,
+                       c->argv[1], msg, sizeof(msg)) != 0)
+        return pg_cf_refuse(c, c->argv[1], msg);
+    ch_free(pi->pi_statedir);
+    pi->pi_statedir = ch_strdup(c->argv[1]);
+    return 0;
+}
+
 static int
 pg_cf_set(ConfigArgs *c, pg_info *pi)
 {
@@ -439,6 +606,8 @@ pg_cf_set(ConfigArgs *c, pg_info *pi)
     case PG_CF_LANG:     return pg_cf_set_lang(c, pi);
     case PG_CF_SYNTH:    return pg_cf_set_bool(c, pi);
     case PG_CF_LOGLEVEL: return pg_cf_set_loglevel(c, pi);
+    case PG_CF_PUBKEY:   return pg_cf_set_pubkey(c, pi);
+    case PG_CF_STATEDIR: return pg_cf_set_statedir(c, pi);
     }
     return ARG_BAD_CONF;
 }

@@ -172,6 +172,12 @@ pg_overlay_init(void)
 {
     int rc;
 
+    /* libsodium, for ploguard-pubkey */
+    if (pgr_feed_init() != 0) {
+        Log(LDAP_DEBUG_ANY, LDAP_LEVEL_ERR, "ploguard: libsodium cannot be "
+            "initialized; refusing to load\n");
+        return -1;
+    }
     rc = pg_schema_init();
     if (rc != 0)
         return rc;

@@ -23,6 +23,7 @@
 #include "ldap_rq.h"
 
 #include "pgr.h"
+#include "feed.h"
 
 /* Our own OID arc, derived from a random UUID (RFC 4122, ITU-T X.667). */
 #define PG_ARC        "2.25.232855205505719630784223529289939782815"
@@ -54,6 +55,24 @@ typedef struct pg_snapshot {
     int            stale_logged; /* reload task only */
 } pg_snapshot;
 
+/* ploguard-pubkey: the trusted keys (none: unsigned mode) and the values
+ * as configured, a base64 key or an absolute .pub path each. */
+typedef struct pg_pubkeys {
+    pgr_feed_keys keys;
+    char         *text[PGR_FEED_MAX_KEYS];
+    int           n;
+} pg_pubkeys;
+
+/* The in-memory anti-rollback floor: the last signed registry accepted
+ * since slapd started.  A registry of the same id with a lower seq, or the
+ * same seq and other content, is refused even without ploguard-state-dir. */
+typedef struct pg_floor {
+    int           set;
+    char          regid[PGR_FEED_ID_MAX + 1];
+    long long     seq;
+    unsigned char hash[PGR_FEED_HASH_BYTES];
+} pg_floor;
+
 typedef struct pg_info {
     /* configuration */
     char       *pi_path;            /* ploguard-registry */
@@ -66,6 +85,17 @@ typedef struct pg_info {
     int         pi_lang[PG_MAX_LANGS];  /* ploguard-lang, in order; 0 ends */
     int         pi_synth;           /* ploguard-synthesize */
     int         pi_loglevel;        /* ploguard-log-level */
+    pg_pubkeys  pi_pubkeys;         /* ploguard-pubkey */
+    char       *pi_statedir;        /* ploguard-state-dir, or NULL */
+    /* What a cn=config modify deleted, and which operation: when slapd
+     * undoes a failed modify it adds the old values back in the same
+     * operation, and they must come back without a re-verification that
+     * the file now on disk may fail. */
+    pg_pubkeys  pi_undo_keys;
+    char       *pi_undo_statedir;
+    const Operation *pi_undo_op;
+    unsigned long pi_undo_connid;
+    long        pi_undo_opid;
 
     /* run time */
     int         pi_open;            /* between db_open and db_close */
@@ -78,6 +108,7 @@ typedef struct pg_info {
     ino_t       pi_ino;
     off_t       pi_size;
     struct timespec pi_mtime;
+    pg_floor    pi_floor;           /* changed with the snapshot */
 } pg_info;
 
 /* Defaults (also in the man page). */
@@ -107,6 +138,22 @@ void pg_info_free_config(pg_info *pi);
 /* reload.c */
 int  pg_reload_now(pg_info *pi, const char *path, const pgr_config *pcfg,
                    char *msg, size_t msgsz);
+int  pg_reload_with(pg_info *pi, const char *path, const pgr_config *pcfg,
+                    const pgr_feed_keys *keys, const char *statedir,
+                    char *msg, size_t msgsz);
+
+/* signed.c: ploguard-pubkey and ploguard-state-dir */
+int  pg_pubkeys_parse(int argc, char **argv, pg_pubkeys *pk, int *bad,
+                      char *msg, size_t msgsz);
+void pg_pubkeys_free(pg_pubkeys *pk);
+int  pg_statedir_check(const char *dir, char *msg, size_t msgsz);
+pgr_registry *pg_load_signed(const pg_info *pi, const char *path,
+                             const pgr_config *pcfg,
+                             const pgr_feed_keys *keys, const char *statedir,
+                             pgr_feed_info *fi, char *msg, size_t msgsz);
+int  pg_record_signed(const char *statedir, const pgr_feed_info *fi,
+                      char *msg, size_t msgsz);
+void pg_floor_set(pg_floor *f, const pgr_feed_info *fi);
 int  pg_task_start(pg_info *pi);
 void pg_task_stop(pg_info *pi);
 void pg_task_set_interval(pg_info *pi);

@@ -109,34 +109,15 @@ pg_log_stale(pg_snapshot *s, const char *path)
         "update it (ploguard sync)\n", s->regid, s->seq, path, when);
 }
 
-/*
- * Loads path with pcfg and makes it the current registry.  Returns 0, or
- * -1 with the reasons in msg; the registry in force is then unchanged.
- */
-int
-pg_reload_now(pg_info *pi, const char *path, const pgr_config *pcfg,
+/* Unsigned mode: the file as it is.  NULL with the reasons in msg. */
+static pgr_registry *
+pg_load_plain(const char *path, const pgr_config *pcfg, const char *keep,
               char *msg, size_t msgsz)
 {
     pgr_errors errs;
     pgr_registry *reg;
-    pg_snapshot *snap, *old;
-    struct stat st;
     size_t i, off;
-    const char *keep;
 
-    if (path == NULL) {
-        snprintf(msg, msgsz, "no registry path configured");
-        return -1;
-    }
-    /* stat first: a change during the parse is seen by the next check */
-    keep = pi->pi_snap != NULL ? "the last good registry stays in force" :
-                                 "no registry is loaded";
-    if (stat(path, &st) != 0) {
-        snprintf(msg, msgsz, "registry %s: %s (%s)", path, strerror(errno),
-                 keep);
-        Log(LDAP_DEBUG_ANY, LDAP_LEVEL_ERR, "ploguard: %s\n", msg);
-        return -1;
-    }
     pgr_errors_init(&errs);
     reg = pgr_registry_load_file(path, pcfg, &errs);
     if (reg == NULL) {
@@ -154,10 +135,81 @@ pg_reload_now(pg_info *pi, const char *path, const pgr_config *pcfg,
                                         i == 0 ? ":" : ";", m);
         }
         Log(LDAP_DEBUG_ANY, LDAP_LEVEL_ERR, "ploguard: %s\n", msg);
-        pgr_errors_free(&errs);
-        return -1;
     }
     pgr_errors_free(&errs);
+    return reg;
+}
+
+/* Signed mode: verified, not rolled back, recorded.  NULL with the reason
+ * in msg (logged in full). */
+static pgr_registry *
+pg_load_verified(pg_info *pi, const char *path, const pgr_config *pcfg,
+                 const pgr_feed_keys *keys, const char *statedir,
+                 const char *keep, pgr_feed_info *fi, char *msg, size_t msgsz)
+{
+    char why[PGR_FEED_ERR_MAX + 64];
+    pgr_registry *reg;
+
+    reg = pg_load_signed(pi, path, pcfg, keys, statedir, fi, why,
+                         sizeof(why));
+    if (reg != NULL && pg_record_signed(statedir, fi, why, sizeof(why)) != 0) {
+        pgr_registry_free(reg);
+        reg = NULL;
+    }
+    if (reg == NULL) {
+        Log(LDAP_DEBUG_ANY, LDAP_LEVEL_ERR, "ploguard: %s (%s)\n", why, keep);
+        snprintf(msg, msgsz, "%s (%s)", why, keep);
+    }
+    return reg;
+}
+
+/*
+ * Loads path with pcfg and makes it the current registry; with keys (at
+ * least one), only if its signature verifies and the anti-rollback rules
+ * hold.  Returns 0, or -1 with the reasons in msg; the registry in force
+ * is then unchanged.
+ */
+int
+pg_reload_now(pg_info *pi, const char *path, const pgr_config *pcfg,
+              char *msg, size_t msgsz)
+{
+    return pg_reload_with(pi, path, pcfg, &pi->pi_pubkeys.keys,
+                          pi->pi_statedir, msg, msgsz);
+}
+
+int
+pg_reload_with(pg_info *pi, const char *path, const pgr_config *pcfg,
+               const pgr_feed_keys *keys, const char *statedir,
+               char *msg, size_t msgsz)
+{
+    pgr_registry *reg;
+    pg_snapshot *snap, *old;
+    pgr_feed_info fi;
+    struct stat st;
+    const char *keep;
+    char kid[2 * PGR_FEED_KEYID_BYTES + 1] = "";
+    int is_signed = keys != NULL && keys->count > 0;
+
+    if (path == NULL) {
+        snprintf(msg, msgsz, "no registry path configured");
+        return -1;
+    }
+    /* stat first: a change during the parse is seen by the next check */
+    keep = pi->pi_snap != NULL ? "the last good registry stays in force" :
+                                 "no registry is loaded";
+    if (stat(path, &st) != 0) {
+        snprintf(msg, msgsz, "registry %s: %s (%s)", path, strerror(errno),
+                 keep);
+        Log(LDAP_DEBUG_ANY, LDAP_LEVEL_ERR, "ploguard: %s\n", msg);
+        return -1;
+    }
+    if (is_signed)
+        reg = pg_load_verified(pi, path, pcfg, keys, statedir, keep, &fi,
+                               msg, msgsz);
+    else
+        reg = pg_load_plain(path, pcfg, keep, msg, msgsz);
+    if (reg == NULL)
+        return -1;
     snap = pg_snapshot_new(reg);
 
     ldap_pvt_thread_rdwr_wlock(&pi->pi_lock);
@@ -170,9 +222,15 @@ pg_reload_now(pg_info *pi, const char *path, const pgr_config *pcfg,
     pi->pi_ino = st.st_ino;
     pi->pi_size = st.st_size;
     pi->pi_mtime = st.st_mtim;
+    if (is_signed) {
+        pg_floor_set(&pi->pi_floor, &fi);
+        pgr_feed_keyid_hex(fi.keyid, kid);
+    }
     Log(LDAP_DEBUG_STATS, LDAP_LEVEL_NOTICE,
-        "ploguard: registry %s seq %lld loaded from %s: %zu entities\n",
-        snap->regid, snap->seq, path, pgr_registry_entity_count(reg));
+        "ploguard: registry %s seq %lld loaded from %s: %zu entities%s%s\n",
+        snap->regid, snap->seq, path, pgr_registry_entity_count(reg),
+        is_signed ? ", signature verified, key " : " (unsigned mode)",
+        kid);
     pg_log_stale(snap, path);
     return 0;
 }

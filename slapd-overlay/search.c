@@ -401,12 +401,13 @@ pg_response(Operation *op, SlapReply *rs)
         return SLAP_CB_CONTINUE;
     on = (slap_overinst *)op->o_bd->bd_info;
     pi = on->on_bi.bi_private;
-    /* idempotent: entries we synthesized or already annotated */
-    if (pi == NULL || attr_find(rs->sr_entry->e_attrs, pg_ad_match) != NULL)
+    if (pi == NULL)
         return SLAP_CB_CONTINUE;
 
+    /* pg_entry_hits < 0: idempotent, for entries we synthesized or
+     * annotated already */
     s = pg_snapshot_acquire(pi);
-    if (s == NULL || pg_entry_hits(pi, s, rs->sr_entry, &h) == 0) {
+    if (s == NULL || pg_entry_hits(pi, s, rs->sr_entry, &h) <= 0) {
         pg_snapshot_release(pi);
         return SLAP_CB_CONTINUE;   /* no match: not a byte changed */
     }

@@ -82,7 +82,7 @@ pg_find_module() {
 # Sanitizer build: the overlay needs the ASan runtime loaded first into the
 # (uninstrumented) slapd.  slapd's own leaks are not ours: leak detection off.
 pg_sanitizers() {
-    grep -q '^SAN_CFLAGS = .*-fsanitize=address' "$top_builddir/Makefile" 2>/dev/null
+    ldd "$top_builddir/slapd-overlay/.libs/ploguard.so" 2>/dev/null | grep -q libasan
 }
 
 # pg_setup NAME: temporary directory, exit trap, overlay check.
@@ -162,10 +162,10 @@ pg_finish() {
     exit 0
 }
 
-# Ports: each test script owns a block of ten in 39000-39499 (so make -j
-# can run them in parallel).  pg_port BLOCK N -> 39000 + 10*BLOCK + N.
+# Ports: each test script owns a block of ten in 29000-29499 (so make -j
+# can run them in parallel).  pg_port BLOCK N -> 29000 + 10*BLOCK + N.
 pg_port() {
-    echo $((39000 + 10 * $1 + $2))
+    echo $((29000 + 10 * $1 + $2))
 }
 
 # pg_registry_copy NAME [SOURCE]: the registry a server reads, in its dir.

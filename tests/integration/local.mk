@@ -1,6 +1,6 @@
 # tests/integration: the overlay in the real /usr/sbin/slapd on 127.0.0.1,
 # queried with ldapsearch/ldapmodify and a small libldap client.  Each
-# script owns a block of ten ports in 39000-39499 (see lib.sh), so they can
+# script owns a block of ten ports in 29000-29499 (see lib.sh), so they can
 # run in parallel.  They skip (77) only when the overlay is not built.
 check_PROGRAMS += tests/integration/ldapclient
 tests_integration_ldapclient_SOURCES = tests/integration/ldapclient.c
@@ -18,6 +18,7 @@ PLOGUARD_IT_TESTS = \
 	tests/integration/config.sh \
 	tests/integration/cnconfig.sh \
 	tests/integration/reload.sh \
+	tests/integration/signed.sh \
 	tests/integration/valgrind.sh \
 	tests/integration/demo.sh
 TESTS += $(PLOGUARD_IT_TESTS)

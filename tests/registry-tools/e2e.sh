@@ -5,7 +5,7 @@
 #   HTTPS on 127.0.0.1 (openssl s_server, a test CA made here) -> ploguard
 #   sync -> ploguard lookup finds the new person by phone and e-mail.
 # Then a second release (one person retired, one added) goes the same way.
-# Ports: 39800-39899 (the cli range).
+# Ports: 29800-29899 (the cli range).
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/registry-tools/common.sh"
 
 for tool in "$MINISIGN" "$OPENSSL"; do
@@ -87,7 +87,7 @@ cleanup_hooks="stop_server"
 
 # Tries ports of the range until one serves; bounded.
 port=
-for p in 39871 39872 39873 39874 39875 39876 39877 39878; do
+for p in 29871 29872 29873 29874 29875 29876 29877 29878; do
     (cd "$WWW" && exec "$OPENSSL" s_server -quiet -WWW -accept "127.0.0.1:$p" \
         -cert "$T/pki/server.crt" -key "$T/pki/server.key") \
         >"$T/server.log" 2>&1 &

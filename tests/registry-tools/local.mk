@@ -1,6 +1,6 @@
 # tests/registry-tools: `ploguard registry` (the ILDC tools), and its
 # manual page.  Shell tests; e2e.sh also needs minisign and openssl and uses
-# ports 39871-39878 on 127.0.0.1.
+# ports 29871-29878 on 127.0.0.1.
 TESTS += \
 	tests/registry-tools/init.sh \
 	tests/registry-tools/validate.sh \

@@ -3,11 +3,11 @@
 # (tests/sync/feedserver.py, test CA made here with openssl) and real
 # minisign signatures.  Every failure case must leave the installed registry
 # byte for byte as it was and give its own one-line message and exit code.
-# Ports: 39510 (HTTPS feed), 39511 (a listener that never answers).
+# Ports: 29510 (HTTPS feed), 29511 (a listener that never answers).
 . "$top_srcdir/tests/sync/common.sh"
 
-PORT=39510
-STALL=39511
+PORT=29510
+STALL=29511
 
 make_pki
 make_key main

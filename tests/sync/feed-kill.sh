@@ -3,10 +3,10 @@
 # verification, validation, installation, state update) leaves the installed
 # registry whole, old or new, never a mix; the installed pair still
 # verifies; and the next sync completes the update.
-# Port: 39520.
+# Port: 29520.
 . "$top_srcdir/tests/sync/common.sh"
 
-PORT=39520
+PORT=29520
 ROUNDS=20
 
 make_pki

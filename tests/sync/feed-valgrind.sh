@@ -1,13 +1,13 @@
 #!/bin/sh
 # feed-valgrind.sh - libpgrfeed and `ploguard sync` leak nothing and make no
 # memory error, on success, 304 and failure paths (valgrind memcheck).
-# Port: 39530.  Skipped when valgrind is missing.
+# Port: 29530.  Skipped when valgrind is missing.
 . "$top_srcdir/tests/sync/common.sh"
 VALGRIND=${VALGRIND:-valgrind}
 command -v "$VALGRIND" >/dev/null 2>&1 || { echo "SKIP: no valgrind"; exit 77; }
 VG="$VALGRIND -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect"
 
-PORT=39530
+PORT=29530
 make_pki
 make_key main
 mkdir -p "$T/www" "$T/inst"

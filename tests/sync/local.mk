@@ -1,5 +1,5 @@
 # tests/sync: the signed feed and `ploguard sync`, against a real HTTPS
-# server on 127.0.0.1 (ports 39500-39799) with real minisign signatures.
+# server on 127.0.0.1 (ports 29500-29799) with real minisign signatures.
 check_PROGRAMS += tests/sync/test_feed
 tests_sync_test_feed_SOURCES = tests/sync/test_feed.c
 tests_sync_test_feed_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(SODIUM_CFLAGS)

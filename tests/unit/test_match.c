@@ -94,16 +94,30 @@ expect_hits(const char *in, const pgr_result *res, const want *w, size_t n)
     }
 }
 
+/* Every lookup also checks the pre-filters: a value with a hit must never
+ * be turned away by them. */
 static size_t
 phone(const char *in, pgr_result *res)
 {
-    return pgr_match_phone(reg, &cfg, in, strlen(in), res);
+    size_t n = pgr_match_phone(reg, &cfg, in, strlen(in), res);
+
+    if (n > 0 && !pgr_phone_may_match(reg, in, strlen(in)))
+        print_message("  pre-filter turned away %s\n", in);
+    if (n > 0)
+        assert_true(pgr_phone_may_match(reg, in, strlen(in)));
+    return n;
 }
 
 static size_t
 email(const char *in, pgr_result *res)
 {
-    return pgr_match_email(reg, in, strlen(in), res);
+    size_t n = pgr_match_email(reg, in, strlen(in), res);
+
+    if (n > 0 && !pgr_email_may_match(reg, in, strlen(in)))
+        print_message("  pre-filter turned away %s\n", in);
+    if (n > 0)
+        assert_true(pgr_email_may_match(reg, in, strlen(in)));
+    return n;
 }
 
 /* ----------------------------------------------------------------- phones */
@@ -432,6 +446,181 @@ test_domain(void **state)
     assert_int_equal(pgr_match_domain(reg, "", 0, &res), 0);
 }
 
+/* -------------------------------------------------------------- pre-filter */
+
+/* Writes the forms people and programs give to the E.164 number e164. */
+static size_t
+phone_forms(const char *e164, char forms[][64], size_t max)
+{
+    const char *d = e164 + 1;
+    size_t n = 0, len = strlen(d);
+
+    if (e164[0] != '+' || max < 12)
+        return 0;
+    snprintf(forms[n++], 64, "%s", e164);
+    snprintf(forms[n++], 64, "%s", d);
+    snprintf(forms[n++], 64, "00%s", d);
+    snprintf(forms[n++], 64, "011 %s", d);
+    snprintf(forms[n++], 64, "9 011 %s", d);
+    snprintf(forms[n++], 64, "+%.*s %.*s-%s", 2, d, 3, d + 2, d + 5);
+    snprintf(forms[n++], 64, "(+%.*s) %s", 1, d, d + 1);
+    if (d[0] == '1' && len == 11) {       /* NANP: national forms */
+        snprintf(forms[n++], 64, "(%.3s) %.3s-%s", d + 1, d + 4, d + 7);
+        snprintf(forms[n++], 64, "1-%.3s-%.3s-%s", d + 1, d + 4, d + 7);
+        snprintf(forms[n++], 64, "9 %.3s.%.3s.%s", d + 1, d + 4, d + 7);
+        snprintf(forms[n++], 64, "9/1/%s", d + 1);
+    } else if (strncmp(d, "44", 2) == 0) {
+        snprintf(forms[n++], 64, "+44 (0)%s", d + 2);
+        snprintf(forms[n++], 64, "0044 0%s", d + 2);
+    }
+    return n;
+}
+
+/* Every registered number, in every form, matches and passes the filter. */
+static void
+test_prefilter_registered(void **state)
+{
+    char forms[16][64];
+    pgr_result res;
+    size_t i, j, k, n;
+
+    (void)state;
+    for (i = 0; i < pgr_registry_entity_count(reg); i++) {
+        const pgr_entity *e = pgr_registry_entity(reg, i);
+
+        for (j = 0; j < e->nphones; j++) {
+            n = phone_forms(e->phones[j], forms, 16);
+            assert_true(n >= 7);
+            for (k = 0; k < n; k++) {
+                assert_true(pgr_phone_may_match(reg, forms[k], strlen(forms[k])));
+                phone(forms[k], &res);
+                if (hit_of(&res, e->id) == NULL)
+                    print_result(forms[k], &res);
+                assert_non_null(hit_of(&res, e->id));
+            }
+        }
+        for (j = 0; j < e->nemails; j++) {
+            char up[PGR_EMAIL_MAX + 1];
+
+            snprintf(up, sizeof(up), "%s", e->emails[j]);
+            for (k = 0; up[k] != '\0'; k++)
+                if (up[k] >= 'a' && up[k] <= 'z')
+                    up[k] = (char)(up[k] - 'a' + 'A');
+            assert_true(pgr_email_may_match(reg, e->emails[j], strlen(e->emails[j])));
+            assert_true(pgr_email_may_match(reg, up, strlen(up)));
+            email(up, &res);
+            assert_non_null(hit_of(&res, e->id));
+        }
+    }
+}
+
+/* Every number of the block +1 613 555 014x passes, in every form. */
+static void
+test_prefilter_block(void **state)
+{
+    char e164[32], forms[16][64];
+    pgr_result res;
+    size_t k, n;
+    int x;
+
+    (void)state;
+    for (x = 0; x <= 9; x++) {
+        snprintf(e164, sizeof(e164), "+1613555014%d", x);
+        n = phone_forms(e164, forms, 16);
+        for (k = 0; k < n; k++) {
+            assert_true(pgr_phone_may_match(reg, forms[k], strlen(forms[k])));
+            phone(forms[k], &res);
+            assert_non_null(hit_of(&res, "mission-cn-ottawa"));
+        }
+    }
+}
+
+/* Every number one digit away from a registered one, in every form: a hit
+ * always passes the filter (phone() checks it), and most misses do not. */
+static void
+test_prefilter_neighbours(void **state)
+{
+    char e164[32], forms[16][64];
+    pgr_result res;
+    size_t i, j, k, n, p, hits = 0, passed = 0, misses = 0;
+    char c;
+
+    (void)state;
+    for (i = 0; i < pgr_registry_entity_count(reg); i++) {
+        const pgr_entity *e = pgr_registry_entity(reg, i);
+
+        for (j = 0; j < e->nphones; j++) {
+            for (p = 1; e->phones[j][p] != '\0'; p++) {
+                for (c = '0'; c <= '9'; c++) {
+                    snprintf(e164, sizeof(e164), "%s", e->phones[j]);
+                    e164[p] = c;
+                    n = phone_forms(e164, forms, 16);
+                    for (k = 0; k < n; k++) {
+                        int may = pgr_phone_may_match(reg, forms[k], strlen(forms[k]));
+
+                        if (phone(forms[k], &res) > 0) {
+                            hits++;
+                        } else {
+                            misses++;
+                            passed += may != 0;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    print_message("  neighbours: %zu hits, %zu misses, %zu misses passed\n",
+                  hits, misses, passed);
+    assert_true(hits > 0);
+    assert_true(passed < misses);
+}
+
+/* What the filter turns away, and what it always lets through. */
+static void
+test_prefilter_answers(void **state)
+{
+    static const char *const phone_no[] = {
+        "+1 602 555 0042", "602-555-0042", "613-555-0199", "+44 20 7946 0999",
+        "+49 30 20001234", "+1-603-555-0042", "", "+", "---",
+    };
+    static const char *const phone_maybe[] = {
+        "tel:+1-602-555-0042", "+1 602 555 0042 x12", "+1\xef\xbc\x96" "025550042",
+        "6025550042;ext=1",
+    };
+    static const char *const mail_no[] = {
+        "nobody@example.org", "wang.given12@agency.example.org", "a@b.c",
+        "wang.lihua@mps.example.tes", "no-at-sign", "",
+    };
+    static const char *const mail_maybe[] = {
+        "nobody+x@example.org", "<nobody@example.org>", "nobody@example.org.",
+        "mailto:nobody@example.org", "Nobody <nobody@example.org>",
+        "someone@Mail.MPS.example.test", "x@ottawa.mfa.example.test",
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(phone_no) / sizeof(phone_no[0]); i++) {
+        if (pgr_phone_may_match(reg, phone_no[i], strlen(phone_no[i])))
+            print_message("  passed: %s\n", phone_no[i]);
+        assert_false(pgr_phone_may_match(reg, phone_no[i], strlen(phone_no[i])));
+    }
+    for (i = 0; i < sizeof(phone_maybe) / sizeof(phone_maybe[0]); i++)
+        assert_true(pgr_phone_may_match(reg, phone_maybe[i], strlen(phone_maybe[i])));
+    for (i = 0; i < sizeof(mail_no) / sizeof(mail_no[0]); i++) {
+        if (pgr_email_may_match(reg, mail_no[i], strlen(mail_no[i])))
+            print_message("  passed: %s\n", mail_no[i]);
+        assert_false(pgr_email_may_match(reg, mail_no[i], strlen(mail_no[i])));
+    }
+    for (i = 0; i < sizeof(mail_maybe) / sizeof(mail_maybe[0]); i++)
+        assert_true(pgr_email_may_match(reg, mail_maybe[i], strlen(mail_maybe[i])));
+    assert_false(pgr_phone_may_match(NULL, "6135550142", 10));
+    assert_false(pgr_email_may_match(NULL, "li.na@example.org", 17));
+    assert_false(pgr_phone_may_match(reg, NULL, 0));
+    /* length-counted */
+    assert_false(pgr_phone_may_match(reg, "6135550142", 7));
+    assert_true(pgr_phone_may_match(reg, "6135550142xx", 10));
+}
+
 /* ------------------------------------------------------------------ names */
 
 static void
@@ -520,6 +709,10 @@ main(void)
         cmocka_unit_test(test_names_possible_only),
         cmocka_unit_test(test_names_none),
         cmocka_unit_test(test_verdict),
+        cmocka_unit_test(test_prefilter_registered),
+        cmocka_unit_test(test_prefilter_block),
+        cmocka_unit_test(test_prefilter_neighbours),
+        cmocka_unit_test(test_prefilter_answers),
     };
 
     return cmocka_run_group_tests_name("match", tests, setup, teardown);

@@ -103,7 +103,28 @@ static const error_case error_cases[] = {
     { "registry_id_empty", NULL,
       "\"format\":\"ploguard-registry/1\",\"registry_id\":\" \",\"seq\":1,"
       "\"issued_at\":\"2026-01-01T00:00:00Z\",\"expires_at\":\"2027-01-01T00:00:00Z\"," INSTR,
-      NULL, NULL, NULL, "registry_id: must be a non-empty string without control characters" },
+      NULL, NULL, NULL, "registry_id: \" \" is not a valid id (1 to 64 of A-Z a-z 0-9 . _ -)" },
+    { "registry_id_not_string", NULL,
+      "\"format\":\"ploguard-registry/1\",\"registry_id\":7,\"seq\":1,"
+      "\"issued_at\":\"2026-01-01T00:00:00Z\",\"expires_at\":\"2027-01-01T00:00:00Z\"," INSTR,
+      NULL, NULL, NULL, "registry_id: must be a string" },
+    { "registry_id_path", NULL,
+      "\"format\":\"ploguard-registry/1\",\"registry_id\":\"../etc/passwd\",\"seq\":1,"
+      "\"issued_at\":\"2026-01-01T00:00:00Z\",\"expires_at\":\"2027-01-01T00:00:00Z\"," INSTR,
+      NULL, NULL, NULL,
+      "registry_id: \"../etc/passwd\" is not a valid id (1 to 64 of A-Z a-z 0-9 . _ -)" },
+    { "registry_id_blank_inside", NULL,
+      "\"format\":\"ploguard-registry/1\",\"registry_id\":\"ca ildc\",\"seq\":1,"
+      "\"issued_at\":\"2026-01-01T00:00:00Z\",\"expires_at\":\"2027-01-01T00:00:00Z\"," INSTR,
+      NULL, NULL, NULL,
+      "registry_id: \"ca ildc\" is not a valid id (1 to 64 of A-Z a-z 0-9 . _ -)" },
+    { "registry_id_too_long", NULL,
+      "\"format\":\"ploguard-registry/1\",\"registry_id\":"
+      "\"a123456789b123456789c123456789d123456789e123456789f123456789g1234\",\"seq\":1,"
+      "\"issued_at\":\"2026-01-01T00:00:00Z\",\"expires_at\":\"2027-01-01T00:00:00Z\"," INSTR,
+      NULL, NULL, NULL,
+      "registry_id: \"a123456789b123456789c123456789d123456789e123456789f123456789g1234\" "
+      "is not a valid id (1 to 64 of A-Z a-z 0-9 . _ -)" },
     { "seq_zero", NULL,
       "\"format\":\"ploguard-registry/1\",\"registry_id\":\"t\",\"seq\":0,"
       "\"issued_at\":\"2026-01-01T00:00:00Z\",\"expires_at\":\"2027-01-01T00:00:00Z\"," INSTR,

@@ -40,8 +40,8 @@ OUT=$top_builddir/tests/bench/overlay-results.md
 mkdir -p "$top_builddir/tests/bench"
 BASE="ou=People,dc=agency,dc=test"
 ATTRS="cn sn telephoneNumber mobile mail"
-P1=39901
-P2=39902
+P1=29901
+P2=29902
 N=10000
 
 # ---------------------------------------------------------------- data

@@ -1,11 +1,11 @@
 #!/bin/sh
 # bench-304.sh - wall time of `ploguard sync` when the feed is unchanged
 # (one HTTPS request answered 304), against tests/sync/feedserver.py on
-# 127.0.0.1:39910 serving the benchmark registry.  Goal: <= 50 ms.
+# 127.0.0.1:29910 serving the benchmark registry.  Goal: <= 50 ms.
 #   bench-304.sh REGISTRY SIGNATURE PUBKEY_FILE RUNS
 . "$top_srcdir/tests/sync/common.sh"
 reg=$1 sig=$2 pub=$3 runs=${4:-20}
-PORT=39910
+PORT=29910
 make_pki
 mkdir -p "$T/www" "$T/inst"
 cp "$reg" "$T/www/registry.json"

@@ -1,0 +1,352 @@
+#!/bin/sh
+# ploguard-pubkey and ploguard-state-dir: with a trusted minisign key the
+# overlay loads a registry only when its .minisig verifies and the
+# anti-rollback rules hold.  Real minisign keys and signatures; the real
+# slapd.  A file dropped in place by hand (no signature, a stale signature,
+# a tampered body, a lower seq, the same seq with other content, another
+# key) is refused, logged with the reason, and the last good registry stays
+# in force; a validly signed higher seq is loaded at the next check; an
+# expired one is served marked stale.  A wrong key stops slapd at start, a
+# bad key value in slapd.conf is refused naming the line, the state
+# directory keeps the floor across restarts, and cn=config adds, replaces
+# and deletes the key at run time.
+. "$top_srcdir/tests/integration/lib.sh"
+. "$top_srcdir/tests/integration/fixtures.sh"
+pg_setup signed
+
+MINISIGN=${MINISIGN:-minisign}
+PYTHON=${PYTHON:-python3}
+command -v "$MINISIGN" >/dev/null 2>&1 || pg_die "minisign not found"
+command -v "$PYTHON" >/dev/null 2>&1 || pg_die "python3 not found"
+
+P=$(pg_port 14 1)
+PW=$(pg_port 14 2)
+PC=$(pg_port 14 3)
+O=$PG_DIR/out
+K=$PG_DIR/keys
+R=$PG_DIR/regs
+mkdir -p "$K" "$R"
+
+# ------------------------------------------------------------- fixtures
+
+# mkkey NAME: a minisign key pair without password, $K/NAME.pub / .sec
+mkkey() {
+    "$MINISIGN" -G -W -p "$K/$1.pub" -s "$K/$1.sec" >/dev/null 2>&1 ||
+        pg_die "minisign -G failed for $1"
+}
+keyline() { sed -n 2p "$K/$1.pub"; }
+
+# mkreg OUT SEQ ISSUED EXPIRES [newperson|rename]: the test registry with
+# the feed fields replaced (times in seconds from now); prints the trusted
+# comment the ILDC signs it with: the body's own values.
+mkreg() {
+    "$PYTHON" - "$PG_TESTDATA/registry.json" "$@" <<'EOF' || pg_die "mkreg failed"
+import json, sys, time
+src, out, seq, iss, exp = sys.argv[1:6]
+extra = sys.argv[6] if len(sys.argv) > 6 else ""
+with open(src, encoding="utf-8") as f:
+    reg = json.load(f)
+t = lambda off: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + int(off)))
+reg["seq"] = int(seq)
+reg["issued_at"] = t(iss)
+reg["expires_at"] = t(exp)
+if extra in ("newperson", "rename"):
+    reg["people"].insert(0, {"id": "person-new-test", "role": "plo",
+        "names": [{"family": "Renamed" if extra == "rename" else "Newman", "given": "Kai"}],
+        "phones": ["+1 613 555 0130"], "emails": ["kai.newman@example.org"],
+        "status": "active", "instruction": "refer"})
+with open(out, "w", encoding="utf-8") as f:
+    json.dump(reg, f, indent=2, ensure_ascii=False)
+    f.write("\n")
+print("registry_id=%s seq=%d issued_at=%s expires_at=%s"
+      % (reg["registry_id"], reg["seq"], reg["issued_at"], reg["expires_at"]))
+EOF
+}
+# sign FILE KEY COMMENT: FILE.minisig
+sign() {
+    "$MINISIGN" -S -s "$K/$2.sec" -m "$1" -x "$1.minisig" -t "$3" >/dev/null 2>&1 ||
+        pg_die "minisign -S failed for $1"
+}
+# signed OUT SEQ ISSUED EXPIRES [extra]: mkreg, then signed by key main
+signed() {
+    _out=$1
+    _c=$(mkreg "$@") || exit 99
+    sign "$_out" main "$_c"
+}
+
+mkkey main
+mkkey other
+signed "$R/a.json" "$REG_SEQ" -60 +86400                      # seq 7
+signed "$R/b.json" $((REG_SEQ + 1)) -30 +86400 newperson      # seq 8, Kai Newman
+signed "$R/eq.json" $((REG_SEQ + 1)) -30 +86400 rename        # seq 8 again, other content
+mkreg "$R/other.json" $((REG_SEQ + 2)) -20 +86400 newperson > "$R/other.comment"
+sign "$R/other.json" other "$(cat "$R/other.comment")"          # seq 9, untrusted key
+signed "$R/stale.json" $((REG_SEQ + 3)) -7200 -3600 newperson # seq 10, expired
+# a hand-edited registry: b's body with one more changed byte, b's signature
+sed 's/"Newman"/"Newmen"/' "$R/b.json" > "$R/tampered.json"
+cp "$R/b.json.minisig" "$R/tampered.json.minisig"
+cmp -s "$R/b.json" "$R/tampered.json" && pg_die "could not tamper with b.json"
+
+# ------------------------------------------------------------- helpers
+
+# install NAME FILE [nosig|keepsig]: replaces NAME's registry by hand,
+# signature first (as ploguard sync does), then the registry by rename;
+# nosig removes the signature, keepsig leaves the one in place.
+install_reg() {
+    _reg=$PG_DIR/$1/registry.json
+    if [ "${3:-}" = nosig ]; then
+        rm -f "$_reg.minisig"
+    elif [ "${3:-}" != keepsig ]; then
+        cp "$2.minisig" "$_reg.minisig.tmp" && mv -f "$_reg.minisig.tmp" "$_reg.minisig"
+    fi
+    cp "$2" "$_reg.tmp" && chmod 644 "$_reg.tmp" && mv -f "$_reg.tmp" "$_reg"
+}
+# mark NAME: remembers the end of NAME's log; logged_since NAME REGEX SECS
+mark() { PG_MARK=$(wc -l < "$PG_DIR/$1/slapd.log"); }
+logged_since() {
+    _t=$(($3 * 10))
+    while [ "$_t" -gt 0 ]; do
+        tail -n +"$((PG_MARK + 1))" "$PG_DIR/$1/slapd.log" | grep -Eq -- "$2" && return 0
+        sleep 0.1
+        _t=$((_t - 1))
+    done
+    return 1
+}
+show_since() { # NAME REGEX: the log lines, for the test's own output
+    tail -n +"$((PG_MARK + 1))" "$PG_DIR/$1/slapd.log" | grep -E -- "$2" | head -n 2 | sed 's/^/     log: /'
+}
+seq_is() { # PORT SEQ: wang.lihua's ploguardMatch names that seq
+    pg_search "$1" -b "$PEOPLE" '(uid=wang.lihua)' ploguardMatch > "$O.seq" 2>&1
+    grep -Eq "^ploguardMatch: .*seq=$2( |\$)" "$O.seq"
+}
+newperson() { # PORT: Kai Newman (only in seq 8 and later) is answered
+    pg_search "$1" -b "$PEOPLE" '(telephoneNumber=+16135550130)' cn > "$O.np" 2>&1
+    grep -q '^dn: uid=ploguard-person-new-test,' "$O.np"
+}
+not() { if "$@"; then return 1; else return 0; fi; }
+wait_for() { # SECONDS COMMAND...: bounded poll
+    _w=$(($1 * 10))
+    shift
+    while [ "$_w" -gt 0 ]; do
+        "$@" && return 0
+        sleep 0.1
+        _w=$((_w - 1))
+    done
+    return 1
+}
+# refused NAME WHAT REGEX: after a hand install, a refusal matching REGEX
+# is logged, and the registry in force is still seq $REFUSED_SEQ
+refused() {
+    if logged_since "$1" "ploguard: registry .*refused.*$3.*last good registry stays in force" 15; then
+        pg_pass "$2: refused, logged with the reason"
+        show_since "$1" "refused"
+    else
+        pg_fail "$2: no refusal matching /$3/ logged"
+        tail -n +"$((PG_MARK + 1))" "$PG_DIR/$1/slapd.log" | grep ploguard | head -n 5 >&2
+    fi
+    sleep 1.5   # one more check interval: still nothing loaded
+    pg_check "... the last good registry (seq $REFUSED_SEQ) stays in force" seq_is "$REFUSED_PORT" "$REFUSED_SEQ"
+}
+
+# ------------------------------------------- the server, signed registry a
+mkdir -p "$PG_DIR/srv"
+cp "$R/a.json.minisig" "$PG_DIR/srv/registry.json.minisig"
+PG_OVL_EXTRA="ploguard-reload-interval 1
+ploguard-pubkey $(keyline main)" it_server srv "$P" "$R/a.json"
+pg_has "$PG_DIR/srv/slapd.log" "ploguard: registry $REG_ID seq $REG_SEQ loaded from .*signature verified, key [0-9A-F]{16}" \
+    "start: the signed registry is verified and loaded"
+pg_search "$P" -b "$PEOPLE" '(uid=wang.lihua)' cn ploguardMatch > "$O.start"
+pg_has "$O.start" "^cn: $DECLINE_EN" "annotation works with a verified registry"
+pg_has "$O.start" "^ploguardMatch: .*$REG_ID.*seq=$REG_SEQ( |\$)" "ploguardMatch names registry $REG_ID seq $REG_SEQ"
+pg_has "$O.start" '^ploguardMatch: .*stale=no' "... not stale"
+pg_check "seq $REG_SEQ: Kai Newman is unknown" not newperson "$P"
+
+REFUSED_SEQ=$REG_SEQ
+REFUSED_PORT=$P
+# seq 8 (with Kai Newman), dropped in place by hand without any signature
+mark srv; install_reg srv "$R/b.json" nosig
+refused srv "a registry without a .minisig" "\.minisig"
+pg_check "... Kai Newman is still unknown" not newperson "$P"
+# the same, beside the old signature (which does not sign it)
+mark srv; cp "$R/a.json.minisig" "$PG_DIR/srv/registry.json.minisig"; install_reg srv "$R/b.json" keepsig
+refused srv "a modified registry under the previous signature" "signature"
+
+# validly signed, higher seq: loaded at the next check
+mark srv; install_reg srv "$R/b.json"
+pg_check "a validly signed seq $((REG_SEQ + 1)) is loaded" wait_for 15 seq_is "$P" $((REG_SEQ + 1))
+pg_check "... Kai Newman is now answered" newperson "$P"
+pg_check "... logged as verified" logged_since srv "seq $((REG_SEQ + 1)) loaded from .*signature verified" 5
+REFUSED_SEQ=$((REG_SEQ + 1))
+
+# a validly signed LOWER seq: a rollback, refused by the in-memory floor
+mark srv; install_reg srv "$R/a.json"
+refused srv "a validly signed lower seq (rollback)" "rollback"
+pg_check "... Kai Newman is still answered" newperson "$P"
+# the same seq with other content, validly signed: equivocation
+mark srv; install_reg srv "$R/eq.json"
+refused srv "the same seq with other content (equivocation)" "equivocation"
+# tampered body under a genuine signature
+mark srv; install_reg srv "$R/tampered.json"
+refused srv "a tampered body" "bad_signature|signature"
+pg_search "$P" -b "$PEOPLE" '(telephoneNumber=+16135550130)' cn > "$O.tamp"
+pg_has "$O.tamp" '^cn: .*Newman' "... the genuine name is still served"
+pg_hasnt "$O.tamp" 'Newmen' "... the tampered one is not"
+# a higher seq signed by a key that is not trusted
+mark srv; install_reg srv "$R/other.json"
+refused srv "a registry signed by an untrusted key" "unknown|not trusted|key"
+
+# an expired (stale) but validly signed higher seq: served, marked stale
+mark srv; install_reg srv "$R/stale.json"
+pg_check "a signed but expired seq $((REG_SEQ + 3)) is loaded" wait_for 15 seq_is "$P" $((REG_SEQ + 3))
+pg_has "$O.seq" '^ploguardMatch: .*stale=yes' "... ploguardMatch says stale"
+pg_check "... a warning is logged" logged_since srv "WARNING: registry $REG_ID seq $((REG_SEQ + 3)) .*stale" 5
+pg_search "$P" -b "$PEOPLE" '(uid=wang.lihua)' cn > "$O.stalecn"
+pg_has "$O.stalecn" "^cn: $DECLINE_EN" "... and still annotates"
+pg_stop srv; pg_check "slapd srv clean" pg_memcheck srv
+
+# ------------------------------------------------ a wrong key: no start
+# (slapadd opens the overlay too: load the directory before the key is set)
+pg_registry_copy wrong "$R/a.json"
+cp "$R/a.json.minisig" "$PG_DIR/wrong/registry.json.minisig"
+pg_conf wrong
+pg_load wrong "$PG_SAMPLE_LDIF"
+PG_OVL_EXTRA="ploguard-pubkey $(keyline other)" pg_conf wrong
+if pg_start wrong "$PW" 2> "$O.wrongstart"; then
+    pg_fail "slapd started with a registry signed by a key it does not trust"
+    pg_stop wrong
+else
+    pg_pass "slapd refuses to start with a registry signed by an untrusted key"
+fi
+pg_has "$PG_DIR/wrong/slapd.log" "ploguard: registry .*registry.json refused \(unknown-key\): .*not a trusted key" \
+    "... the log says the registry was refused for its signing key"
+pg_has "$PG_DIR/wrong/slapd.log" 'ploguard: cannot start without a registry' "... and that ploguard cannot start"
+grep -E 'ploguard: registry .*refused' "$PG_DIR/wrong/slapd.log" | head -n 1 | sed 's/^/     log: /'
+
+# --------------------------------------------- slapd.conf: bad key values
+# bad LINE TOKEN DESC: slaptest refuses naming the line, the directive and TOKEN
+bad() {
+    PG_OVL_EXTRA=$1 pg_conf wrong
+    n=$(grep -nxF -- "$1" "$PG_DIR/wrong/slapd.conf" | head -n 1 | cut -d: -f1)
+    pg_env "$SLAPTEST" -f "$PG_DIR/wrong/slapd.conf" > "$O.bad" 2>&1
+    rc=$?
+    if [ "$rc" -eq 0 ]; then
+        pg_fail "$3: '$1' was accepted"
+    elif grep -q "line $n" "$O.bad" && grep -qF -- "${1%% *}" "$O.bad" && grep -qF -- "$2" "$O.bad"; then
+        pg_pass "$3: refused naming line $n: $(grep -F -- "${1%% *}" "$O.bad" | head -n 1)"
+    else
+        pg_fail "$3: refused (rc $rc) without naming line $n, the directive and '$2':"
+        sed 's/^/    | /' "$O.bad" | head -n 10 >&2
+    fi
+}
+bad "ploguard-pubkey RWQnotakey" RWQnotakey "a malformed key"
+bad "ploguard-pubkey keys/main.pub" keys/main.pub "a relative key path"
+bad "ploguard-pubkey $PG_DIR/keys/none.pub" none.pub "a missing key file"
+bad "ploguard-pubkey $(keyline main) $(keyline other) $(keyline main)" ploguard-pubkey "three keys"
+bad "ploguard-pubkey $(keyline main) $(keyline main)" "$(keyline main)" "the same key twice"
+bad "ploguard-state-dir $PG_DIR/no-such-dir" no-such-dir "a missing state directory"
+PG_OVL_EXTRA="ploguard-pubkey $(keyline main)
+ploguard-pubkey $(keyline other)" pg_conf wrong
+pg_env "$SLAPTEST" -f "$PG_DIR/wrong/slapd.conf" > "$O.twice" 2>&1
+rc=$?
+pg_check "ploguard-pubkey given twice is refused" test "$rc" -ne 0
+pg_has "$O.twice" 'ploguard-pubkey.*twice' "... saying so"
+
+# good forms: a .pub file by path, a current key and a standby
+good() {
+    PG_OVL_EXTRA=$1 pg_conf wrong
+    pg_env "$SLAPTEST" -f "$PG_DIR/wrong/slapd.conf" > "$O.good" 2>&1
+    rc=$?
+    pg_rc 0 "$rc" "$2"
+    [ "$rc" = 0 ] || sed 's/^/    | /' "$O.good" | head -n 10 >&2
+}
+good "ploguard-pubkey $K/main.pub" "a key given as the path of its .pub file"
+good "ploguard-pubkey $(keyline other) $(keyline main)" "a standby key and the signing key"
+PG_OVL_EXTRA="ploguard-pubkey $(keyline other) $K/other.pub" pg_conf wrong
+pg_env "$SLAPTEST" -f "$PG_DIR/wrong/slapd.conf" > "$O.dup" 2>&1
+pg_check "the same key by value and by file is refused" test $? -ne 0
+
+# ------------------------------------------ ploguard-state-dir: the floor
+# kept across restarts (slaptest opens the database as slapd would)
+mkdir -p "$PG_DIR/state"
+install_reg wrong "$R/b.json"
+good "ploguard-pubkey $(keyline main)
+ploguard-state-dir $PG_DIR/state" "seq $((REG_SEQ + 1)) with a state directory"
+pg_check "... the state is recorded ($REG_ID.state)" test -s "$PG_DIR/state/$REG_ID.state"
+pg_has "$PG_DIR/state/$REG_ID.state" "^seq $((REG_SEQ + 1))\$" "... with seq $((REG_SEQ + 1))"
+install_reg wrong "$R/a.json"
+PG_OVL_EXTRA="ploguard-pubkey $(keyline main)
+ploguard-state-dir $PG_DIR/state" pg_conf wrong
+pg_env "$SLAPTEST" -f "$PG_DIR/wrong/slapd.conf" > "$O.rb" 2>&1
+pg_check "after a restart, the state refuses a lower seq" test $? -ne 0
+pg_has "$O.rb" 'refused \(rollback\)' "... naming the rollback"
+pg_has "$PG_DIR/state/$REG_ID.state" "^seq $((REG_SEQ + 1))\$" "... and the state is unchanged"
+PG_OVL_EXTRA="ploguard-pubkey $(keyline main)" pg_conf wrong
+pg_env "$SLAPTEST" -f "$PG_DIR/wrong/slapd.conf" > "$O.nostate" 2>&1
+pg_rc 0 $? "without the state directory, a fresh start accepts seq $REG_SEQ (documented)"
+
+# ----------------------------------------------------------- cn=config
+pg_registry_copy cfg "$R/a.json"
+cp "$R/a.json.minisig" "$PG_DIR/cfg/registry.json.minisig"
+PG_OVL_EXTRA="ploguard-reload-interval 1" pg_conf cfg
+pg_load cfg "$PG_SAMPLE_LDIF"
+pg_confdir cfg
+pg_start_or_die cfg "$PC" dir
+DN=$(pg_config_search "$PC" -b cn=config '(objectClass=olcPloguardConfig)' 1.1 | sed -n 's/^dn: //p' | head -n 1)
+pg_check "cn=config: the overlay entry ($DN)" test -n "$DN"
+cfgmod() { # DESC WANT(0|fail) ATTR-OP VALUE...
+    _d=$1 _want=$2 _op=$3
+    shift 3
+    {
+        echo "dn: $DN"
+        echo "changetype: modify"
+        echo "$_op: olcPloguardPubkey"
+        [ $# -gt 0 ] && echo "olcPloguardPubkey: $*"
+    } > "$O.cfg.ldif"
+    pg_config_modify "$PC" -f "$O.cfg.ldif" > "$O.cfg" 2>&1
+    _rc=$?
+    if [ "$_want" = 0 ]; then
+        pg_rc 0 "$_rc" "$_d"
+    elif [ "$_rc" -ne 0 ]; then
+        pg_pass "$_d (refused, result $_rc)"
+    else
+        pg_fail "$_d: accepted"
+    fi
+}
+cfgmod "add an untrusted key while the registry is signed by another" fail add "$(keyline other)"
+pg_has "$O.cfg" 'olcPloguardPubkey|ploguard-pubkey' "... the refusal names the directive"
+pg_config_search "$PC" -b "$DN" -s base olcPloguardPubkey > "$O.cfgval"
+pg_hasnt "$O.cfgval" '^olcPloguardPubkey:' "... and nothing was stored"
+cfgmod "add the signing key: the registry in force verifies" 0 add "$(keyline main)"
+pg_config_search "$PC" -b "$DN" -s base olcPloguardPubkey > "$O.cfgval"
+pg_check "... and it is stored" grep -qxF "olcPloguardPubkey: $(keyline main)" "$O.cfgval"
+REFUSED_PORT=$PC
+REFUSED_SEQ=$REG_SEQ
+mark cfg; install_reg cfg "$R/b.json" nosig
+refused cfg "cn=config-added key: an unsigned registry" "\.minisig"
+cfgmod "replace the key while the file on disk is unsigned" fail replace "$(keyline other) $(keyline main)"
+pg_check "... refused because the file does not verify" grep -q 'registry.json.minisig' "$O.cfg"
+pg_config_search "$PC" -b "$DN" -s base olcPloguardPubkey > "$O.cfgval"
+pg_check "... the key stays configured" grep -qxF "olcPloguardPubkey: $(keyline main)" "$O.cfgval"
+mark cfg; install_reg cfg "$R/b.json" nosig
+refused cfg "... and enforced (slapd's undo put it back): an unsigned registry" "\.minisig"
+mark cfg; install_reg cfg "$R/a.json"
+cfgmod "replace with a standby and the signing key" 0 replace "$(keyline other) $(keyline main)"
+pg_config_search "$PC" -b "$DN" -s base olcPloguardPubkey > "$O.cfgval"
+pg_check "... both are stored" grep -qxF "olcPloguardPubkey: $(keyline other) $(keyline main)" "$O.cfgval"
+cfgmod "replace with the untrusted key alone (the registry in force would not verify)" fail replace "$(keyline other)"
+pg_config_search "$PC" -b "$DN" -s base olcPloguardPubkey > "$O.cfgval"
+pg_check "... the previous key set stays" grep -qxF "olcPloguardPubkey: $(keyline other) $(keyline main)" "$O.cfgval"
+mark cfg; install_reg cfg "$R/b.json" nosig
+refused cfg "... and is still enforced: an unsigned registry" "\.minisig"
+mark cfg; install_reg cfg "$R/b.json"
+pg_check "the signed seq $((REG_SEQ + 1)) is loaded under the two keys" wait_for 15 seq_is "$PC" $((REG_SEQ + 1))
+REFUSED_SEQ=$((REG_SEQ + 1))
+mark cfg; install_reg cfg "$R/a.json"
+refused cfg "cn=config keys: a rollback" "rollback"
+cfgmod "delete the key: back to unsigned mode" 0 delete
+mark cfg; install_reg cfg "$R/stale.json" nosig
+pg_check "unsigned mode: an unsigned registry is loaded again" wait_for 15 seq_is "$PC" $((REG_SEQ + 3))
+cfgmod "add the key while the registry in force is unsigned" fail add "$(keyline main)"
+pg_stop cfg; pg_check "slapd cfg clean" pg_memcheck cfg
+
+pg_finish
