@@ -30,5 +30,4 @@ EXTRA_DIST += $(PLOGUARD_IT_TESTS) \
 	tests/integration/forms.ldif \
 	tests/integration/expected/wang-lihua-en.ldif \
 	tests/integration/expected/wang-lihua-en-op.ldif \
-	tests/integration/expected/chen-jie-synthesized.ldif \
-	data/directory.sample.ldif
+	tests/integration/expected/chen-jie-synthesized.ldif
