@@ -247,6 +247,9 @@ keep_prev(const char *name, char *err, size_t errlen)
         (void)unlink(tmp);
         return PGR_FEED_E_IO;
     }
+    /* When prev already was a link to the same file (a sync killed after
+     * this step), rename() succeeds without doing anything and tmp stays. */
+    (void)unlink(tmp);
     return PGR_FEED_OK;
 toolong:
     pgr_feed_seterr(err, errlen, "%s: path too long", name);

@@ -5,6 +5,11 @@
 . "$top_srcdir/tests/sync/common.sh"
 VALGRIND=${VALGRIND:-valgrind}
 command -v "$VALGRIND" >/dev/null 2>&1 || { echo "SKIP: no valgrind"; exit 77; }
+# An AddressSanitizer build cannot run under valgrind; ASan checks it there.
+if ldd "$top_builddir/resolver/ploguard" 2>/dev/null | grep -q libasan; then
+    echo "SKIP: ploguard is built with AddressSanitizer"
+    exit 77
+fi
 VG="$VALGRIND -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect"
 
 PORT=29530

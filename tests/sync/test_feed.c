@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -445,6 +446,22 @@ test_state(void **state)
 
 /* ----------------------------------------------------------- install */
 
+/* How many entries of the test directory start with prefix. */
+static int
+count_files_with_prefix(const char *prefix)
+{
+    DIR *d = opendir(tmpdir);
+    struct dirent *de;
+    int n = 0;
+
+    assert_non_null(d);
+    while ((de = readdir(d)) != NULL)
+        if (strncmp(de->d_name, prefix, strlen(prefix)) == 0)
+            n++;
+    closedir(d);
+    return n;
+}
+
 static void
 test_install(void **state)
 {
@@ -466,6 +483,15 @@ test_install(void **state)
     assert_true(same_file(sigp, "sig2", 4));
     assert_true(same_file(prev, "one", 3));
     assert_true(same_file(sigprev, "sig1", 4));
+    /* A sync killed after keeping .prev leaves .prev a link to the current
+     * file; the next install must still leave no temporary link behind. */
+    assert_int_equal(unlink(prev), 0);
+    assert_int_equal(link(target, prev), 0);
+    assert_int_equal(pgr_feed_install(target, (const unsigned char *)"three", 5, "sig3", 4,
+                                      err, sizeof(err)), PGR_FEED_OK);
+    assert_true(same_file(target, "three", 5));
+    assert_true(same_file(prev, "two", 3));
+    assert_int_equal(count_files_with_prefix("registry.json.prev."), 0);
     /* A directory that does not exist: nothing changes, clear error. */
     assert_int_equal(pgr_feed_install("/nonexistent-dir/registry.json",
                                       (const unsigned char *)"x", 1, "s", 1, err, sizeof(err)),
