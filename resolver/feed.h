@@ -216,6 +216,10 @@ pgr_feed_status pgr_feed_read_file(const char *path, size_t max,
                                    unsigned char **buf, size_t *len,
                                    char *err, size_t errlen);
 
+/* The directory part of path into out: "." when path has none, "/" for a
+ * file at the root.  Returns 0, or -1 when it does not fit. */
+int pgr_feed_dir_of(const char *path, char *out, size_t outsz);
+
 /* Writes data to path atomically and durably (temporary file beside it,
  * fsync, rename, fsync of the directory), mode 0644. */
 pgr_feed_status pgr_feed_write_atomic(const char *path, const void *data,

@@ -101,9 +101,8 @@ fail:
     return PGR_FEED_E_IO;
 }
 
-/* The directory part of path, "." when it has none. */
-static int
-dir_of(const char *path, char *out, size_t outsz)
+int
+pgr_feed_dir_of(const char *path, char *out, size_t outsz)
 {
     const char *slash = strrchr(path, '/');
     size_t n;
@@ -124,7 +123,7 @@ sync_dir(const char *path, char *err, size_t errlen)
     char dir[PATH_MAX];
     int fd;
 
-    if (dir_of(path, dir, sizeof(dir)) != 0) {
+    if (pgr_feed_dir_of(path, dir, sizeof(dir)) != 0) {
         pgr_feed_seterr(err, errlen, "%s: path too long", path);
         return PGR_FEED_E_IO;
     }

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "feed.h"
 #include "registry_tools.h"
 
 /* Tries at getting a lock whose file was being removed meanwhile. */
@@ -182,25 +183,6 @@ regtool_validate(const char *path, const char *buf, size_t len,
     return NULL;
 }
 
-/* The directory part of path ("." when there is none), in out. */
-static int
-dir_of(const char *path, char *out, size_t outsz)
-{
-    const char *slash = strrchr(path, '/');
-    size_t n;
-
-    if (slash == NULL)
-        return snprintf(out, outsz, ".") < (int)outsz ? 0 : -1;
-    n = (size_t)(slash - path);
-    if (n == 0)
-        n = 1;                 /* "/registry.json" */
-    if (n >= outsz)
-        return -1;
-    memcpy(out, path, n);
-    out[n] = '\0';
-    return 0;
-}
-
 static int
 write_all(int fd, const char *buf, size_t len)
 {
@@ -242,7 +224,7 @@ regtool_write_atomic(const char *path, const char *buf, size_t len,
     int fd, saved;
 
     base = base != NULL ? base + 1 : path;
-    if (*base == '\0' || dir_of(path, dir, sizeof(dir)) != 0 ||
+    if (*base == '\0' || pgr_feed_dir_of(path, dir, sizeof(dir)) != 0 ||
         snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, base) >=
             (int)sizeof(tmp)) {
         fprintf(stderr, "%s: %s: bad file name\n", REGTOOL_PROG, path);
