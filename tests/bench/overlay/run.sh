@@ -147,6 +147,8 @@ fi
 : > "$PG_DIR/ir"
 if [ "${BENCH_OVERLAY_CALLGRIND:-1}" = 1 ]; then
 echo "bench-overlay: callgrind (instructions per search)"
+CGKEEP=$top_builddir/tests/bench/callgrind
+rm -rf "$CGKEEP"; mkdir -p "$CGKEEP"
 command -v callgrind_control >/dev/null 2>&1 || pg_die "callgrind_control not found (valgrind)"
 for side in stock ovl; do
     d=$PG_DIR/$side
@@ -180,6 +182,8 @@ for side in stock ovl; do
         callgrind_control -d "$pid" > /dev/null 2>&1
         sleep 0.5
         dump=$(ls -t "$d"/cg.* 2>/dev/null | grep -v '\.log$' | head -n 1)
+        # kept for callgrind_annotate (where the instructions go)
+        [ -n "$dump" ] && cp "$dump" "$CGKEEP/$side-$name.out"
         tot=$(sed -n 's/^\(totals\|summary\): *\([0-9]*\).*/\2/p' "$dump" | head -n 1)
         epo=$(val entries_per_op "$(grep '^side=A' "$PG_DIR/cg.ld")")
         ir=$(awk -v t="${tot:-0}" -v k="$K" 'BEGIN { printf "%.0f", t / k }')
