@@ -39,7 +39,7 @@ pg_hits_add(pg_hits *h, const pgr_entity *ent, pgr_matched_on on,
     h->hit[h->n].entity = ent;
     h->hit[h->n].on = on;
     h->hit[h->n].by_dn = 0;
-    snprintf(h->hit[h->n].what, sizeof(h->hit[h->n].what), "%s", what);
+    pg_copy(h->hit[h->n].what, sizeof(h->hit[h->n].what), what);
     h->n++;
     return 1;
 }
@@ -109,14 +109,6 @@ pg_attr_may_match(const pg_snapshot *s, const Attribute *a, int is_phone)
     return 0;
 }
 
-/* One bit of a 64-bit summary of a set of attribute descriptions, so that
- * an entry's other attributes are passed over with one test each. */
-static inline uint64_t
-pg_ad_bit(const AttributeDescription *ad)
-{
-    return 1ULL << (((uintptr_t)ad * 0x9e3779b97f4a7c15ULL) >> 58);
-}
-
 /* Whether ad is in pa. */
 static int
 pg_attrs_in(const pg_attrs *pa, const AttributeDescription *ad)
@@ -137,14 +129,11 @@ pg_attrs_in(const pg_attrs *pa, const AttributeDescription *ad)
 static int
 pg_entry_scan(const pg_info *pi, const pg_snapshot *s, const Entry *e)
 {
-    uint64_t want = pg_ad_bit(pg_ad_match);
+    uint64_t want = pg_ad_bit(pg_ad_match) | pi->pi_phone.mask |
+                    pi->pi_mail.mask;
     const Attribute *a;
-    int i, may = 0;
+    int may = 0;
 
-    for (i = 0; i < pi->pi_phone.n; i++)
-        want |= pg_ad_bit(pi->pi_phone.ad[i]);
-    for (i = 0; i < pi->pi_mail.n; i++)
-        want |= pg_ad_bit(pi->pi_mail.ad[i]);
     for (a = e->e_attrs; a != NULL; a = a->a_next) {
         if (!(want & pg_ad_bit(a->a_desc)))
             continue;
@@ -201,11 +190,13 @@ pg_annotation_visible(const pg_info *pi, const SlapReply *rs)
     return 0;
 }
 
-static const char *
+const char *
 pg_text(const pgr_instruction *ins, int lang, int is_short)
 {
     const char *t;
 
+    if (ins == NULL)
+        return "";
     if (lang == PG_LANG_FR)
         t = is_short ? ins->short_fr : ins->fr;
     else
@@ -214,7 +205,7 @@ pg_text(const pgr_instruction *ins, int lang, int is_short)
 }
 
 /* "SHORT_EN / SHORT_FR: " in the configured languages; ch_malloc'd. */
-static char *
+char *
 pg_prefix(const pg_info *pi, const pgr_instruction *ins)
 {
     const char *a = pg_text(ins, pi->pi_lang[0], 1);
@@ -282,24 +273,76 @@ pg_matched_name(const pg_hit *hit)
     return hit->by_dn ? "dn" : pgr_matched_on_name(hit->on);
 }
 
+/*
+ * Copies str after the *len bytes already in buf (of size sz), as much as
+ * fits, and keeps buf NUL-terminated.  A plain copy: these run for every
+ * synthesized answer, where snprintf's formatting was a visible cost.
+ */
+void
+pg_cat(char *buf, size_t sz, size_t *len, const char *str)
+{
+    size_t n = strlen(str);
+
+    if (sz == 0 || *len >= sz)
+        return;
+    if (n > sz - 1 - *len)
+        n = sz - 1 - *len;
+    memcpy(buf + *len, str, n);
+    *len += n;
+    buf[*len] = '\0';
+}
+
+/* Copies str into buf of size sz (> 0), truncating. */
+void
+pg_copy(char *buf, size_t sz, const char *str)
+{
+    size_t len = 0;
+
+    buf[0] = '\0';
+    pg_cat(buf, sz, &len, str);
+}
+
+/* The ploguardMatch value of hit into buf; its length, or -1. */
+int
+pg_match_text(char *buf, size_t sz, const pg_snapshot *s, const pg_hit *hit,
+              int stale)
+{
+    char seq[24];
+    size_t len = 0;
+
+    if (sz == 0)
+        return -1;
+    buf[0] = '\0';
+    snprintf(seq, sizeof(seq), "%lld", s->seq);
+    pg_cat(buf, sz, &len, "registry=");
+    pg_cat(buf, sz, &len, s->regid);
+    pg_cat(buf, sz, &len, " seq=");
+    pg_cat(buf, sz, &len, seq);
+    pg_cat(buf, sz, &len, " entity=");
+    pg_cat(buf, sz, &len, hit->entity->id);
+    pg_cat(buf, sz, &len, " kind=");
+    pg_cat(buf, sz, &len, pgr_entity_kind_name(hit->entity->kind));
+    pg_cat(buf, sz, &len, " matched=");
+    pg_cat(buf, sz, &len, pg_matched_name(hit));
+    pg_cat(buf, sz, &len, ":");
+    pg_cat(buf, sz, &len, hit->what);
+    pg_cat(buf, sz, &len, " confidence=exact status=");
+    pg_cat(buf, sz, &len, pgr_status_name(hit->entity->status));
+    pg_cat(buf, sz, &len, stale ? " stale=yes" : " stale=no");
+    return (int)len;
+}
+
 static void
 pg_add_match(const pg_snapshot *s, Entry *e, const pg_hit *hit, int stale)
 {
     char buf[1024];
     struct berval bv;
-    int len;
+    int len = pg_match_text(buf, sizeof(buf), s, hit, stale);
 
-    len = snprintf(buf, sizeof(buf), "registry=%s seq=%lld entity=%s "
-                   "kind=%s matched=%s:%s confidence=exact status=%s "
-                   "stale=%s", s->regid, s->seq, hit->entity->id,
-                   pgr_entity_kind_name(hit->entity->kind),
-                   pg_matched_name(hit), hit->what,
-                   pgr_status_name(hit->entity->status),
-                   stale ? "yes" : "no");
     if (len < 0)
         return;
     bv.bv_val = buf;
-    bv.bv_len = (size_t)len < sizeof(buf) ? (size_t)len : sizeof(buf) - 1;
+    bv.bv_len = (size_t)len;
     (void)attr_merge_normalize_one(e, pg_ad_match, &bv, NULL);
 }
 

@@ -47,16 +47,16 @@ pg_want_add(pg_search *ps, const pg_hit *hit, const Filter *node,
         !pg_id_ok(hit->entity->id, strlen(hit->entity->id)))
         return;
     w = &ps->want[ps->nwant++];
-    memset(w, 0, sizeof(*w));
     w->ent = hit->entity;
     w->node = node;
-    snprintf(w->id, sizeof(w->id), "%s", hit->entity->id);
+    w->seen = 0;
+    pg_copy(w->id, sizeof(w->id), hit->entity->id);
     w->ad = ad;
     memcpy(w->value, val, vlen);
     w->value[vlen] = '\0';
     w->vlen = vlen;
     w->on = hit->on;
-    snprintf(w->what, sizeof(w->what), "%s", hit->what);
+    pg_copy(w->what, sizeof(w->what), hit->what);
 }
 
 static void
@@ -71,6 +71,16 @@ pg_assertion(const pg_info *pi, const pg_snapshot *s, pg_search *ps,
 
     if (!is_phone && !pg_attrs_has(&pi->pi_mail, ad))
         return;
+    /* Yealink asks for one number on three attributes: what it adds was
+     * added by the first (wants go by record, the first one stays) */
+    if (ps->memo_phone == is_phone + 1 && ps->memo_len == vlen &&
+        memcmp(ps->memo, val, vlen) == 0)
+        return;
+    if (vlen <= PG_VALUE_MAX) {
+        memcpy(ps->memo, val, vlen);
+        ps->memo_len = vlen;
+        ps->memo_phone = is_phone + 1;
+    }
     bv.bv_val = (char *)val;
     bv.bv_len = vlen;
     h.n = 0;

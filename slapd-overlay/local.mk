@@ -10,6 +10,7 @@ PLOGUARD_OVERLAY_SOURCES = \
 	slapd-overlay/schema.c \
 	slapd-overlay/annotate.c \
 	slapd-overlay/search.c \
+	slapd-overlay/synth.c \
 	slapd-overlay/filter.c \
 	slapd-overlay/write.c \
 	slapd-overlay/reload.c \

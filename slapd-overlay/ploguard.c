@@ -107,6 +107,7 @@ pg_db_open(BackendDB *be, ConfigReply *cr)
         Log(LDAP_DEBUG_ANY, LDAP_LEVEL_ERR, "%s\n", cr->msg);
         return 1;
     }
+    pg_synth_prepare();
     /* Running unprotected without telling anyone is worse than not
      * starting: a registry that cannot be loaded at start-up is fatal,
      * for the slap* tools too (slaptest validates it). */
@@ -144,7 +145,7 @@ pg_db_close(BackendDB *be, ConfigReply *cr)
     old = pi->pi_snap;
     pi->pi_snap = NULL;
     ldap_pvt_thread_rdwr_wunlock(&pi->pi_lock);
-    pg_snapshot_free(old);
+    pg_snapshot_drop(old);
     pi->pi_open = 0;
     return 0;
 }
@@ -159,7 +160,8 @@ pg_db_destroy(BackendDB *be, ConfigReply *cr)
         return 0;
     if (pi->pi_open)
         pg_db_close(be, cr);
-    pg_snapshot_free(pi->pi_snap);
+    pg_snapshot_drop(pi->pi_snap);
+    pi->pi_snap = NULL;
     pg_info_free_config(pi);
     ldap_pvt_thread_rdwr_destroy(&pi->pi_lock);
     ch_free(pi);

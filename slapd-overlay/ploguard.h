@@ -43,9 +43,26 @@ typedef struct pg_attrs {
     char                 *text;
     AttributeDescription *ad[PG_MAX_ATTRS];
     int                   n;
+    uint64_t              mask;     /* pg_ad_bit of each */
 } pg_attrs;
 
-/* One loaded registry and what the overlay derives from it once. */
+/* One bit of a 64-bit summary of a set of attribute descriptions, so that
+ * an entry's other attributes are passed over with one test each. */
+static inline uint64_t
+pg_ad_bit(const AttributeDescription *ad)
+{
+    return 1ULL << (((uintptr_t)ad * 0x9e3779b97f4a7c15ULL) >> 58);
+}
+
+struct pg_shared;   /* synth.c */
+
+/*
+ * One loaded registry and what the overlay derives from it once.  It is
+ * reference-counted: pi_snap holds one reference, and a search that sends
+ * entries pointing into it (synth.c) holds another while it sends, so
+ * that no lock is held across network writes.  Everything else uses it
+ * under the read lock.
+ */
 typedef struct pg_snapshot {
     pgr_registry  *reg;
     char         **shorts;      /* distinct instruction short texts */
@@ -53,6 +70,12 @@ typedef struct pg_snapshot {
     char          *regid;       /* registry id, for ploguardMatch */
     long long      seq;
     int            stale_logged; /* reload task only */
+    int            refs;        /* atomic; the last one frees */
+    /* what synthesized entries share, built on first use (synth.c):
+     * appended under shared_lock, read without it */
+    ldap_pvt_thread_mutex_t shared_lock;
+    struct pg_shared *shared;
+    int            nshared;
 } pg_snapshot;
 
 /* ploguard-pubkey: the trusted keys (none: unsigned mode) and the values
@@ -123,6 +146,10 @@ typedef struct pg_info {
 extern AttributeDescription *pg_ad_instruction;  /* ploguardInstruction */
 extern AttributeDescription *pg_ad_match;        /* ploguardMatch */
 extern ObjectClass          *pg_oc_contact;      /* ploguardContact */
+extern AttributeDescription *pg_ad_sn;           /* at db_open, or NULL */
+extern AttributeDescription *pg_ad_given;
+extern AttributeDescription *pg_ad_display;
+extern AttributeDescription *pg_ad_org;
 int  pg_schema_init(void);
 int  pg_attrs_resolve(pg_attrs *pa, const char *dflt, int optional_defaults,
                       const char *directive, char *msg, size_t msgsz);
@@ -157,7 +184,8 @@ void pg_floor_set(pg_floor *f, const pgr_feed_info *fi);
 int  pg_task_start(pg_info *pi);
 void pg_task_stop(pg_info *pi);
 void pg_task_set_interval(pg_info *pi);
-void pg_snapshot_free(pg_snapshot *s);
+void pg_snapshot_drop(pg_snapshot *s);
+pg_snapshot *pg_snapshot_hold(pg_info *pi);      /* a reference, or NULL */
 pg_snapshot *pg_snapshot_acquire(pg_info *pi);   /* NULL: none loaded */
 void pg_snapshot_release(pg_info *pi);
 
@@ -182,6 +210,12 @@ void pg_annotate(const pg_info *pi, const pg_snapshot *s, Entry *e,
                  const pg_hits *h);
 void pg_log_match(Operation *op, const pg_info *pi, const pg_snapshot *s,
                   const pg_hits *h, const char *how, const char *dn);
+const char *pg_text(const pgr_instruction *ins, int lang, int is_short);
+char *pg_prefix(const pg_info *pi, const pgr_instruction *ins);
+int  pg_match_text(char *buf, size_t sz, const pg_snapshot *s,
+                   const pg_hit *hit, int stale);
+void pg_cat(char *buf, size_t sz, size_t *len, const char *str);
+void pg_copy(char *buf, size_t sz, const char *str);
 
 /* search.c and filter.c: the state of one search that asserted a
  * registered identifier (op->o_tmpmemctx). */
@@ -211,12 +245,22 @@ typedef struct pg_search {
     unsigned       pending;     /* wants the last entry may have returned */
     int            pending_n;   /* sr_nentries before that entry */
     char           base_id[PG_ID_MAX + 1];  /* base read of our DN, or "" */
+    /* the last assertion looked up (filter.c): 1 + is_phone, or 0 */
+    int            memo_phone;
+    size_t         memo_len;
+    char           memo[PG_VALUE_MAX];
 } pg_search;
 
 /* filter.c */
 void pg_filter_wants(Operation *op, const pg_info *pi, const pg_snapshot *s,
                      pg_search *ps);
 int  pg_base_id(const struct berval *dn, char *out, size_t outsz);
+
+/* synth.c */
+int  pg_synth_send(Operation *op, SlapReply *rs, const pg_info *pi,
+                   pg_snapshot *s, const pgr_entity *ent, const pg_want *w);
+void pg_shared_free_all(pg_snapshot *s);
+void pg_synth_prepare(void);
 
 /* search.c */
 int  pg_response(Operation *op, SlapReply *rs);

@@ -18,19 +18,42 @@
 #include <string.h>
 #include <sys/stat.h>
 
-void
+static void
 pg_snapshot_free(pg_snapshot *s)
 {
     size_t i;
 
-    if (s == NULL)
-        return;
     for (i = 0; i < s->nshorts; i++)
         ch_free(s->shorts[i]);
     ch_free(s->shorts);
     ch_free(s->regid);
+    pg_shared_free_all(s);
+    ldap_pvt_thread_mutex_destroy(&s->shared_lock);
     pgr_registry_free(s->reg);
     ch_free(s);
+}
+
+/* Gives up one reference; the last one frees the snapshot. */
+void
+pg_snapshot_drop(pg_snapshot *s)
+{
+    if (s != NULL && __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) == 0)
+        pg_snapshot_free(s);
+}
+
+/* A reference to the current snapshot, usable without the lock until
+ * pg_snapshot_drop; NULL when none is loaded. */
+pg_snapshot *
+pg_snapshot_hold(pg_info *pi)
+{
+    pg_snapshot *s;
+
+    ldap_pvt_thread_rdwr_rlock(&pi->pi_lock);
+    s = pi->pi_snap;
+    if (s != NULL)
+        __atomic_add_fetch(&s->refs, 1, __ATOMIC_RELAXED);
+    ldap_pvt_thread_rdwr_runlock(&pi->pi_lock);
+    return s;
 }
 
 pg_snapshot *
@@ -74,6 +97,8 @@ pg_snapshot_new(pgr_registry *reg)
     const char *id;
 
     s->reg = reg;
+    s->refs = 1;    /* pi_snap's */
+    ldap_pvt_thread_mutex_init(&s->shared_lock);
     id = pgr_registry_id(reg);
     s->regid = ch_strdup(id != NULL ? id : "");
     s->seq = pgr_registry_seq(reg);
@@ -216,7 +241,7 @@ pg_reload_with(pg_info *pi, const char *path, const pgr_config *pcfg,
     old = pi->pi_snap;
     pi->pi_snap = snap;
     ldap_pvt_thread_rdwr_wunlock(&pi->pi_lock);
-    pg_snapshot_free(old);
+    pg_snapshot_drop(old);
 
     pi->pi_dev = st.st_dev;
     pi->pi_ino = st.st_ino;

@@ -14,6 +14,12 @@
 AttributeDescription *pg_ad_instruction;
 AttributeDescription *pg_ad_match;
 ObjectClass          *pg_oc_contact;
+/* inetOrgPerson attributes of synthesized entries, NULL where the schema
+ * lacks them (resolved at db_open: cn=config loads the module first) */
+AttributeDescription *pg_ad_sn;
+AttributeDescription *pg_ad_given;
+AttributeDescription *pg_ad_display;
+AttributeDescription *pg_ad_org;
 
 /* Operational and NO-USER-MODIFICATION: nobody can write them, and they
  * are returned only when asked for by name or with "+". */
@@ -198,14 +204,26 @@ pg_attrs_resolve(pg_attrs *pa, const char *dflt, int optional_defaults,
         if (i == n)
             found[n++] = ad;
     }
-    for (i = 0; i < n; i++)
+    pa->mask = 0;
+    for (i = 0; i < n; i++) {
         pa->ad[i] = found[i];
+        pa->mask |= pg_ad_bit(found[i]);
+    }
     pa->n = n;
     return 0;
 }
 
 /* All lists, at db_open or when one changes on an open database.  Either
  * every list resolves or none is changed. */
+static AttributeDescription *
+pg_ad_optional(const char *name)
+{
+    AttributeDescription *ad = NULL;
+    const char *why;
+
+    return slap_str2ad(name, &ad, &why) == LDAP_SUCCESS ? ad : NULL;
+}
+
 int
 pg_resolve_all(pg_info *pi, char *msg, size_t msgsz)
 {
@@ -229,5 +247,9 @@ pg_resolve_all(pg_info *pi, char *msg, size_t msgsz)
     pi->pi_mail = mail;
     pi->pi_display = display;
     pi->pi_notes = notes;
+    pg_ad_sn = pg_ad_optional("sn");
+    pg_ad_given = pg_ad_optional("givenName");
+    pg_ad_display = pg_ad_optional("displayName");
+    pg_ad_org = pg_ad_optional("o");
     return 0;
 }

@@ -22,10 +22,9 @@
  * manageDSAit, for operations other than search, and (synthesis only)
  * under the paged-results control.
  *
- * Synthesized entries are owned by slapd once sent (REP_ENTRY_MODIFIABLE |
- * REP_ENTRY_MUSTBEFREED: send_search_entry frees them); entries that are
- * not sent are freed here.  The search state lives in op->o_tmpmemctx and
- * is freed by pg_search_cleanup at the final result or on abandon.
+ * Synthesized entries are composed and sent by synth.c.  The search state
+ * lives in op->o_tmpmemctx and is freed by pg_search_cleanup at the final
+ * result or on abandon.
  */
 #include "ploguard.h"
 
@@ -42,154 +41,26 @@ pg_skip_op(Operation *op)
 
 /* --------------------------------------------------- synthesized entries */
 
-static void
-pg_add_str(Entry *e, const char *attr, const char *val)
-{
-    AttributeDescription *ad = NULL;
-    const char *why;
-    struct berval bv;
-
-    if (val == NULL || val[0] == '\0' || slap_str2ad(attr, &ad, &why) != 0)
-        return;
-    ber_str2bv(val, 0, 0, &bv);
-    (void)attr_merge_normalize_one(e, ad, &bv, NULL);
-}
-
-/*
- * Builds the entry for ent under the read lock: every string is copied
- * into the entry.  w is the assertion it answers, or NULL for a base read
- * (then the registry's own numbers and addresses are shown).
- */
-static Entry *
-pg_synth_entry(Operation *op, const pg_info *pi, const pg_snapshot *s,
-               const pgr_entity *ent, const pg_want *w)
-{
-    static const char *const ocs[] = {
-        "top", "person", "organizationalPerson", "inetOrgPerson",
-        "ploguardContact"
-    };
-    Entry *e = entry_alloc();
-    const char *name = ent->display_name ? ent->display_name : ent->id;
-    const pgr_entity *org = ent->mission ? ent->mission : ent->organization;
-    char rdnbuf[sizeof(PG_RDN_PREFIX) + PG_ID_MAX + 1];
-    struct berval rdn, bv;
-    pg_hits h;
-    size_t i;
-
-    if (w != NULL) {
-        rdn.bv_val = rdnbuf;
-        rdn.bv_len = (size_t)snprintf(rdnbuf, sizeof(rdnbuf), "%s%s",
-                                      PG_RDN_PREFIX, ent->id);
-        build_new_dn(&e->e_name, &op->o_req_dn, &rdn, NULL);
-    } else {
-        ber_dupbv(&e->e_name, &op->o_req_dn);
-    }
-    if (dnNormalize(0, NULL, NULL, &e->e_name, &e->e_nname, NULL) !=
-        LDAP_SUCCESS) {
-        entry_free(e);
-        return NULL;
-    }
-    for (i = 0; i < sizeof(ocs) / sizeof(ocs[0]); i++) {
-        ber_str2bv(ocs[i], 0, 0, &bv);
-        (void)attr_merge_normalize_one(e, slap_schema.si_ad_objectClass,
-                                       &bv, NULL);
-    }
-    snprintf(rdnbuf, sizeof(rdnbuf), "ploguard-%s", ent->id);
-    pg_add_str(e, "uid", rdnbuf);
-    pg_add_str(e, "cn", name);
-    pg_add_str(e, "sn", ent->family ? ent->family : name);
-    pg_add_str(e, "givenName", ent->given);
-    pg_add_str(e, "displayName", name);
-    if (org != NULL)
-        pg_add_str(e, "o", org->display_name);
-    /* it has no children; without this the backend would be asked */
-    ber_str2bv("FALSE", 0, 0, &bv);
-    (void)attr_merge_normalize_one(e, slap_schema.si_ad_hasSubordinates,
-                                   &bv, NULL);
-
-    h.n = 1;
-    h.hit[0].entity = ent;
-    h.hit[0].by_dn = 0;
-    if (w != NULL) {
-        bv.bv_val = (char *)w->value;
-        bv.bv_len = w->vlen;
-        (void)attr_merge_normalize_one(e, w->ad, &bv, NULL);
-        h.hit[0].on = w->on;
-        snprintf(h.hit[0].what, sizeof(h.hit[0].what), "%s", w->what);
-    } else {
-        for (i = 0; i < ent->nphones && pi->pi_phone.n > 0; i++) {
-            ber_str2bv(ent->phones[i], 0, 0, &bv);
-            (void)attr_merge_normalize_one(e, pi->pi_phone.ad[0], &bv, NULL);
-        }
-        for (i = 0; i < ent->nemails && pi->pi_mail.n > 0; i++) {
-            ber_str2bv(ent->emails[i], 0, 0, &bv);
-            (void)attr_merge_normalize_one(e, pi->pi_mail.ad[0], &bv, NULL);
-        }
-        /* what identified it: the DN itself */
-        h.hit[0].on = PGR_ON_PHONE;
-        h.hit[0].by_dn = 1;
-        snprintf(h.hit[0].what, sizeof(h.hit[0].what), "%s", ent->id);
-    }
-    pg_annotate(pi, s, e, &h);
-    pg_log_match(op, pi, s, &h, "synthesized", e->e_name.bv_val);
-    return e;
-}
-
-/*
- * Sends e (whose ownership passes to slapd).  Returns the result of
- * send_search_entry, or -1 when e was not sent because it is out of scope
- * or does not match the filter (e freed).
- */
-static int
-pg_send(Operation *op, SlapReply *rs, Entry *e)
-{
-    SlapReply r = { .sr_type = REP_SEARCH };
-    int rc;
-
-    if (!dnIsSuffixScope(&e->e_nname, &op->o_req_ndn, op->ors_scope) ||
-        test_filter(op, e, op->ors_filter) != LDAP_COMPARE_TRUE) {
-        entry_free(e);
-        return -1;
-    }
-    if (op->ors_slimit >= 0 && rs->sr_nentries >= op->ors_slimit) {
-        entry_free(e);
-        return LDAP_SIZELIMIT_EXCEEDED;
-    }
-    r.sr_entry = e;
-    r.sr_flags = REP_ENTRY_MODIFIABLE | REP_ENTRY_MUSTBEFREED;
-    r.sr_attrs = op->ors_attrs;
-    r.sr_nentries = rs->sr_nentries;
-    rc = send_search_entry(op, &r);
-    rs->sr_nentries = r.sr_nentries;
-    return rc;
-}
-
+/* Answers every wanted record nothing was returned for (synth.c). */
 static void
 pg_synthesize(Operation *op, SlapReply *rs, pg_info *pi, pg_search *ps)
 {
-    Entry *out[PG_MAX_WANT];
-    pg_snapshot *s;
-    int i, n = 0, rc;
+    pg_snapshot *s = pg_snapshot_hold(pi);
+    int i, rc;
 
-    s = pg_snapshot_acquire(pi);
-    if (s != NULL) {
-        for (i = 0; i < ps->nwant; i++) {
-            const pg_want *w = &ps->want[i];
-            const pgr_entity *ent;
+    if (s == NULL)
+        return;
+    for (i = 0; i < ps->nwant; i++) {
+        const pg_want *w = &ps->want[i];
+        const pgr_entity *ent;
 
-            if (w->seen)
-                continue;
-            /* looked up again: the registry may have been reloaded */
-            ent = pgr_registry_find(s->reg, w->id, strlen(w->id));
-            if (ent != NULL && (out[n] = pg_synth_entry(op, pi, s, ent, w)))
-                n++;
-        }
-    }
-    pg_snapshot_release(pi);
-
-    for (i = 0; i < n; i++) {
-        rc = pg_send(op, rs, out[i]);
-        out[i] = NULL;
+        if (w->seen)
+            continue;
+        /* looked up again: the registry may have been reloaded */
+        ent = pgr_registry_find(s->reg, w->id, strlen(w->id));
+        if (ent == NULL)
+            continue;
+        rc = pg_synth_send(op, rs, pi, s, ent, w);
         if (rc == LDAP_SIZELIMIT_EXCEEDED) {
             rs->sr_err = LDAP_SIZELIMIT_EXCEEDED;
             break;
@@ -197,9 +68,7 @@ pg_synthesize(Operation *op, SlapReply *rs, pg_info *pi, pg_search *ps)
         if (rc == LDAP_UNAVAILABLE || rc == LDAP_BUSY)
             break;
     }
-    for (; i < n; i++)
-        if (out[i] != NULL)
-            entry_free(out[i]);
+    pg_snapshot_drop(s);
 }
 
 /* The backend found nothing at uid=ploguard-<id>,<parent> but found the
@@ -208,7 +77,7 @@ static void
 pg_serve_base(Operation *op, SlapReply *rs, pg_info *pi, pg_search *ps)
 {
     struct berval pndn, m, mn = BER_BVNULL;
-    Entry *e = NULL;
+    const pgr_entity *ent;
     pg_snapshot *s;
     int parent_ok;
 
@@ -223,27 +92,24 @@ pg_serve_base(Operation *op, SlapReply *rs, pg_info *pi, pg_search *ps)
     if (!parent_ok)
         return;
 
-    s = pg_snapshot_acquire(pi);
-    if (s != NULL) {
-        const pgr_entity *ent = pgr_registry_find(s->reg, ps->base_id,
-                                                  strlen(ps->base_id));
-        if (ent != NULL)
-            e = pg_synth_entry(op, pi, s, ent, NULL);
-    }
-    pg_snapshot_release(pi);
-    if (e == NULL)
+    s = pg_snapshot_hold(pi);
+    if (s == NULL)
         return;
-
-    /* the object exists now, whether or not it matches the filter */
-    if (rs->sr_flags & REP_MATCHED_MUSTBEFREED) {
-        rs->sr_flags &= ~REP_MATCHED_MUSTBEFREED;
-        ch_free((char *)rs->sr_matched);
+    ent = pgr_registry_find(s->reg, ps->base_id, strlen(ps->base_id));
+    if (ent != NULL) {
+        /* the object exists now, whether or not it matches the filter */
+        if (rs->sr_flags & REP_MATCHED_MUSTBEFREED) {
+            rs->sr_flags &= ~REP_MATCHED_MUSTBEFREED;
+            ch_free((char *)rs->sr_matched);
+        }
+        rs->sr_matched = NULL;
+        rs->sr_text = NULL;
+        rs->sr_err = LDAP_SUCCESS;
+        if (pg_synth_send(op, rs, pi, s, ent, NULL) ==
+            LDAP_SIZELIMIT_EXCEEDED)
+            rs->sr_err = LDAP_SIZELIMIT_EXCEEDED;
     }
-    rs->sr_matched = NULL;
-    rs->sr_text = NULL;
-    rs->sr_err = LDAP_SUCCESS;
-    if (pg_send(op, rs, e) == LDAP_SIZELIMIT_EXCEEDED)
-        rs->sr_err = LDAP_SIZELIMIT_EXCEEDED;
+    pg_snapshot_drop(s);
 }
 
 /* An annotated entry is counted as returned once slapd has sent it. */
@@ -355,6 +221,7 @@ pg_op_search(Operation *op, SlapReply *rs)
 
     local.nwant = 0;
     local.base_id[0] = '\0';
+    local.memo_phone = 0;
     s = pg_snapshot_acquire(pi);
     if (s != NULL) {
         if (op->ors_scope == LDAP_SCOPE_BASE &&
@@ -371,7 +238,13 @@ pg_op_search(Operation *op, SlapReply *rs)
     if (local.nwant == 0 && local.base_id[0] == '\0')
         return SLAP_CB_CONTINUE;   /* the common case: nothing allocated */
 
-    ps = op->o_tmpcalloc(1, sizeof(*ps), op->o_tmpmemctx);
+    /* not zeroed: most of it is the want array's unused tail */
+    ps = op->o_tmpalloc(sizeof(*ps), op->o_tmpmemctx);
+    memset(&ps->oe, 0, sizeof(ps->oe));
+    memset(&ps->cb, 0, sizeof(ps->cb));
+    ps->pending = 0;
+    ps->pending_n = 0;
+    ps->memo_phone = 0;
     ps->nwant = local.nwant;
     memcpy(ps->want, local.want, sizeof(local.want[0]) * (size_t)local.nwant);
     memcpy(ps->base_id, local.base_id, sizeof(ps->base_id));

@@ -67,6 +67,29 @@ pg_has "$O.plus" '^ploguardInstruction: ' "synthesized ploguardInstruction (with
 pg_search "$P" -b "$PEOPLE" '(telephoneNumber=+16135550113)' '*' ploguardInstruction ploguardMatch > "$O.whole"
 pg_same "$PG_TESTDATA/expected/chen-jie-synthesized.ldif" "$O.whole" "the synthesized entry is exactly expected/chen-jie-synthesized.ldif"
 
+# The rest of the filter is tested against the synthesized entry's
+# normalized values, as it would be against a stored entry's: case and
+# inner spaces do not matter, and a false condition hides it.
+N=+16135550113
+synth "filter: cn in other case" "$CHEN_DN" "" "" \
+    -b "$PEOPLE" "(&(telephoneNumber=$N)(cn=chen  JIE))"
+synth "filter: the prefixed displayName, substring in lower case" "$CHEN_DN" "" "" \
+    -b "$PEOPLE" "(&(telephoneNumber=$N)(displayName=decline-refer*chen jie))"
+synth "filter: uid in upper case" "$CHEN_DN" "" "" \
+    -b "$PEOPLE" "(&(telephoneNumber=$N)(uid=PLOGUARD-$CHEN_ID))"
+synth "filter: ploguardMatch, mixed case" "$CHEN_DN" "" "" \
+    -b "$PEOPLE" "(&(telephoneNumber=$N)(ploguardMatch=*Entity=$CHEN_ID*STALE=no))"
+synth "filter: the notes, mixed case" "$CHEN_DN" "" "" \
+    -b "$PEOPLE" "(&(telephoneNumber=$N)(description=*interpolottawa@RCMP-GRC.gc.ca*))"
+synth "filter: objectClass" "$CHEN_DN" "" "" \
+    -b "$PEOPLE" "(&(telephoneNumber=$N)(objectClass=PLOGUARDCONTACT)(hasSubordinates=FALSE))"
+pg_search "$P" -b "$PEOPLE" "(&(telephoneNumber=$N)(cn=somebody else))" 1.1 > "$O.falsecn"
+if [ "$(pg_entries "$O.falsecn")" = 0 ]; then pg_pass "filter: a false condition hides it"
+else pg_fail "filter: a false condition should hide the synthesized entry"; fi
+pg_search "$P" -b "$PEOPLE" "(&(telephoneNumber=$N)(!(uid=ploguard-$CHEN_ID)))" 1.1 > "$O.notuid"
+if [ "$(pg_entries "$O.notuid")" = 0 ]; then pg_pass "filter: NOT of its uid hides it"
+else pg_fail "filter: (!(uid=...)) should hide the synthesized entry"; fi
+
 # --- Snom: (&(telephoneNumber=%)(sn=*))
 for num in 6135550113 +16135550113 16135550113; do
     synth "Snom, caller $num" "$CHEN_DN" telephoneNumber "$num" \
