@@ -135,16 +135,19 @@ pg_entry_scan(const pg_info *pi, const pg_snapshot *s, const Entry *e)
     int may = 0;
 
     for (a = e->e_attrs; a != NULL; a = a->a_next) {
-        if (!(want & pg_ad_bit(a->a_desc)))
+        uint64_t bit = pg_ad_bit(a->a_desc);
+
+        if (!(want & bit))
             continue;
         if (a->a_desc == pg_ad_match)
             return -1;
         if (may)
             continue;   /* still looking for ploguardMatch */
-        may = (pg_attrs_in(&pi->pi_phone, a->a_desc) &&
-               pg_attr_may_match(s, a, 1)) ||
-              (pg_attrs_in(&pi->pi_mail, a->a_desc) &&
-               pg_attr_may_match(s, a, 0));
+        if ((pi->pi_phone.mask & bit) && pg_attrs_in(&pi->pi_phone, a->a_desc))
+            may = pg_attr_may_match(s, a, 1);
+        if (!may && (pi->pi_mail.mask & bit) &&
+            pg_attrs_in(&pi->pi_mail, a->a_desc))
+            may = pg_attr_may_match(s, a, 0);
     }
     return may;
 }

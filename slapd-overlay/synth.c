@@ -41,13 +41,15 @@ static const char *const pg_synth_ocs[] = {
 typedef struct pg_shared {
     struct pg_shared       *next;
     const pgr_instruction  *ins;
-    AttributeDescription   *notes;
+    AttributeDescription   *notes_ad;
     int                     lang[PG_MAX_LANGS];
     struct berval           prefix;            /* "SHORT / COURT: " */
-    unsigned                ntexts;
-    struct berval           text[PG_MAX_LANGS];
-    struct berval           text_notes[PG_MAX_LANGS];  /* normalized */
-    struct berval           text_instr[PG_MAX_LANGS];  /* normalized */
+    /* the full texts, each once, as the notes attribute and as
+     * ploguardInstruction hold them (a text the notes attribute's syntax
+     * refuses is left out of it only) */
+    unsigned                nnotes, ninstr;
+    struct berval           notes[PG_MAX_LANGS], notes_n[PG_MAX_LANGS];
+    struct berval           instr[PG_MAX_LANGS], instr_n[PG_MAX_LANGS];
     struct berval           oc[PG_NOCS], oc_n[PG_NOCS];
     struct berval           nosub, nosub_n;
 } pg_shared;
@@ -137,11 +139,18 @@ pg_norm(AttributeDescription *ad, struct berval *v, struct berval *nv,
 void
 pg_synth_prepare(void)
 {
+    /* The match probe is one string; it is built apart so that no two
+     * array elements sit side by side as adjacent literals. */
+    static const char match_probe[] =
+        "registry=r-1 seq=7 entity=x kind=person "
+        "matched=phone:+16135550113 confidence=exact status=active stale=no";
     static const char *const probes[] = {
-        "Chen Jie", "DECLINE-REFER ILDC / REFUSER-RENVOYER CLDI: Wang Li",
-        "ploguard-Person-Chen.Jie_01", "registry=r-1 seq=7 entity=x "
-        "kind=person matched=phone:+16135550113 confidence=exact "
-        "status=active stale=no", "a", "~!@#$%^&*()_+{}|:\"<>?`-=[]\\;',./"
+        "Chen Jie",
+        "DECLINE-REFER ILDC / REFUSER-RENVOYER CLDI: Wang Li",
+        "ploguard-Person-Chen.Jie_01",
+        match_probe,
+        "a",
+        "~!@#$%^&*()_+{}|:\"<>?`-=[]\\;',./"
     };
     MatchingRule *mr = mr_find("caseIgnoreMatch");
     AttributeDescription *ad = pg_ad_match;
@@ -189,10 +198,10 @@ pg_shared_free(pg_shared *sh)
 {
     unsigned i;
 
-    for (i = 0; i < sh->ntexts; i++) {
-        pg_norm_free(&sh->text[i], &sh->text_notes[i]);
-        pg_norm_free(&sh->text[i], &sh->text_instr[i]);
-    }
+    for (i = 0; i < sh->nnotes; i++)
+        pg_norm_free(&sh->notes[i], &sh->notes_n[i]);
+    for (i = 0; i < sh->ninstr; i++)
+        pg_norm_free(&sh->instr[i], &sh->instr_n[i]);
     for (i = 0; i < PG_NOCS; i++)
         pg_norm_free(&sh->oc[i], &sh->oc_n[i]);
     pg_norm_free(&sh->nosub, &sh->nosub_n);
@@ -213,12 +222,26 @@ pg_shared_free_all(pg_snapshot *s)
     s->nshared = 0;
 }
 
-/* The full texts in the configured languages, each once. */
-static int
+/* Adds v to vals (of n, normalized for ad) unless it is there already or
+ * is no valid value of ad. */
+static void
+pg_shared_text(AttributeDescription *ad, struct berval *v,
+               struct berval *vals, struct berval *nvals, unsigned *n)
+{
+    unsigned i;
+
+    for (i = 0; i < *n; i++)
+        if (ber_bvcmp(&vals[i], v) == 0)
+            return;
+    if (*n < PG_MAX_LANGS && pg_norm(ad, v, &nvals[*n], NULL) == 0)
+        vals[(*n)++] = *v;
+}
+
+/* The full texts in the configured languages. */
+static void
 pg_shared_texts(pg_shared *sh)
 {
     int k;
-    unsigned i;
 
     for (k = 0; k < PG_MAX_LANGS && sh->lang[k] != 0; k++) {
         const char *t = pg_text(sh->ins, sh->lang[k], 0);
@@ -227,21 +250,10 @@ pg_shared_texts(pg_shared *sh)
         if (t[0] == '\0')
             continue;
         ber_str2bv(t, 0, 0, &v);
-        for (i = 0; i < sh->ntexts; i++)
-            if (ber_bvcmp(&sh->text[i], &v) == 0)
-                break;
-        if (i < sh->ntexts)
-            continue;
-        sh->text[sh->ntexts] = v;
-        if (pg_norm(sh->notes, &v, &sh->text_notes[sh->ntexts], NULL) != 0 ||
-            pg_norm(pg_ad_instruction, &v, &sh->text_instr[sh->ntexts],
-                    NULL) != 0) {
-            pg_norm_free(&v, &sh->text_notes[sh->ntexts]);
-            return -1;
-        }
-        sh->ntexts++;
+        pg_shared_text(sh->notes_ad, &v, sh->notes, sh->notes_n, &sh->nnotes);
+        pg_shared_text(pg_ad_instruction, &v, sh->instr, sh->instr_n,
+                       &sh->ninstr);
     }
-    return 0;
 }
 
 static pg_shared *
@@ -252,7 +264,7 @@ pg_shared_build(const pg_info *pi, const pgr_instruction *ins)
     int k;
 
     sh->ins = ins;
-    sh->notes = pi->pi_notes.ad[0];
+    sh->notes_ad = pi->pi_notes.ad[0];
     for (k = 0; k < PG_MAX_LANGS; k++)
         sh->lang[k] = pi->pi_lang[k];
     sh->prefix.bv_val = pg_prefix(pi, ins);
@@ -265,8 +277,9 @@ pg_shared_build(const pg_info *pi, const pgr_instruction *ins)
     }
     ber_str2bv("FALSE", 0, 0, &sh->nosub);
     if (pg_norm(slap_schema.si_ad_hasSubordinates, &sh->nosub, &sh->nosub_n,
-                NULL) != 0 || pg_shared_texts(sh) != 0)
+                NULL) != 0)
         goto fail;
+    pg_shared_texts(sh);
     return sh;
 fail:
     pg_shared_free(sh);
@@ -277,7 +290,7 @@ static int
 pg_shared_is(const pg_shared *sh, const pg_info *pi,
              const pgr_instruction *ins)
 {
-    return sh->ins == ins && sh->notes == pi->pi_notes.ad[0] &&
+    return sh->ins == ins && sh->notes_ad == pi->pi_notes.ad[0] &&
            sh->lang[0] == pi->pi_lang[0] && sh->lang[1] == pi->pi_lang[1];
 }
 
@@ -632,10 +645,10 @@ pg_synth_instruction(pg_builder *b, const pg_info *pi, const pg_shared *sh,
     fallback = first->vals[0];
     for (k = 0; k < pi->pi_display.n; k++)
         pg_b_prefix(b, pi->pi_display.ad[k], &sh->prefix, &fallback);
-    for (i = 0; i < sh->ntexts; i++) {
-        pg_b_add(b, sh->notes, &sh->text[i], &sh->text_notes[i]);
-        pg_b_add(b, pg_ad_instruction, &sh->text[i], &sh->text_instr[i]);
-    }
+    for (i = 0; i < sh->nnotes; i++)
+        pg_b_add(b, sh->notes_ad, &sh->notes[i], &sh->notes_n[i]);
+    for (i = 0; i < sh->ninstr; i++)
+        pg_b_add(b, pg_ad_instruction, &sh->instr[i], &sh->instr_n[i]);
     v = *match;
     pg_b_value(b, pg_ad_match, &v);
 }

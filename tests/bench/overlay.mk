@@ -14,9 +14,23 @@ tests_bench_overlay_ldload_CFLAGS = $(AM_CFLAGS) $(LDAP_CFLAGS) -pthread
 tests_bench_overlay_ldload_LDADD = $(LDAP_LIBS) -lpthread
 EXTRA_DIST += tests/bench/overlay/run.sh tests/bench/overlay/gen-directory.sh
 
+# An overlay that does nothing (slapd's own cost of any overlay): the
+# floor the callgrind rows are also measured on.  Built by `make check`.
+if BUILD_OVERLAY
+check_LTLIBRARIES += tests/bench/overlay/nullovl.la
+tests_bench_overlay_nullovl_la_SOURCES = tests/bench/overlay/nullovl.c
+tests_bench_overlay_nullovl_la_CPPFLAGS = $(PLOGUARD_OVERLAY_CPPFLAGS)
+tests_bench_overlay_nullovl_la_CFLAGS = $(WARN_CFLAGS) -fvisibility=hidden \
+	-Wno-strict-prototypes
+tests_bench_overlay_nullovl_la_LDFLAGS = -module -avoid-version -shared \
+	-export-symbols-regex '^init_module$$' \
+	-rpath $(abs_builddir)/tests/bench/overlay
+endif BUILD_OVERLAY
+
 BENCH_TARGETS += bench-overlay
 .PHONY: bench-overlay
-bench-overlay: all tests/bench/overlay/ldload$(EXEEXT) tests/bench/gen_registry$(EXEEXT)
+bench-overlay: all tests/bench/overlay/ldload$(EXEEXT) tests/bench/gen_registry$(EXEEXT) \
+		tests/bench/overlay/nullovl.la
 	$(SHELL) $(top_srcdir)/tests/bench/overlay/run.sh '$(abs_top_builddir)' \
 		$(BENCH_OVERLAY_REPS) $(BENCH_OVERLAY_SECONDS)
 CLEANFILES += tests/bench/overlay-results.md tests/bench/overlay-ratios.txt

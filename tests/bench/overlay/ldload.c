@@ -10,8 +10,10 @@
  * for the given seconds and prints one line per server:
  *   side=A uri=... ops=N rate=OPS/s mean_us=.. cpu_us_per_op=..
  *          entries_per_op=.. errs=N
- * and, paired, "ratio cpu=B/A lat=B/A".  slapd CPU is read from
- * /proc/<pid>/stat (utime + stime) at the start and end of the measurement.
+ * and, paired, "ratio cpu=B/A lat=B/A cpu_median=M windows=N".  slapd CPU
+ * is each process's CPU-time clock (clock_getcpuclockid, nanoseconds), read
+ * at the start and end of the measurement and every 100 ms in between: M
+ * is the median over those windows of the B/A ratio of CPU per search.
  *
  * Count mode (callgrind): -n N runs N searches on A, one connection, and
  * prints the same line without timing-based fields being meaningful.
@@ -35,6 +37,9 @@
 #define LD_MAX_ATTRS   16
 #define LD_FILTER_MAX  1024
 #define LD_MAX_SECONDS 600
+#define LD_WINDOW_MS   100         /* paired CPU ratio: one per window */
+#define LD_WINDOW_MIN_OPS 20
+#define LD_MAX_WINDOWS (LD_MAX_SECONDS * 1000 / LD_WINDOW_MS)
 
 typedef struct ld_side {
     const char *uri;
@@ -173,42 +178,20 @@ static long read_pidfile(const char *path)
     return parse_long(path, line, 1, LONG_MAX);
 }
 
-/* utime + stime of a process in clock ticks, or -1. */
-static long long proc_ticks(long pid)
+/*
+ * CPU time of a whole process (all its threads, user and system) in
+ * nanoseconds, or -1: the process CPU-time clock, which the scheduler
+ * keeps to the nanosecond, where /proc/<pid>/stat counts clock ticks.
+ */
+static long long proc_cpu_ns(long pid)
 {
-    char       path[64], buf[2048], *p;
-    FILE      *f;
-    size_t     n;
-    long long  ut, st;
-    char      *end;
-    int        field;
+    clockid_t       clk;
+    struct timespec ts;
 
-    if (pid <= 0)
+    if (pid <= 0 || clock_getcpuclockid((pid_t)pid, &clk) != 0 ||
+        clock_gettime(clk, &ts) != 0)
         return -1;
-    snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-    f = fopen(path, "r");
-    if (f == NULL)
-        return -1;
-    n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    p = strrchr(buf, ')');          /* the command name may hold spaces */
-    if (p == NULL)
-        return -1;
-    /* after ") ": field 3 is state; utime is field 14, stime 15 */
-    for (field = 2; field < 13 && p != NULL; field++)
-        p = strchr(p + 1, ' ');
-    if (p == NULL)
-        return -1;
-    errno = 0;
-    ut = strtoll(p + 1, &end, 10);
-    if (errno != 0 || end == p + 1 || *end != ' ')
-        return -1;
-    p = end;
-    st = strtoll(p + 1, &end, 10);
-    if (errno != 0 || end == p + 1)
-        return -1;
-    return ut + st;
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 static double now_us(void)
@@ -313,9 +296,8 @@ static void report(int side, const ld_count *a, const ld_count *b,
                    long long t0, long long t1, double secs, double *cpu, double *lat)
 {
     long   ops = b->ops - a->ops;
-    double tick_us = 1e6 / (double)sysconf(_SC_CLK_TCK);
 
-    *cpu = (t0 >= 0 && t1 >= 0 && ops > 0) ? (double)(t1 - t0) * tick_us / (double)ops : -1.0;
+    *cpu = (t0 >= 0 && t1 >= 0 && ops > 0) ? (double)(t1 - t0) / 1e3 / (double)ops : -1.0;
     *lat = ops > 0 ? (double)(b->usec - a->usec) / (double)ops : -1.0;
     printf("side=%c uri=%s ops=%ld rate=%.0f mean_us=%.1f cpu_us_per_op=%.2f "
            "entries_per_op=%.3f errs=%ld\n",
@@ -346,11 +328,73 @@ static int run_count(long count)
     return c.errs == 0 ? 0 : 1;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* The median of v[0..n-1] (sorted in place), or -1 when n is 0. */
+static double median(double *v, int n)
+{
+    if (n <= 0)
+        return -1.0;
+    qsort(v, (size_t)n, sizeof(v[0]), cmp_double);
+    return (n % 2) ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+/*
+ * Sleeps for secs in windows of LD_WINDOW_MS, and records for each window
+ * in which both servers served at least LD_WINDOW_MIN_OPS searches the
+ * ratio B/A of slapd CPU per search.  A burst that lands in one window
+ * (a host-side hiccup of the VM, another job's process) moves the whole
+ * measurement's ratio but not the median of the windows'.  Returns the
+ * number of windows recorded.
+ */
+static int measure_windows(ld_thread *th, int started, int secs, double *out)
+{
+    ld_count  c0[2], c1[2];
+    long long p0[2], p1[2];
+    int       w, i, n = 0, nwin = secs * 1000 / LD_WINDOW_MS;
+    struct timespec nap = { 0, LD_WINDOW_MS * 1000000L };
+
+    if (!g_paired) {
+        sleep((unsigned int)secs);
+        return 0;
+    }
+    for (i = 0; i < 2; i++) {
+        sum(th, started, i, &c0[i]);
+        p0[i] = proc_cpu_ns(g_side[i].pid);
+    }
+    for (w = 0; w < nwin && w < LD_MAX_WINDOWS; w++) {
+        long ops[2];
+
+        nanosleep(&nap, NULL);
+        for (i = 0; i < 2; i++) {
+            sum(th, started, i, &c1[i]);
+            p1[i] = proc_cpu_ns(g_side[i].pid);
+            ops[i] = c1[i].ops - c0[i].ops;
+        }
+        if (p0[0] >= 0 && p0[1] >= 0 && p1[0] > p0[0] && p1[1] > p0[1] &&
+            ops[0] >= LD_WINDOW_MIN_OPS && ops[1] >= LD_WINDOW_MIN_OPS)
+            out[n++] = ((double)(p1[1] - p0[1]) / (double)ops[1]) /
+                       ((double)(p1[0] - p0[0]) / (double)ops[0]);
+        for (i = 0; i < 2; i++) {
+            c0[i] = c1[i];
+            p0[i] = p1[i];
+        }
+    }
+    return n;
+}
+
 int main(int argc, char **argv)
 {
     ld_thread  th[LD_MAX_CONNS];
     ld_count   before[2], after[2];
     long long  tick0[2] = { -1, -1 }, tick1[2] = { -1, -1 };
+    double     wratio[LD_MAX_WINDOWS];
+    int        nwin = 0;
     double     cpu[2] = { -1.0, -1.0 }, lat[2] = { -1.0, -1.0 }, t0;
     int        nsides;
     int        conns = 4, warm = 1, secs = 5, ch, i, nattr = 0, started = 0;
@@ -408,13 +452,13 @@ int main(int argc, char **argv)
     sleep((unsigned int)warm);
     for (i = 0; i < 2; i++) {
         sum(th, started, i, &before[i]);
-        tick0[i] = proc_ticks(g_side[i].pid);
+        tick0[i] = proc_cpu_ns(g_side[i].pid);
     }
     t0 = now_us();
-    sleep((unsigned int)secs);
+    nwin = measure_windows(th, started, secs, wratio);
     for (i = 0; i < 2; i++) {
         sum(th, started, i, &after[i]);
-        tick1[i] = proc_ticks(g_side[i].pid);
+        tick1[i] = proc_cpu_ns(g_side[i].pid);
     }
     t0 = (now_us() - t0) / 1e6;
     g_stop = 1;
@@ -424,6 +468,7 @@ int main(int argc, char **argv)
     for (i = 0; i < nsides; i++)
         report(i, &before[i], &after[i], tick0[i], tick1[i], t0, &cpu[i], &lat[i]);
     if (nsides == 2 && cpu[0] > 0 && lat[0] > 0)
-        printf("ratio cpu=%.4f lat=%.4f\n", cpu[1] / cpu[0], lat[1] / lat[0]);
+        printf("ratio cpu=%.4f lat=%.4f cpu_median=%.4f windows=%d\n",
+               cpu[1] / cpu[0], lat[1] / lat[0], median(wratio, nwin), nwin);
     return (after[0].errs == 0 && (!g_paired || after[1].errs == 0) && started == conns) ? 0 : 1;
 }

@@ -40,6 +40,7 @@ OUT=$top_builddir/tests/bench/overlay-results.md
 mkdir -p "$top_builddir/tests/bench"
 BASE="ou=People,dc=agency,dc=test"
 ATTRS="cn sn telephoneNumber mobile mail"
+CONNS=${BENCH_OVERLAY_CONNS:-4}    # connections of the paired CPU measurement
 P1=29901
 P2=29902
 N=10000
@@ -53,7 +54,12 @@ loglevel none"
 pg_registry_copy ovl "$PG_DIR/registry.json"
 # BENCH_OVERLAY_AA=1: a control run, both servers stock (ratios ~1.00
 # measure the method's own noise on this machine)
-if [ "${BENCH_OVERLAY_AA:-0}" = 1 ]; then OVL_ON=0; else OVL_ON=1; fi
+# BENCH_OVERLAY_NULL=1: a control run, the "overlay" side runs the null
+# overlay (tests/bench/overlay/nullovl.c): slapd's own cost of any overlay
+CONTROL=
+if [ "${BENCH_OVERLAY_AA:-0}" = 1 ]; then OVL_ON=0; CONTROL="both servers are stock slapd"
+elif [ "${BENCH_OVERLAY_NULL:-0}" = 1 ]; then OVL_ON=0; CONTROL="the overlay side runs the null overlay"
+else OVL_ON=1; fi
 # index ipPhone/otherTelephone too if the overlay's schema defines them
 [ "$OVL_ON" = 0 ] || pg_probe_extra_index ovl
 # Neither side logs: stock runs "loglevel none", and the overlay's MATCH
@@ -62,12 +68,31 @@ if [ "${BENCH_OVERLAY_AA:-0}" = 1 ]; then OVL_ON=0; else OVL_ON=1; fi
 # the callgrind profile of the synthesized row and reported separately.
 PG_OVL_EXTRA="ploguard-log-level stats" PG_OVERLAY=$OVL_ON pg_conf ovl
 OVL_EXTRA_INDEX=${PG_EXTRA_INDEX:-}
+NULLOVL=$top_builddir/tests/bench/overlay/.libs/nullovl.so
 PG_EXTRA_INDEX= PG_OVERLAY=0 pg_conf stock
 PG_SLAPADD_QUICK=1 pg_load stock "$PG_DIR/directory.ldif"
 cp "$PG_DIR/stock/db/"*.mdb "$PG_DIR/ovl/db/" || pg_die "cannot copy the database"
 if [ -n "$OVL_EXTRA_INDEX" ]; then
     echo "bench-overlay: also indexing $OVL_EXTRA_INDEX on the overlay side"
     pg_env "$(dirname "$SLAPADD")/slapindex" -q -f "$PG_DIR/ovl/slapd.conf" || pg_die "slapindex failed"
+fi
+# A third configuration for callgrind only: stock slapd with an overlay
+# that does nothing (tests/bench/overlay/nullovl.c), slapd's own cost of
+# any overlay with search and response hooks.
+CG_SIDES="stock ovl"
+if [ "${BENCH_OVERLAY_NULL:-0}" = 1 ]; then
+    [ -f "$NULLOVL" ] || pg_die "$NULLOVL not built (make check builds it)"
+    PG_GLOBAL_EXTRA="$PG_GLOBAL_EXTRA
+moduleload $NULLOVL" PG_DB_EXTRA="overlay pgbenchnull" PG_EXTRA_INDEX= \
+        PG_OVERLAY=0 pg_conf ovl
+elif [ -f "$NULLOVL" ]; then
+    PG_GLOBAL_EXTRA="$PG_GLOBAL_EXTRA
+moduleload $NULLOVL" PG_DB_EXTRA="overlay pgbenchnull" PG_EXTRA_INDEX= \
+        PG_OVERLAY=0 pg_conf null
+    cp "$PG_DIR/stock/db/"*.mdb "$PG_DIR/null/db/" || pg_die "cannot copy the database"
+    CG_SIDES="stock null ovl"
+else
+    echo "bench-overlay: $NULLOVL not built (make check builds it); no null-overlay column" >&2
 fi
 # the registry must load: check once with slaptest
 pg_env "$SLAPTEST" -f "$PG_DIR/ovl/slapd.conf" > "$PG_DIR/slaptest.log" 2>&1 || {
@@ -115,19 +140,21 @@ while [ "$rep" -le "$REPS" ]; do
         if [ $((rep % 2)) = 1 ]; then
             $CPU_LOAD "$LDLOAD" -H "ldap://127.0.0.1:$PS/" -p "$PG_DIR/stock/slapd.pid" \
                 -2 "ldap://127.0.0.1:$PO/" -q "$PG_DIR/ovl/slapd.pid" -b "$BASE" \
-                -f "$fs" -r "$rs" -F "$fo" -R "$ro" -c 4 -w 1 -d "$SECS" $ATTRS > "$PG_DIR/ld.out" 2>&1
+                -f "$fs" -r "$rs" -F "$fo" -R "$ro" -c "$CONNS" -w 1 -d "$SECS" $ATTRS > "$PG_DIR/ld.out" 2>&1
             sline=$(grep '^side=A' "$PG_DIR/ld.out"); oline=$(grep '^side=B' "$PG_DIR/ld.out")
         else
             $CPU_LOAD "$LDLOAD" -H "ldap://127.0.0.1:$PO/" -p "$PG_DIR/ovl/slapd.pid" \
                 -2 "ldap://127.0.0.1:$PS/" -q "$PG_DIR/stock/slapd.pid" -b "$BASE" \
-                -f "$fo" -r "$ro" -F "$fs" -R "$rs" -c 4 -w 1 -d "$SECS" $ATTRS > "$PG_DIR/ld.out" 2>&1
+                -f "$fo" -r "$ro" -F "$fs" -R "$rs" -c "$CONNS" -w 1 -d "$SECS" $ATTRS > "$PG_DIR/ld.out" 2>&1
             oline=$(grep '^side=A' "$PG_DIR/ld.out"); sline=$(grep '^side=B' "$PG_DIR/ld.out")
         fi
         # latency at 1 connection (reference only)
         $CPU_LOAD "$LDLOAD" -H "ldap://127.0.0.1:$PS/" -p "$PG_DIR/stock/slapd.pid" \
             -2 "ldap://127.0.0.1:$PO/" -q "$PG_DIR/ovl/slapd.pid" -b "$BASE" \
             -f "$fs" -r "$rs" -F "$fo" -R "$ro" -c 1 -w 0 -d 1 $ATTRS > "$PG_DIR/ld1.out" 2>&1
-        lat1=$(sed -n 's/^ratio cpu=[^ ]* lat=//p' "$PG_DIR/ld1.out")
+        lat1=$(sed -n 's/^ratio cpu=[^ ]* lat=\([^ ]*\).*/\1/p' "$PG_DIR/ld1.out")
+        # the median over 100-ms windows of the CPU-per-search ratio (ldload)
+        wmed=$(sed -n 's/^ratio .* cpu_median=\([^ ]*\).*/\1/p' "$PG_DIR/ld.out")
         cs=$(val cpu_us_per_op "$sline"); co=$(val cpu_us_per_op "$oline")
         ess=$(val entries_per_op "$sline"); eso=$(val entries_per_op "$oline")
         errs=$(( $(val errs "$sline") + $(val errs "$oline") ))
@@ -136,9 +163,12 @@ while [ "$rep" -le "$REPS" ]; do
         awk -v a="$eso" -v b="$eo" 'BEGIN { exit (a + 0 == b + 0) ? 0 : 1 }' || ok="BAD:overlay-entries/op=$eso,expected=$eo"
         [ "$errs" = 0 ] || ok="BAD:$errs-errors"
         ratio=$(awk -v s="$cs" -v o="$co" 'BEGIN { if (s > 0) printf "%.4f", o / s; else print "nan" }')
-        echo "$name $rep $ratio $cs $co $(val rate "$sline") $(val rate "$oline") ${lat1:-nan} $ok" >> "$PG_DIR/ratios"
-        printf '  %-24s stock %7s us/op  overlay %7s us/op  ratio %s  (%s/s vs %s/s) %s\n' \
-            "$name" "$cs" "$co" "$ratio" "$(val rate "$sline")" "$(val rate "$oline")" "$ok"
+        # ldload prints B/A; B is the overlay in odd repetitions
+        if [ $((rep % 2)) = 1 ]; then wr=$wmed
+        else wr=$(awk -v m="${wmed:-0}" 'BEGIN { if (m > 0) printf "%.4f", 1 / m; else print "nan" }'); fi
+        echo "$name $rep $ratio $cs $co $(val rate "$sline") $(val rate "$oline") ${lat1:-nan} $ok ${wr:-nan}" >> "$PG_DIR/ratios"
+        printf '  %-24s stock %7s us/op  overlay %7s us/op  ratio %s, windows median %s  (%s/s vs %s/s) %s\n' \
+            "$name" "$cs" "$co" "$ratio" "${wr:-nan}" "$(val rate "$sline")" "$(val rate "$oline")" "$ok"
     done
     pg_stop stock
     pg_stop ovl
@@ -160,9 +190,9 @@ echo "bench-overlay: callgrind (instructions per search)"
 CGKEEP=$top_builddir/tests/bench/callgrind
 rm -rf "$CGKEEP"; mkdir -p "$CGKEEP"
 command -v callgrind_control >/dev/null 2>&1 || pg_die "callgrind_control not found (valgrind)"
-for side in stock ovl; do
+for side in $CG_SIDES; do
     d=$PG_DIR/$side
-    if [ "$side" = stock ]; then PC=$P1; else PC=$P2; fi
+    if [ "$side" = ovl ]; then PC=$P2; else PC=$P1; fi
     rm -f "$d"/cg.*
     # no instrumentation while slapd starts (loading the registry under
     # callgrind takes minutes); switched on before the first warm-up
@@ -183,8 +213,8 @@ for side in stock ovl; do
     callgrind_control --instr=on "$pid" > /dev/null 2>&1 || pg_die "callgrind_control --instr=on failed"
     echo "$ROWS" | while IFS= read -r row; do
         name=$(field "$row" 1)
-        if [ "$side" = stock ]; then f=$(field "$row" 2); r=$(field "$row" 3)
-        else f=$(field "$row" 4); r=$(field "$row" 5); fi
+        if [ "$side" = ovl ]; then f=$(field "$row" 4); r=$(field "$row" 5)
+        else f=$(field "$row" 2); r=$(field "$row" 3); fi
         case $name in thunderbird*) K=100 ;; *) K=1000 ;; esac
         $CPU_LOAD "$LDLOAD" -H "ldap://127.0.0.1:$PC/" -b "$BASE" -f "$f" -r "$r" -n 200 $ATTRS > /dev/null 2>&1
         callgrind_control -z "$pid" > /dev/null 2>&1
@@ -209,12 +239,12 @@ fi
 
 # ---------------------------------------------------------------- report
 {
-    [ "$OVL_ON" = 1 ] || echo "CONTROL RUN (BENCH_OVERLAY_AA=1): both servers are stock slapd."
-    echo "Overlay benchmark: $N entries, $N-person registry, $REPS repetitions x ${SECS} s, 4 connections,"
+    [ -z "$CONTROL" ] || echo "CONTROL RUN: $CONTROL."
+    echo "Overlay benchmark: $N entries, $N-person registry, $REPS repetitions x ${SECS} s, $CONNS connections,"
     echo "slapd pinned to CPU 1, load generator to CPU 0 ($NCPU CPUs), requests alternating stock/overlay."
     echo ""
-    echo "| row | CPU ratio overlay/stock median [min-max] | slapd CPU us/op stock / overlay (median) | latency ratio, 1 conn (median) | Ir/search stock | Ir/search overlay | Ir ratio | checks |"
-    echo "|---|---|---|---|---|---|---|---|"
+    echo "| row | CPU ratio overlay/stock median [min-max] | slapd CPU us/op stock / overlay (median) | latency ratio, 1 conn (median) | Ir/search stock | Ir/search null overlay | Ir/search overlay | Ir ratio | checks |"
+    echo "|---|---|---|---|---|---|---|---|---|"
     echo "$ROWS" | while IFS= read -r row; do
         name=$(field "$row" 1)
         stats=$(awk -v n="$name" '$1 == n' "$PG_DIR/ratios" | sort -k3,3g | awk '
@@ -225,12 +255,14 @@ fi
             END { printf "%.3f [%.3f-%.3f]|%.1f / %.1f|%.3f|%s", med(r, NR), r[1], r[NR], med(s, NR), med(o, NR), med(l, NR), (bad == "" ? "ok" : bad) }')
         irs=$(awk -v n="$name" '$1 == n && $2 == "stock" { print $3 }' "$PG_DIR/ir")
         iro=$(awk -v n="$name" '$1 == n && $2 == "ovl" { print $3 }' "$PG_DIR/ir")
+        irn=$(awk -v n="$name" '$1 == n && $2 == "null" { print $3 }' "$PG_DIR/ir")
         irr=$(awk -v a="${irs:-0}" -v b="${iro:-0}" 'BEGIN { if (a > 0) printf "%.3f (%+d)", b / a, b - a; else print "n/a" }')
-        echo "| $name | $(echo "$stats" | cut -d'|' -f1) | $(echo "$stats" | cut -d'|' -f2) | $(echo "$stats" | cut -d'|' -f3) | ${irs:-n/a} | ${iro:-n/a} | $irr | $(echo "$stats" | cut -d'|' -f4) |"
+        echo "| $name | $(echo "$stats" | cut -d'|' -f1) | $(echo "$stats" | cut -d'|' -f2) | $(echo "$stats" | cut -d'|' -f3) | ${irs:-n/a} | ${irn:-n/a} | ${iro:-n/a} | $irr | $(echo "$stats" | cut -d'|' -f4) |"
     done
     echo ""
     echo "unknown-caller-vs-hit: the overlay's synthesized answer for a registered caller not in the directory,"
     echo "against stock returning one real entry; unknown-caller-vs-miss: the same filter on both (stock returns 0)."
+    echo "Null overlay: stock slapd with an overlay that does nothing (tests/bench/overlay/nullovl.c), stock's filters."
 } > "$OUT"
 echo ""
 cat "$OUT"
