@@ -661,6 +661,9 @@ http_get(const struct opts *o, const char *url, const char *etag,
                          o->timeout < 30 ? o->timeout : 30L) != CURLE_OK ||
         curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->max) != CURLE_OK ||
         curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+        /* libcurl's default since 7.50.2; said here because the 304 path
+         * is small writes only, which Nagle would hold back. */
+        curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L) != CURLE_OK ||
         curl_easy_setopt(h, CURLOPT_USERAGENT, "ploguard-sync/" PACKAGE_VERSION) != CURLE_OK ||
         curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK ||
         curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK ||
