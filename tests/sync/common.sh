@@ -152,7 +152,7 @@ expect_fail() {
         fail "$1: exit $RC, want $2 ($ERR)"
         good=0
     fi
-    if [ "$(printf '%s\n' "$ERR" | wc -l)" -ne 1 ] || ! printf '%s\n' "$ERR" | grep -Eq "$3"; then
+    if [ "$(printf '%s\n' "$ERR" | wc -l)" -ne 1 ] || ! printf '%s\n' "$ERR" | grep -Eq -e "$3"; then
         fail "$1: stderr \"$ERR\" is not one line matching /$3/"
         good=0
     fi
