@@ -65,6 +65,9 @@ struct opts {
     long connect_timeout, timeout;
     long long max_size;
     int verify_only;
+    /* The trust anchors, set by finish_opts (pointers into this struct or
+     * to constants): exactly one of them is not NULL. */
+    const char *ca_file, *ca_dir;
 };
 
 static void
@@ -409,6 +412,47 @@ parse_args(int argc, char **argv, struct opts *o)
     return 0;
 }
 
+static int
+is_dir(const char *path)
+{
+    struct stat sb;
+
+    return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+/*
+ * Chooses the trust anchors.  --cacert FILE: that file and nothing else
+ * (libcurl's built-in CA directory would otherwise still be searched).
+ * Default: the system's hashed CA directory, whose certificates OpenSSL
+ * reads only when a chain needs them; the bundle only when there is no such
+ * directory (parsing the whole bundle costs tens of milliseconds a run).
+ */
+static int
+choose_trust(struct opts *o)
+{
+    o->ca_file = o->ca_dir = NULL;
+    if (o->cacert != NULL) {
+        if (access(o->cacert, R_OK) != 0) {
+            sync_fail("--cacert %s: cannot read: %s", o->cacert, strerror(errno));
+            return -1;
+        }
+        if (is_dir(o->cacert)) {
+            sync_fail("--cacert %s: a directory, not a file of PEM certificates", o->cacert);
+            return -1;
+        }
+        o->ca_file = o->cacert;
+    } else if (is_dir(PGR_CA_PATH)) {
+        o->ca_dir = PGR_CA_PATH;
+    } else if (access(PGR_CA_BUNDLE, R_OK) == 0) {
+        o->ca_file = PGR_CA_BUNDLE;
+    } else {
+        sync_fail("no system CA store (neither " PGR_CA_PATH " nor " PGR_CA_BUNDLE
+                  "): give --cacert FILE");
+        return -1;
+    }
+    return 0;
+}
+
 /* Fills in defaults and checks what is required. */
 static int
 finish_opts(struct opts *o)
@@ -457,7 +501,7 @@ finish_opts(struct opts *o)
         sync_fail("--url: longer than 2000 characters");
         return -1;
     }
-    return 0;
+    return choose_trust(o);
 }
 
 static int
@@ -596,8 +640,13 @@ describe_curl(CURLcode rc, const struct fetch *f, const struct opts *o,
             (void)snprintf(out, outsz, "out of memory while receiving");
         break;
     case CURLE_PEER_FAILED_VERIFICATION:
-        (void)snprintf(out, outsz, "server certificate not trusted%s: %s",
-                       o->cacert != NULL ? " by --cacert" : "", errbuf);
+        (void)snprintf(out, outsz, "server certificate not trusted by %s %s: %s",
+                       o->cacert != NULL ? "--cacert" : "the system CA store",
+                       o->ca_file != NULL ? o->ca_file : o->ca_dir, errbuf);
+        break;
+    case CURLE_SSL_CACERT_BADFILE:
+        (void)snprintf(out, outsz, "cannot use the CA certificates of %s: %s",
+                       o->ca_file != NULL ? o->ca_file : o->ca_dir, errbuf);
         break;
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
         (void)snprintf(out, outsz, "server public key does not match --pin");
@@ -671,7 +720,9 @@ http_get(const struct opts *o, const char *url, const char *etag,
         curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header) != CURLE_OK ||
         curl_easy_setopt(h, CURLOPT_HEADERDATA, f) != CURLE_OK ||
         (hdrs != NULL && curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs) != CURLE_OK) ||
-        (o->cacert != NULL && curl_easy_setopt(h, CURLOPT_CAINFO, o->cacert) != CURLE_OK) ||
+        /* Both set, so that neither of libcurl's built-in defaults stays. */
+        curl_easy_setopt(h, CURLOPT_CAINFO, o->ca_file) != CURLE_OK ||
+        curl_easy_setopt(h, CURLOPT_CAPATH, o->ca_dir) != CURLE_OK ||
         (o->pin != NULL && curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, o->pin) != CURLE_OK)) {
         (void)snprintf(why, whylen, "libcurl refused an option (too old a libcurl?)");
         goto out;

@@ -9,6 +9,7 @@ tests_sync_test_feed_LDADD = resolver/libpgrfeed.la resolver/libpgr.la \
 TESTS += \
 	tests/sync/test_feed \
 	tests/sync/feed-cases.sh \
+	tests/sync/feed-ca.sh \
 	tests/sync/feed-kill.sh \
 	tests/sync/feed-units.sh \
 	tests/sync/feed-valgrind.sh
@@ -17,6 +18,7 @@ EXTRA_DIST += \
 	tests/sync/feedserver.py \
 	tests/sync/mkreg.py \
 	tests/sync/feed-cases.sh \
+	tests/sync/feed-ca.sh \
 	tests/sync/feed-kill.sh \
 	tests/sync/feed-units.sh \
 	tests/sync/feed-valgrind.sh
