@@ -172,6 +172,24 @@ expect_fail() {
     [ $good -eq 1 ] && ok "$1: $ERR"
 }
 
+# fingerprint DIR...: one line per directory and per file in it (not
+# recursive): name, size, inode, mtime and ctime to the nanosecond, SHA-256.
+# Two equal fingerprints mean nothing there was written, renamed, created
+# or removed in between.
+fingerprint() {
+    for d in "$@"; do
+        stat -c '%n %i %.9Y %.9Z' "$d"
+        find "$d" -mindepth 1 -maxdepth 1 | LC_ALL=C sort | while IFS= read -r f; do
+            if [ -f "$f" ]; then
+                printf '%s %s\n' "$(stat -c '%n %s %i %.9Y %.9Z' "$f")" \
+                    "$(sha256sum < "$f" | cut -d ' ' -f 1)"
+            else
+                stat -c '%n %F %i %.9Y %.9Z' "$f"
+            fi
+        done
+    done
+}
+
 finish() {
     if [ "$FAILED" -ne 0 ]; then
         echo "$FAILED check(s) failed"

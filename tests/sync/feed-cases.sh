@@ -57,6 +57,8 @@ fi
 
 # --------------------------------------------------- 304: one request only
 snapshot
+fingerprint "$T/state" "$T/inst" > "$T/fp.before"
+sleep 0.05    # so that a write would show in the mtimes even on coarse clocks
 before=$(wc -l < "$T/feed.log")
 run_sync --url "$URL" $MAIN
 after=$(wc -l < "$T/feed.log")
@@ -67,6 +69,15 @@ if [ $RC -eq 0 ] && [ $((after - before)) -eq 1 ] &&
     ok "304: $OUT"
 else
     fail "304: rc $RC, $((after - before)) requests, out \"$OUT\", err \"$ERR\""
+fi
+# A 304 writes nothing: the state directory (state file, HTTP validators,
+# lock) and the installed files (registry, signature, .prev) are byte for
+# byte, inode and mtime the same, and no file came or went.
+fingerprint "$T/state" "$T/inst" > "$T/fp.after"
+if [ "$(wc -l < "$T/fp.before")" -ge 8 ] && cmp -s "$T/fp.before" "$T/fp.after"; then
+    ok "304 writes nothing: $(grep -c . "$T/fp.after") directories and files unchanged"
+else
+    fail "304 wrote something: $(diff "$T/fp.before" "$T/fp.after" | tr '\n' ' ')"
 fi
 
 # ------------------------------------------------------- network failures
