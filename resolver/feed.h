@@ -76,6 +76,8 @@
 #define PGR_FEED_SKEW          300    /* seconds of clock skew tolerated */
 #define PGR_FEED_HASH_BYTES    64     /* BLAKE2b-512 of the body */
 #define PGR_FEED_ERR_MAX       512    /* a comfortable size for err buffers */
+#define PGR_FEED_TEMP_AGE      60     /* seconds after which a temporary file
+                                         nobody holds a lock on is stale */
 
 typedef enum pgr_feed_status {
     PGR_FEED_OK = 0,
@@ -207,6 +209,15 @@ pgr_feed_status pgr_feed_state_check(const char *state_dir,
 pgr_feed_status pgr_feed_state_record(const char *state_dir,
                                       const pgr_feed_info *info, time_t now,
                                       char *err, size_t errlen);
+/*
+ * Removes the temporary state files a killed writer left in state_dir,
+ * <registry_id>.state.tmp.XXXXXX, last modified at least min_age seconds
+ * before now.  Both `ploguard sync` and the overlay write state files, the
+ * overlay without sync's lock, so a younger one may be a write in progress:
+ * pass PGR_FEED_TEMP_AGE.  Returns the number removed (0 when state_dir
+ * does not exist), or -1 when state_dir cannot be read.
+ */
+int pgr_feed_state_clean_temps(const char *state_dir, time_t now, time_t min_age);
 
 /* ------------------------------------------------------------ files */
 
@@ -235,6 +246,18 @@ pgr_feed_status pgr_feed_install(const char *target,
                                  const unsigned char *body, size_t len,
                                  const char *sig, size_t siglen,
                                  char *err, size_t errlen);
+
+/*
+ * Removes what a killed writer left beside path: path.tmp.XXXXXX
+ * (pgr_feed_write_atomic, pgr_feed_install) and path.prev.<16 hex digits>
+ * (the link pgr_feed_install makes to the previous file), when last
+ * modified at least min_age seconds before now.  Only regular files are
+ * removed, never followed through a symbolic link.  A younger file may be
+ * a write in progress: pass 0 only under a lock that excludes every writer
+ * of path, PGR_FEED_TEMP_AGE otherwise.  Returns the number removed (0 when
+ * the directory does not exist), or -1 when it cannot be read.
+ */
+int pgr_feed_clean_temps(const char *path, time_t now, time_t min_age);
 
 /* ------------------------------------------------ one call for readers */
 

@@ -6,6 +6,7 @@
 #define PGR_FEED_PRIVATE_H
 
 #include <stddef.h>
+#include <time.h>
 
 /* snprintf into err when there is room; err may be NULL or errlen 0. */
 void pgr_feed_seterr(char *err, size_t errlen, const char *fmt, ...)
@@ -19,5 +20,17 @@ int pgr_feed_unhex(const char *in, size_t len, unsigned char *out, size_t n);
 /* True when id is a valid registry id (1..PGR_FEED_ID_MAX of
  * [A-Za-z0-9._-], first alphanumeric): safe as a file name. */
 int pgr_feed_id_valid(const char *id, size_t len);
+
+/* Says whether a directory entry name is a temporary file to remove. */
+typedef int (*pgr_feed_temp_match)(const char *name, const void *arg);
+
+/* Removes the regular files of dir whose name match() accepts and whose
+ * mtime is at least min_age seconds before now.  Returns the number
+ * removed, 0 when dir does not exist, -1 when it cannot be read. */
+int pgr_feed_clean_dir(const char *dir, pgr_feed_temp_match match,
+                       const void *arg, time_t now, time_t min_age);
+
+/* True when s is ".tmp." and the 6 characters mkstemp() put for XXXXXX. */
+int pgr_feed_is_tmp_suffix(const char *s);
 
 #endif

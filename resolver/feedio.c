@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -313,4 +315,85 @@ fail:
     if (tmpsig[0] != '\0')
         (void)unlink(tmpsig);
     return st;
+}
+
+/* ------------------------------------------------- stale temporaries */
+
+static int
+all_of(const char *s, size_t n, const char *set)
+{
+    size_t i;
+
+    if (strlen(s) != n)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (strchr(set, s[i]) == NULL)
+            return 0;
+    return 1;
+}
+
+#define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+int
+pgr_feed_is_tmp_suffix(const char *s)
+{
+    return strncmp(s, ".tmp.", 5) == 0 && all_of(s + 5, 6, ALNUM);
+}
+
+/* base.tmp.XXXXXX or base.prev.<16 lower-case hex digits> */
+static int
+match_beside(const char *name, const void *arg)
+{
+    const char *base = arg;
+    size_t n = strlen(base);
+
+    if (strncmp(name, base, n) != 0)
+        return 0;
+    name += n;
+    if (pgr_feed_is_tmp_suffix(name))
+        return 1;
+    return strncmp(name, ".prev.", 6) == 0 && all_of(name + 6, 16, "0123456789abcdef");
+}
+
+/* Removes one entry of d if it is a regular file old enough. */
+static int
+remove_if_stale(DIR *d, const char *name, time_t now, time_t min_age)
+{
+    struct stat sb;
+
+    if (fstatat(dirfd(d), name, &sb, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(sb.st_mode))
+        return 0;
+    if (min_age > 0 && (sb.st_mtime > now || now - sb.st_mtime < min_age))
+        return 0;
+    return unlinkat(dirfd(d), name, 0) == 0;
+}
+
+int
+pgr_feed_clean_dir(const char *dir, pgr_feed_temp_match match, const void *arg,
+                   time_t now, time_t min_age)
+{
+    DIR *d;
+    const struct dirent *de;
+    int removed = 0;
+
+    d = opendir(dir);
+    if (d == NULL)
+        return errno == ENOENT ? 0 : -1;
+    while ((de = readdir(d)) != NULL)
+        if (match(de->d_name, arg))
+            removed += remove_if_stale(d, de->d_name, now, min_age);
+    (void)closedir(d);
+    return removed;
+}
+
+int
+pgr_feed_clean_temps(const char *path, time_t now, time_t min_age)
+{
+    char dir[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    const char *base = slash != NULL ? slash + 1 : path;
+
+    if (*base == '\0' || pgr_feed_dir_of(path, dir, sizeof(dir)) != 0)
+        return -1;
+    return pgr_feed_clean_dir(dir, match_beside, base, now, min_age);
 }

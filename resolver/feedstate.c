@@ -237,3 +237,24 @@ pgr_feed_state_record(const char *state_dir, const pgr_feed_info *info,
     }
     return pgr_feed_write_atomic(path, text, (size_t)n, err, errlen);
 }
+
+/* <registry_id>.state.tmp.XXXXXX, with a registry id that is valid. */
+static int
+match_state_temp(const char *name, const void *arg)
+{
+    static const size_t suffix = sizeof(".state.tmp.XXXXXX") - 1;
+    size_t len = strlen(name);
+
+    (void)arg;
+    if (len <= suffix)
+        return 0;
+    return strncmp(name + len - suffix, ".state", 6) == 0 &&
+           pgr_feed_is_tmp_suffix(name + len - suffix + 6) &&
+           pgr_feed_id_valid(name, len - suffix);
+}
+
+int
+pgr_feed_state_clean_temps(const char *state_dir, time_t now, time_t min_age)
+{
+    return pgr_feed_clean_dir(state_dir, match_state_temp, NULL, now, min_age);
+}

@@ -24,8 +24,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <dirent.h>
-
 #include <curl/curl.h>
 
 #include "commands.h"
@@ -960,60 +958,25 @@ take_lock(const char *state_dir)
     return fd;
 }
 
-/* True when name is prefix + ".tmp." or ".prev." + a random suffix: what a
- * killed sync leaves behind (see pgr_feed_install). */
-static int
-is_leftover(const char *name, const char *prefix)
-{
-    size_t n = strlen(prefix);
-    const char *rest;
-
-    if (strncmp(name, prefix, n) != 0)
-        return 0;
-    rest = name + n;
-    if (strncmp(rest, ".minisig", 8) == 0)
-        rest += 8;
-    if (strncmp(rest, ".tmp.", 5) == 0)
-        return strlen(rest + 5) == 6;
-    if (strncmp(rest, ".prev.", 6) == 0)
-        return strlen(rest + 6) == 16;
-    return 0;
-}
-
-/* Removes the temporary files of a sync that was killed; called under the
- * lock, so no other sync is writing them. */
-static void
-clean_leftovers(const char *dir, const char *prefix)
-{
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    char path[PATH_MAX];
-
-    if (d == NULL)
-        return;
-    while ((de = readdir(d)) != NULL) {
-        if (!is_leftover(de->d_name, prefix))
-            continue;
-        if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) < (int)sizeof(path))
-            (void)unlink(path);
-    }
-    closedir(d);
-}
-
+/*
+ * Removes the temporary files of a sync that was killed.  Called under the
+ * lock: the registry's and the HTTP cache's temporaries are written by
+ * `ploguard sync` alone, so any there is stale.  State files are also
+ * written by the overlay, which takes no lock: only those older than
+ * PGR_FEED_TEMP_AGE go.
+ */
 static void
 clean_all_leftovers(const struct opts *o)
 {
-    char dir[PATH_MAX];
-    const char *slash = strrchr(o->out, '/');
+    char path[PATH_MAX];
+    time_t now = time(NULL);
 
-    if (slash == NULL) {
-        clean_leftovers(".", o->out);
-    } else if ((size_t)(slash - o->out) < sizeof(dir)) {
-        memcpy(dir, o->out, (size_t)(slash - o->out));
-        dir[slash - o->out] = '\0';
-        clean_leftovers(slash == o->out ? "/" : dir, slash + 1);
-    }
-    clean_leftovers(o->state_dir, HTTP_CACHE_FILE);
+    (void)pgr_feed_clean_temps(o->out, now, 0);
+    if (snprintf(path, sizeof(path), "%s.minisig", o->out) < (int)sizeof(path))
+        (void)pgr_feed_clean_temps(path, now, 0);
+    if (snprintf(path, sizeof(path), "%s/" HTTP_CACHE_FILE, o->state_dir) < (int)sizeof(path))
+        (void)pgr_feed_clean_temps(path, now, 0);
+    (void)pgr_feed_state_clean_temps(o->state_dir, now, PGR_FEED_TEMP_AGE);
 }
 
 static int

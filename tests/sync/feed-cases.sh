@@ -80,6 +80,27 @@ else
     fail "304 wrote something: $(diff "$T/fp.before" "$T/fp.after" | tr '\n' ' ')"
 fi
 
+# ------------------------------------------------ stale temporary files
+# What a sync killed mid-write leaves: the registry's, the signature's and
+# the HTTP cache's temporaries (written by sync alone, under its lock: any
+# is stale) and the state file's (also written by the overlay, without the
+# lock: stale only after PGR_FEED_TEMP_AGE, 60 s).
+for f in inst/registry.json.tmp.Kil1ed inst/registry.json.minisig.tmp.Kil1ed \
+         inst/registry.json.prev.0123456789abcdef state/http-cache.tmp.Kil1ed \
+         state/test-feed.state.tmp.Kil1ed; do
+    printf 'partial' > "$T/$f"
+    touch -d '2 minutes ago' "$T/$f"
+done
+printf 'partial' > "$T/state/test-feed.state.tmp.Fresh1"
+run_sync --url "$URL" $MAIN
+left=$(cd "$T" && ls inst/*.tmp.* inst/*.prev.* state/*.tmp.* 2>/dev/null | tr '\n' ' ')
+if [ $RC -eq 0 ] && [ "$left" = "state/test-feed.state.tmp.Fresh1 " ]; then
+    ok "stale temporary files removed, a fresh state temporary kept"
+else
+    fail "stale temporary files: rc $RC, left: $left ($ERR)"
+fi
+rm -f "$T/state/test-feed.state.tmp.Fresh1"
+
 # ------------------------------------------------------- network failures
 publish 7
 run_sync --url "$BASE/status/404/registry.json" $MAIN

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -618,6 +620,101 @@ test_load(void **state)
     free(body);
 }
 
+/* ------------------------------------------------ stale temporaries */
+
+/* Creates tmpdir/sub/name, last modified age seconds before now. */
+static void
+make_aged(const char *sub, const char *name, time_t now, time_t age)
+{
+    char path[768];
+    struct timespec ts[2];
+
+    (void)snprintf(path, sizeof(path), "%s/%s/%s", tmpdir, sub, name);
+    write_file(path, "x", 1);
+    ts[0].tv_sec = ts[1].tv_sec = now - age;
+    ts[0].tv_nsec = ts[1].tv_nsec = 0;
+    assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+}
+
+static int
+present(const char *sub, const char *name)
+{
+    char path[768];
+    struct stat sb;
+
+    (void)snprintf(path, sizeof(path), "%s/%s/%s", tmpdir, sub, name);
+    return lstat(path, &sb) == 0;
+}
+
+static void
+test_clean_temps(void **state)
+{
+    static const char *const keep[] = {
+        "registry.json", "registry.json.tmp.abc", "registry.json.tmp.Ab12Cd.x",
+        "registry.json.tmp.Ab-2Cd", "registry.json.prev.0123456789ABCDEF",
+        "registry.json.prev.0123", "other.json.tmp.Ab12Cd", "ca-ildc.state",
+        "registry.jsonx.tmp.Ab12Cd",
+    };
+    char dir[512], target[600], link_name[700];
+    time_t now = time(NULL);
+    size_t i;
+
+    (void)state;
+    path_in(dir, sizeof(dir), "clean");
+    assert_int_equal(mkdir(dir, 0755), 0);
+    for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+        make_aged("clean", keep[i], now, 3600);
+    make_aged("clean", "registry.json.tmp.Ab12Cd", now, 3600);
+    make_aged("clean", "registry.json.minisig.tmp.zZ9yY8", now, 3600);
+    make_aged("clean", "registry.json.prev.0123456789abcdef", now, 3600);
+    make_aged("clean", "registry.json.tmp.Fresh1", now, 5);
+    /* Not regular files: left alone. */
+    (void)snprintf(link_name, sizeof(link_name), "%s/registry.json.tmp.Link12", dir);
+    assert_int_equal(symlink("registry.json", link_name), 0);
+    (void)snprintf(link_name, sizeof(link_name), "%s/registry.json.tmp.Dir123", dir);
+    assert_int_equal(mkdir(link_name, 0755), 0);
+
+    (void)snprintf(target, sizeof(target), "%s/registry.json", dir);
+    assert_int_equal(pgr_feed_clean_temps(target, now, PGR_FEED_TEMP_AGE), 2);
+    assert_false(present("clean", "registry.json.tmp.Ab12Cd"));
+    assert_false(present("clean", "registry.json.prev.0123456789abcdef"));
+    assert_true(present("clean", "registry.json.tmp.Fresh1"));
+    assert_true(present("clean", "registry.json.minisig.tmp.zZ9yY8"));
+    (void)snprintf(target, sizeof(target), "%s/registry.json.minisig", dir);
+    assert_int_equal(pgr_feed_clean_temps(target, now, PGR_FEED_TEMP_AGE), 1);
+    /* min_age 0 (under a lock that excludes every writer): fresh ones too. */
+    (void)snprintf(target, sizeof(target), "%s/registry.json", dir);
+    assert_int_equal(pgr_feed_clean_temps(target, now, 0), 1);
+    assert_false(present("clean", "registry.json.tmp.Fresh1"));
+    assert_true(present("clean", "registry.json.tmp.Link12"));
+    assert_true(present("clean", "registry.json.tmp.Dir123"));
+    for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+        assert_true(present("clean", keep[i]));
+
+    /* State files: <valid registry id>.state.tmp.XXXXXX only. */
+    make_aged("clean", "ca-ildc.state.tmp.Ab12Cd", now, PGR_FEED_TEMP_AGE);
+    make_aged("clean", "ca.state.state.tmp.Ab12Cd", now, 3600);
+    make_aged("clean", "ca-ildc.state.tmp.Fresh1", now, PGR_FEED_TEMP_AGE - 1);
+    make_aged("clean", ".state.tmp.Ab12Cd", now, 3600);
+    make_aged("clean", "-bad.state.tmp.Ab12Cd", now, 3600);
+    make_aged("clean", "http-cache.tmp.Ab12Cd", now, 3600);
+    assert_int_equal(pgr_feed_state_clean_temps(dir, now, PGR_FEED_TEMP_AGE), 2);
+    assert_false(present("clean", "ca-ildc.state.tmp.Ab12Cd"));
+    assert_false(present("clean", "ca.state.state.tmp.Ab12Cd"));
+    assert_true(present("clean", "ca-ildc.state.tmp.Fresh1"));
+    assert_true(present("clean", ".state.tmp.Ab12Cd"));
+    assert_true(present("clean", "-bad.state.tmp.Ab12Cd"));
+    assert_true(present("clean", "http-cache.tmp.Ab12Cd"));
+    assert_true(present("clean", "ca-ildc.state"));
+
+    /* No directory: nothing to do.  A file for a directory: an error. */
+    path_in(dir, sizeof(dir), "clean/none");
+    assert_int_equal(pgr_feed_state_clean_temps(dir, now, PGR_FEED_TEMP_AGE), 0);
+    path_in(dir, sizeof(dir), "clean/ca-ildc.state");
+    assert_int_equal(pgr_feed_state_clean_temps(dir, now, PGR_FEED_TEMP_AGE), -1);
+    assert_int_equal(pgr_feed_clean_temps("", now, 0), -1);
+}
+
 int
 main(void)
 {
@@ -630,6 +727,7 @@ main(void)
         cmocka_unit_test(test_state),
         cmocka_unit_test(test_install),
         cmocka_unit_test(test_load),
+        cmocka_unit_test(test_clean_temps),
     };
 
     if (pgr_feed_init() != 0)
