@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <sodium.h>
 
 #include "commands.h"
 #include "feed.h"
@@ -797,6 +798,21 @@ cache_read(const char *state_dir, struct http_cache *c)
     free(buf);
 }
 
+/* True when path holds exactly data[0..len). */
+static int
+file_is(const char *path, const void *data, size_t len)
+{
+    unsigned char *buf = NULL;
+    size_t n = 0;
+    int same;
+
+    if (pgr_feed_read_file(path, len, &buf, &n, NULL, 0) != PGR_FEED_OK)
+        return 0;
+    same = n == len && memcmp(buf, data, len) == 0;
+    free(buf);
+    return same;
+}
+
 static void
 cache_write(const char *state_dir, const char *url, const struct fetch *f,
             const char *registry_id)
@@ -810,7 +826,7 @@ cache_write(const char *state_dir, const char *url, const struct fetch *f,
         return;
     n = snprintf(text, sizeof(text), "url %s\netag %s\nlast_modified %s\nregistry_id %s\n",
                  url, f->etag, f->last_modified, registry_id);
-    if (n < 0 || (size_t)n >= sizeof(text))
+    if (n < 0 || (size_t)n >= sizeof(text) || file_is(path, text, (size_t)n))
         return;
     /* Losing it only costs a full download next time. */
     if (pgr_feed_write_atomic(path, text, (size_t)n, err, sizeof(err)) != PGR_FEED_OK)
@@ -1047,23 +1063,24 @@ sig_url(const char *url, char *out, size_t outsz)
     return n < 0 || (size_t)n >= outsz ? -1 : 0;
 }
 
-/* Reports an unchanged feed (HTTP 304) from the state, without parsing. */
+/* Reports an unchanged feed from the state, without parsing; how says how
+ * the server told ("HTTP 304"...). */
 static int
-report_unchanged(const struct opts *o, const struct http_cache *c)
+report_unchanged(const struct opts *o, const char *registry_id, const char *how)
 {
     pgr_feed_state st;
     char err[PGR_FEED_ERR_MAX], exp[21];
     int found = 0;
 
-    if (c->registry_id[0] == '\0' ||
-        pgr_feed_state_read(o->state_dir, c->registry_id, &st, &found, err, sizeof(err)) != PGR_FEED_OK ||
+    if (registry_id[0] == '\0' ||
+        pgr_feed_state_read(o->state_dir, registry_id, &st, &found, err, sizeof(err)) != PGR_FEED_OK ||
         !found) {
-        printf(PROG ": unchanged (HTTP 304)\n");
+        printf(PROG ": unchanged (%s)\n", how);
         return SYNC_OK;
     }
     pgr_feed_format_time(st.expires_at, exp);
-    printf(PROG ": unchanged (HTTP 304): registry %s seq %lld, expires %s\n",
-           st.registry_id, st.seq, exp);
+    printf(PROG ": unchanged (%s): registry %s seq %lld, expires %s\n",
+           how, st.registry_id, st.seq, exp);
     if (st.expires_at <= time(NULL))
         fprintf(stderr, PROG ": warning: registry %s seq %lld expired at %s and the feed "
                 "has no newer one: it is served as stale\n", st.registry_id, st.seq, exp);
@@ -1112,6 +1129,35 @@ fetch_feed(const struct opts *o, const struct http_cache *c, struct download *d)
         return SYNC_NETWORK;
     }
     return SYNC_OK;
+}
+
+/*
+ * True when the download is byte for byte the installed pair, that pair
+ * verifies, and the state records it (same registry, seq and hash): a
+ * server that lost its validators answered 200 for what we already have.
+ * Then nothing needs installing or recording.  A new signature over the
+ * same registry (a key rollover) is not "the same": it is installed.
+ */
+static int
+same_as_installed(const struct opts *o, const struct download *d,
+                  const pgr_feed_keys *keys, pgr_feed_info *info)
+{
+    char sigpath[PATH_MAX], err[PGR_FEED_ERR_MAX];
+    pgr_feed_state st;
+    int found = 0;
+
+    if (snprintf(sigpath, sizeof(sigpath), "%s.minisig", o->out) >= (int)sizeof(sigpath) ||
+        !file_is(sigpath, d->sig.buf, d->sig.len) || !file_is(o->out, d->body.buf, d->body.len))
+        return 0;
+    if (pgr_feed_verify(d->body.buf, d->body.len, (const char *)d->sig.buf, d->sig.len,
+                        keys, info, err, sizeof(err)) != PGR_FEED_OK ||
+        (o->registry_id != NULL && strcmp(o->registry_id, info->registry_id) != 0))
+        return 0;
+    if (pgr_feed_state_read(o->state_dir, info->registry_id, &st, &found, err,
+                            sizeof(err)) != PGR_FEED_OK || !found)
+        return 0;
+    return st.seq == info->seq &&
+           sodium_memcmp(st.hash, info->hash, PGR_FEED_HASH_BYTES) == 0;
 }
 
 /* Verification, then policy, before anything is parsed. */
@@ -1231,10 +1277,15 @@ run_sync(const struct opts *o, const pgr_feed_keys *keys, const pgr_config *cfg)
     rc = fetch_feed(o, &cache, &d);
     if (rc < 0) {
         download_free(&d);
-        return report_unchanged(o, &cache);
+        return report_unchanged(o, cache.registry_id, "HTTP 304");
     }
     if (rc != SYNC_OK)
         goto out;
+    if (same_as_installed(o, &d, keys, &info)) {
+        cache_write(o->state_dir, o->url, &d.body, info.registry_id);
+        rc = report_unchanged(o, info.registry_id, "HTTP 200, identical to the installed registry");
+        goto out;
+    }
     now = time(NULL);
     rc = check_feed(o, &d, keys, now, &info);
     if (rc != SYNC_OK)

@@ -101,6 +101,63 @@ else
 fi
 rm -f "$T/state/test-feed.state.tmp.Fresh1"
 
+# ------------------------- 200 with the registry already installed (seq 6)
+# A server that lost its validators (no ETag, no Last-Modified) answers 200:
+# the registry and its signature are what is installed, so the sync says
+# "unchanged" and rewrites nothing but the HTTP validators it keeps.
+fingerprint "$T/state" "$T/inst" > "$T/fp.before"
+sleep 0.05
+before=$(wc -l < "$T/feed.log")
+run_sync --url "$BASE/noetag/registry.json" $MAIN
+after=$(wc -l < "$T/feed.log")
+fingerprint "$T/state" "$T/inst" > "$T/fp.after"
+changed=$(diff "$T/fp.before" "$T/fp.after" | sed -n 's/^> \([^ ]*\) .*/\1/p' | tr '\n' ' ')
+if [ $RC -eq 0 ] && [ $((after - before)) -eq 2 ] &&
+   printf '%s\n' "$OUT" | grep -q 'unchanged (HTTP 200, identical to the installed registry): registry test-feed seq 6' &&
+   [ "$changed" = "$T/state $T/state/http-cache " ] &&
+   grep -q "^url $BASE/noetag/registry.json\$" "$T/state/http-cache"; then
+    ok "200, identical registry: $OUT (only http-cache rewritten)"
+else
+    fail "200, identical registry: rc $RC, $((after - before)) requests, changed: $changed, out \"$OUT\", err \"$ERR\""
+fi
+# Again: now even the validators are as stored, so nothing at all is written.
+fingerprint "$T/state" "$T/inst" > "$T/fp.before"
+sleep 0.05
+run_sync --url "$BASE/noetag/registry.json" $MAIN
+fingerprint "$T/state" "$T/inst" > "$T/fp.after"
+if [ $RC -eq 0 ] && printf '%s\n' "$OUT" | grep -q 'unchanged (HTTP 200' &&
+   cmp -s "$T/fp.before" "$T/fp.after"; then
+    ok "200, identical registry, same validators: nothing written"
+else
+    fail "200, identical registry, same validators: rc $RC, $(diff "$T/fp.before" "$T/fp.after" | tr '\n' ' ') $ERR"
+fi
+# Back on the real URL: one unconditional 200 (identical), then 304 again.
+run_sync --url "$URL" $MAIN
+out1=$OUT
+run_sync --url "$URL" $MAIN
+if printf '%s\n' "$out1" | grep -q 'unchanged (HTTP 200' && [ $RC -eq 0 ] &&
+   printf '%s\n' "$OUT" | grep -q 'unchanged (HTTP 304)'; then
+    ok "validators stored again after an identical 200: the next sync is a 304"
+else
+    fail "validators after an identical 200: \"$out1\" then rc $RC \"$OUT\" \"$ERR\""
+fi
+# The same registry signed anew (here as legacy Ed; a key rollover is the
+# real case), fetched whole: not "unchanged", the new signature is
+# installed.  (The conditional request covers registry.json only: from a
+# server that keeps its validators, a new signature over an unchanged
+# registry comes with the next registry.)
+cp "$T/inst/registry.json.minisig" "$T/old.minisig"
+sign "$T/www/registry.json" main "$(cat "$T/comment")" -l
+run_sync --url "$BASE/noetag/registry.json" $MAIN
+if [ $RC -eq 0 ] && printf '%s\n' "$OUT" | grep -q 'seq 6 -> 6 .*0 added, 0 changed, 0 removed' &&
+   cmp -s "$T/www/registry.json.minisig" "$T/inst/registry.json.minisig" &&
+   cmp -s "$T/old.minisig" "$T/inst/registry.json.minisig.prev"; then
+    ok "same registry, new signature: installed: $(printf '%s\n' "$OUT" | head -n 1)"
+else
+    fail "same registry, new signature: rc $RC, out \"$OUT\", err \"$ERR\""
+fi
+snapshot
+
 # ------------------------------------------------------- network failures
 publish 7
 run_sync --url "$BASE/status/404/registry.json" $MAIN

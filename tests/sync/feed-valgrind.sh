@@ -1,6 +1,7 @@
 #!/bin/sh
 # feed-valgrind.sh - libpgrfeed and `ploguard sync` leak nothing and make no
-# memory error, on success, 304 and failure paths (valgrind memcheck).
+# memory error, on success, 304, unchanged-200 and failure paths
+# (valgrind memcheck).
 # Port: 29530.  Skipped when valgrind is missing.
 . "$top_srcdir/tests/sync/common.sh"
 VALGRIND=${VALGRIND:-valgrind}
@@ -46,6 +47,8 @@ vg_sync "first install" 0 --url "$URL" $MAIN
 publish 2 --add-person vg-person-1 --drop-person ma-lin
 vg_sync "update" 0 --url "$URL" $MAIN
 vg_sync "304" 0 --url "$URL" $MAIN
+vg_sync "200, identical to the installed registry" 0 \
+    --url "https://127.0.0.1:$PORT/noetag/registry.json" $MAIN
 vg_sync "--verify" 0 --verify $MAIN
 vg_sync "404" 3 --url "https://127.0.0.1:$PORT/status/404/registry.json" $MAIN
 publish 3

@@ -12,6 +12,8 @@ tests.  It serves the files of --root and misbehaves on request, by path:
   /nolen/NAME           no Content-Length, body then close (chunk of --junk
                         bytes of junk appended when the file is "junk")
   /slow/NAME            the file in 4 KiB pieces every 20 ms
+  /noetag/NAME          the file, always 200, without ETag or Last-Modified
+                        (a server that lost its validators)
 
 --stall makes it a TCP listener that accepts connections and never answers.
 Every request is logged as one line "METHOD PATH STATUS" to --log.
@@ -105,7 +107,7 @@ def main():
                 return self.simple(int(parts[1]), b"error page\n")
             if name == "junk" and mode == "nolen":
                 return self.junk()
-            if mode not in ("cut", "nolen"):
+            if mode not in ("cut", "nolen", "noetag"):
                 return self.validated(mode, name)
             data = self.file(name)
             if data is None:
@@ -119,6 +121,8 @@ def main():
                 self.wfile.flush()
                 self.close_connection = True
                 return
+            if mode == "noetag":
+                return self.simple(200, data)
             if mode == "nolen":   # the only mode left
                 self.note(200)
                 self.send_response(200)
