@@ -543,12 +543,13 @@ static const uint64_t phone_weight[FILTER_DIGITS_MAX + 1] = {
  * a reading inside a block has the block's digits after its code where its
  * NSN starts.
  *
- * One backward pass without a branch per byte but the loop's own: the
- * tables give each byte's digit count and value, and the value of the last
- * k digits is kept for every k.  Only then are the suffixes of the lengths
- * the registry has looked up.  A value that is not plain, or has more than
+ * One backward pass with a single test per byte: the tables give each
+ * byte's digit count and value, and the value of the last k digits is kept
+ * for every k.  Only after the pass are the suffixes of the lengths the
+ * registry has looked up.  A value that is not plain, or has more than
  * FILTER_DIGITS_MAX digits, may match whatever its suffixes are, so the
- * answer is the same as testing the suffixes as they come.
+ * answer is the same as testing each suffix as it comes (the code before,
+ * kept in tests/unit/precheck_ref.h).
  */
 int
 pgr_phone_may_match(const pgr_registry *reg, const char *value, size_t len)
@@ -564,7 +565,7 @@ pgr_phone_may_match(const pgr_registry *reg, const char *value, size_t len)
     f = &reg->filter;
     if (f->bits == NULL || f->phone_all)
         return 1;
-    for (i = len; i >= 2; i -= 2) {   /* two bytes per round: half the loop tests */
+    for (i = len; i >= 2; i -= 2) {   /* two bytes a round: half the loop tests */
         unsigned char c = (unsigned char)value[i - 1];
         unsigned char c2 = (unsigned char)value[i - 2];
 
@@ -601,21 +602,23 @@ pgr_phone_may_match(const pgr_registry *reg, const char *value, size_t len)
 
 /*
  * The bytes of an address as the filter hashes them: letters lower-cased,
- * digits, '-', '_', '.' and '@' as they are.  A byte that makes the scan
- * leave its loop is negative: X, a byte that no plain address holds (no
- * quoting, sub-address, display name or URI; ASCII only), and in the
- * domain '.' and '@' as minus themselves, where a domain is looked up.  In
- * the local part a '.' is only hashed, and a second '@' is X.
+ * digits, '-', '_', '.' and '@' as they are, all below 0x80.  A byte that
+ * makes the scan leave its loop has EMAIL_STOP (0x80) set: X, a byte that
+ * no plain address holds (no quoting, sub-address, display name or URI;
+ * ASCII only), and in the domain '.' and '@', where a domain is looked up.
+ * In the local part a '.' is only hashed, and a second '@' is X.
  */
-enum { EMAIL_NOT_PLAIN = -1 };
+#define EMAIL_STOP      0x80u
+#define EMAIL_NOT_PLAIN 0xffu
 
+#define S EMAIL_STOP
 #define X EMAIL_NOT_PLAIN
-static const signed char email_domain_byte[256] = {
+static const unsigned char email_domain_byte[256] = {
     X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0x00 */
     X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0x10 */
-    X, X, X, X, X, X, X, X, X, X, X, X, X, '-', -'.', X,   /* 0x20 */
+    X, X, X, X, X, X, X, X, X, X, X, X, X, '-', S | '.', X,   /* 0x20 */
     '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', X, X, X, X, X, X,   /* 0x30 */
-    -'@', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',   /* 0x40 */
+    S | '@', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',   /* 0x40 */
     'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', X, X, X, X, '_',   /* 0x50 */
     X, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',   /* 0x60 */
     'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', X, X, X, X, X,   /* 0x70 */
@@ -629,7 +632,7 @@ static const signed char email_domain_byte[256] = {
     X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0xf0 */
 };
 
-static const signed char email_local_byte[256] = {
+static const unsigned char email_local_byte[256] = {
     X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0x00 */
     X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0x10 */
     X, X, X, X, X, X, X, X, X, X, X, X, X, '-', '.', X,   /* 0x20 */
@@ -647,23 +650,23 @@ static const signed char email_local_byte[256] = {
     X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0xe0 */
     X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0xf0 */
 };
+#undef S
 #undef X
 
 /*
- * One byte of the domain, e from email_domain_byte, into the hash *h: -1
- * when the value may match (a byte that is not plain, or a '.' or '@'
- * after which a registered domain may follow), 1 at the '@', else 0.
+ * A byte of the domain with EMAIL_STOP set, e from email_domain_byte,
+ * into the hash *h: -1 when the value may match (a byte that is not
+ * plain, or a '.' or '@' after which a registered domain may follow), 1
+ * at the '@', 0 at a '.'.
  */
 static inline int
-email_domain_step(const pgr_filter *f, uint64_t *h, int e)
+email_domain_stop(const pgr_filter *f, uint64_t *h, unsigned e)
 {
-    if (e < 0) {
-        if (e == EMAIL_NOT_PLAIN ||
-            filter_test(f, filter_str_hash(TAG_DOMAIN, *h)))
-            return -1;
-        e = -e;
-    }
-    *h = (*h ^ (uint64_t)e) * FILTER_STR_PRIME;   /* filter_str_step */
+    if (e == EMAIL_NOT_PLAIN ||
+        filter_test(f, filter_str_hash(TAG_DOMAIN, *h)))
+        return -1;
+    e &= ~EMAIL_STOP;
+    *h = (*h ^ e) * FILTER_STR_PRIME;   /* filter_str_step */
     return e == '@';
 }
 
@@ -676,24 +679,24 @@ email_local_may_match(const pgr_filter *f, const char *value, size_t n,
     size_t i;
 
     for (i = n; i >= 4; i -= 4) {   /* four bytes, one test */
-        int e1 = email_local_byte[(unsigned char)value[i - 1]];
-        int e2 = email_local_byte[(unsigned char)value[i - 2]];
-        int e3 = email_local_byte[(unsigned char)value[i - 3]];
-        int e4 = email_local_byte[(unsigned char)value[i - 4]];
+        unsigned e1 = email_local_byte[(unsigned char)value[i - 1]];
+        unsigned e2 = email_local_byte[(unsigned char)value[i - 2]];
+        unsigned e3 = email_local_byte[(unsigned char)value[i - 3]];
+        unsigned e4 = email_local_byte[(unsigned char)value[i - 4]];
 
-        if ((e1 | e2 | e3 | e4) < 0)
+        if ((e1 | e2 | e3 | e4) & EMAIL_STOP)
             return 1;   /* a second '@', or not plain */
-        h = (h ^ (uint64_t)e1) * FILTER_STR_PRIME;
-        h = (h ^ (uint64_t)e2) * FILTER_STR_PRIME;
-        h = (h ^ (uint64_t)e3) * FILTER_STR_PRIME;
-        h = (h ^ (uint64_t)e4) * FILTER_STR_PRIME;
+        h = (h ^ e1) * FILTER_STR_PRIME;
+        h = (h ^ e2) * FILTER_STR_PRIME;
+        h = (h ^ e3) * FILTER_STR_PRIME;
+        h = (h ^ e4) * FILTER_STR_PRIME;
     }
     for (; i > 0; i--) {
-        int e = email_local_byte[(unsigned char)value[i - 1]];
+        unsigned e = email_local_byte[(unsigned char)value[i - 1]];
 
-        if (e < 0)
+        if (e & EMAIL_STOP)
             return 1;
-        h = (h ^ (uint64_t)e) * FILTER_STR_PRIME;
+        h = (h ^ e) * FILTER_STR_PRIME;
     }
     return filter_test(f, filter_str_hash(TAG_EMAIL, h));
 }
@@ -702,8 +705,9 @@ email_local_may_match(const pgr_filter *f, const char *value, size_t n,
  * A plain address normalizes to itself lower-cased, so one backward pass
  * hashes the address and, at each '.' of the domain and at the '@', the
  * domain suffix that pgr_match_email looks up.  Anything else may match.
- * Bytes that are only hashed go two at a time with one test for both; a
- * pair holding another byte takes its bytes one by one.
+ * Bytes that are only hashed go two at a time with one test for both (in
+ * the local part four); a pair holding another byte takes its two bytes
+ * one by one.  Same answers as the code before (tests/unit/precheck_ref.h).
  */
 int
 pgr_email_may_match(const pgr_registry *reg, const char *value, size_t len)
@@ -724,23 +728,36 @@ pgr_email_may_match(const pgr_registry *reg, const char *value, size_t len)
     /* The domain, from its end to the '@'; without one, every '.' is
      * still looked up on the way, as before. */
     for (i = len; i >= 2; i -= 2) {
-        int e1 = email_domain_byte[(unsigned char)value[i - 1]];
-        int e2 = email_domain_byte[(unsigned char)value[i - 2]];
+        unsigned e1 = email_domain_byte[(unsigned char)value[i - 1]];
+        unsigned e2 = email_domain_byte[(unsigned char)value[i - 2]];
 
-        if ((e1 | e2) >= 0) {
-            h = (h ^ (uint64_t)e1) * FILTER_STR_PRIME;
-            h = (h ^ (uint64_t)e2) * FILTER_STR_PRIME;
+        if (!((e1 | e2) & EMAIL_STOP)) {
+            h = (h ^ e1) * FILTER_STR_PRIME;
+            h = (h ^ e2) * FILTER_STR_PRIME;
             continue;
         }
-        r = email_domain_step(f, &h, e1);
-        if (r != 0)
-            return r < 0 ? 1 : email_local_may_match(f, value, i - 1, h);
-        r = email_domain_step(f, &h, e2);
-        if (r != 0)
-            return r < 0 ? 1 : email_local_may_match(f, value, i - 2, h);
+        /* at least one of the two leaves the loop */
+        if (e1 & EMAIL_STOP) {
+            r = email_domain_stop(f, &h, e1);
+            if (r != 0)
+                return r < 0 ? 1 : email_local_may_match(f, value, i - 1, h);
+        } else {
+            h = (h ^ e1) * FILTER_STR_PRIME;
+        }
+        if (e2 & EMAIL_STOP) {
+            r = email_domain_stop(f, &h, e2);
+            if (r != 0)
+                return r < 0 ? 1 : email_local_may_match(f, value, i - 2, h);
+        } else {
+            h = (h ^ e2) * FILTER_STR_PRIME;
+        }
     }
     if (i == 1) {
-        r = email_domain_step(f, &h, email_domain_byte[(unsigned char)value[0]]);
+        unsigned e = email_domain_byte[(unsigned char)value[0]];
+
+        if (!(e & EMAIL_STOP))
+            return 0;   /* no '@' */
+        r = email_domain_stop(f, &h, e);
         if (r != 0)
             return r < 0 ? 1 : email_local_may_match(f, value, 0, h);
     }

@@ -14,7 +14,8 @@ tests_bench_bench_precheck_SOURCES = tests/bench/bench_precheck.c \
 tests_bench_bench_precheck_CFLAGS = $(AM_CFLAGS) -O2
 tests_bench_bench_precheck_LDADD = resolver/libpgr.la
 EXTRA_DIST += tests/bench/precheck-callgrind.sh
-CLEANFILES += tests/bench/registry-precheck.json
+CLEANFILES += tests/bench/registry-precheck.json \
+	tests/bench/precheck-callgrind/cg.out* tests/bench/precheck-callgrind/*.log
 
 BENCH_TARGETS += bench-precheck
 .PHONY: bench-precheck

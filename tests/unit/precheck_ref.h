@@ -1,9 +1,10 @@
 /*
  * precheck_ref.h - the registry pre-checks as they were before the
  * table-driven rewrite in resolver/index.c (pgr_phone_may_match,
- * pgr_email_may_match), kept verbatim apart from the ref_ names so that
+ * pgr_email_may_match), kept as they were apart from the ref_ names so that
  * tests/unit/test_precheck.c can check the new code gives the same answer
- * on every value, and tests/bench/bench_precheck.c can time both.
+ * on every value, and tests/bench/bench_precheck.c can time both.  Only
+ * the comments were shortened; see git history for the originals.
  *
  * It reads the filter that resolver/index.c builds (registry_int.h), so
  * its hashes and bit layout must stay those of index.c.
