@@ -341,8 +341,8 @@ filter_str_hash(unsigned tag, uint64_t h)
 static inline void
 filter_bits(const pgr_filter *f, uint64_t h, uint64_t *a, uint64_t *b)
 {
-    *a = h >> (64 - f->log2);
-    *b = (h >> (64 - 2 * f->log2)) & f->mask;
+    *a = h >> f->shift_a;
+    *b = (h >> f->shift_b) & f->mask;
 }
 
 static void
@@ -445,6 +445,8 @@ pgr_filter_build(pgr_registry *reg)
     f->log2 = 0;
     while (((uint64_t)1 << f->log2) < nbits)
         f->log2++;
+    f->shift_a = 64 - f->log2;
+    f->shift_b = 64 - 2 * f->log2;
     for (i = 0; reg->phones.slot != NULL && i <= reg->phones.mask; i++)
         if (reg->phones.slot[i].key != 0)
             filter_add_number(f, reg->phones.slot[i].key, TAG_NSN);
@@ -458,14 +460,6 @@ pgr_filter_build(pgr_registry *reg)
         if (reg->domains.slot[i].key != NULL)
             filter_add_string(f, reg->domains.slot[i].key, TAG_DOMAIN);
     return 0;
-}
-
-/* The bytes a plain phone value is written with besides its digits. */
-static int
-phone_plain_separator(unsigned char c)
-{
-    return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' ||
-           c == '/' || c == '+';
 }
 
 /*
@@ -497,69 +491,231 @@ filter_suffix(const pgr_filter *f, uint64_t v, size_t k)
 }
 
 /*
+ * What one byte of a phone value adds to its count of digits: 1 for an
+ * ASCII digit, 0 for a separator of a plain value (" +-.()/"), and for any
+ * other byte N, more than FILTER_DIGITS_MAX, so that a single comparison
+ * per byte stops the scan on a value that is not plain as on a value with
+ * too many digits for the parser (either may match).
+ */
+#define N (FILTER_DIGITS_MAX + 1)
+static const unsigned char phone_count[256] = {
+    N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N,   /* 0x00 */
+    N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N,   /* 0x10 */
+    0, N, N, N, N, N, N, N, 0, 0, N, 0, N, 0, 0, 0,   /* 0x20 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, N, N, N, N, N, N,   /* 0x30 */
+    N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N,   /* 0x40 */
+    N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N,   /* 0x50 */
+    N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N,   /* 0x60 */
+    N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N,   /* 0x70 */
+    N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N,   /* 0x80 */
+    N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N,   /* 0x90 */
+    N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N,   /* 0xa0 */
+    N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N,   /* 0xb0 */
+    N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N,   /* 0xc0 */
+    N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N,   /* 0xd0 */
+    N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N,   /* 0xe0 */
+    N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N,   /* 0xf0 */
+};
+#undef N
+
+/* The value of an ASCII digit; 0 for every other byte, which then adds
+ * nothing to the suffix value. */
+static const unsigned char phone_digit[256] = {
+    ['0'] = 0, ['1'] = 1, ['2'] = 2, ['3'] = 3, ['4'] = 4,
+    ['5'] = 5, ['6'] = 6, ['7'] = 7, ['8'] = 8, ['9'] = 9
+};
+
+/* The weight of the digit that has n digits after it: 10^n, and 0 from
+ * FILTER_NUM_MAX on, as the suffix value keeps only the last 15 digits. */
+static const uint64_t phone_weight[FILTER_DIGITS_MAX + 1] = {
+    1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+    10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+    100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+    100000000000000ULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+};
+
+/*
  * Only plain values (ASCII digits, spaces, "+-.()/") are judged; anything
  * else (an extension, a URI, other scripts) may match.  The parser reads a
  * plain value's digits D as a country code followed by a suffix of D
  * (after an exit code, trunk prefix or outside line, or a "(0)"), so a
  * reading equal to a registered number ends D with that number's NSN, and
  * a reading inside a block has the block's digits after its code where its
- * NSN starts.  One backward pass: a "may match" answer can come early, a
- * "no" only once the whole value was seen to be plain.
+ * NSN starts.
+ *
+ * One backward pass with a single test per byte: the tables give each
+ * byte's digit count and value, and the value of the last k digits is kept
+ * for every k.  Only after the pass are the suffixes of the lengths the
+ * registry has looked up.  A value that is not plain, or has more than
+ * FILTER_DIGITS_MAX digits, may match whatever its suffixes are, so the
+ * answer is the same as testing each suffix as it comes (the code before,
+ * kept in tests/unit/precheck_ref.h).
  */
 int
 pgr_phone_may_match(const pgr_registry *reg, const char *value, size_t len)
 {
     const pgr_filter *f;
-    uint32_t interesting;
+    uint64_t suffix[FILTER_DIGITS_MAX + 1];   /* [k]: the last k digits */
     uint64_t v = 0;
-    size_t k = 0, i;
+    uint32_t todo;
+    size_t nd = 0, i;
 
     if (reg == NULL || value == NULL)
         return 0;
     f = &reg->filter;
     if (f->bits == NULL || f->phone_all)
         return 1;
-    interesting = f->nsn_lengths | f->block_starts;
-    for (i = len; i > 0; i--) {
+    for (i = len; i >= 2; i -= 2) {   /* two bytes a round: half the loop tests */
         unsigned char c = (unsigned char)value[i - 1];
+        unsigned char c2 = (unsigned char)value[i - 2];
 
-        if ((unsigned char)(c - '0') > 9) {
-            if (!phone_plain_separator(c))
-                return 1;
-            continue;
-        }
-        if (k >= FILTER_DIGITS_MAX)
-            return 1;   /* too long for the parser: no reading */
-        if (k < FILTER_NUM_MAX)
-            v += (uint64_t)(c - '0') * filter_pow10[k];
-        k++;
-        if ((interesting >> k & 1) && filter_suffix(f, v, k))
+        v += phone_digit[c] * phone_weight[nd];
+        nd += phone_count[c];
+        if (nd > FILTER_DIGITS_MAX)
+            return 1;   /* not plain, or too long for the parser */
+        suffix[nd] = v;
+        v += phone_digit[c2] * phone_weight[nd];
+        nd += phone_count[c2];
+        if (nd > FILTER_DIGITS_MAX)
+            return 1;
+        suffix[nd] = v;
+    }
+    if (i == 1) {
+        unsigned char c = (unsigned char)value[0];
+
+        v += phone_digit[c] * phone_weight[nd];
+        nd += phone_count[c];
+        if (nd > FILTER_DIGITS_MAX)
+            return 1;
+        suffix[nd] = v;
+    }
+    /* The registered lengths from 1 to nd; suffix[k] is set for each. */
+    todo = (f->nsn_lengths | f->block_starts) & ((2u << nd) - 2u);
+    for (; todo != 0; todo &= todo - 1) {
+        size_t k = (size_t)__builtin_ctz(todo);
+
+        if (filter_suffix(f, suffix[k], k))
             return 1;
     }
     return 0;   /* plain, and no suffix of it is registered */
 }
 
-/* The bytes of a plain address (the '@' and '.' aside): no quoting, no
- * sub-address, no display name, no URI, ASCII. */
-static int
-email_plain_byte(unsigned char c)
+/*
+ * The bytes of an address as the filter hashes them: letters lower-cased,
+ * digits, '-', '_', '.' and '@' as they are, all below 0x80.  A byte that
+ * makes the scan leave its loop has EMAIL_STOP (0x80) set: X, a byte that
+ * no plain address holds (no quoting, sub-address, display name or URI;
+ * ASCII only), and in the domain '.' and '@', where a domain is looked up.
+ * In the local part a '.' is only hashed, and a second '@' is X.
+ */
+#define EMAIL_STOP      0x80u
+#define EMAIL_NOT_PLAIN 0xffu
+
+#define S EMAIL_STOP
+#define X EMAIL_NOT_PLAIN
+static const unsigned char email_domain_byte[256] = {
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0x00 */
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0x10 */
+    X, X, X, X, X, X, X, X, X, X, X, X, X, '-', S | '.', X,   /* 0x20 */
+    '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', X, X, X, X, X, X,   /* 0x30 */
+    S | '@', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',   /* 0x40 */
+    'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', X, X, X, X, '_',   /* 0x50 */
+    X, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',   /* 0x60 */
+    'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', X, X, X, X, X,   /* 0x70 */
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0x80 */
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0x90 */
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0xa0 */
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0xb0 */
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0xc0 */
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0xd0 */
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0xe0 */
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0xf0 */
+};
+
+static const unsigned char email_local_byte[256] = {
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0x00 */
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0x10 */
+    X, X, X, X, X, X, X, X, X, X, X, X, X, '-', '.', X,   /* 0x20 */
+    '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', X, X, X, X, X, X,   /* 0x30 */
+    X, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',   /* 0x40 */
+    'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', X, X, X, X, '_',   /* 0x50 */
+    X, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',   /* 0x60 */
+    'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', X, X, X, X, X,   /* 0x70 */
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0x80 */
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0x90 */
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0xa0 */
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0xb0 */
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0xc0 */
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0xd0 */
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0xe0 */
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,   /* 0xf0 */
+};
+#undef S
+#undef X
+
+/*
+ * A byte of the domain with EMAIL_STOP set, e from email_domain_byte,
+ * into the hash *h: -1 when the value may match (a byte that is not
+ * plain, or a '.' or '@' after which a registered domain may follow), 1
+ * at the '@', 0 at a '.'.
+ */
+static inline int
+email_domain_stop(const pgr_filter *f, uint64_t *h, unsigned e)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '-' || c == '_';
+    if (e == EMAIL_NOT_PLAIN ||
+        filter_test(f, filter_str_hash(TAG_DOMAIN, *h)))
+        return -1;
+    e &= ~EMAIL_STOP;
+    *h = (*h ^ e) * FILTER_STR_PRIME;   /* filter_str_step */
+    return e == '@';
+}
+
+/* The local part, value[0 .. n-1], hashed into h after the domain and its
+ * '@': whether the whole address may be registered. */
+static int
+email_local_may_match(const pgr_filter *f, const char *value, size_t n,
+                      uint64_t h)
+{
+    size_t i;
+
+    for (i = n; i >= 4; i -= 4) {   /* four bytes, one test */
+        unsigned e1 = email_local_byte[(unsigned char)value[i - 1]];
+        unsigned e2 = email_local_byte[(unsigned char)value[i - 2]];
+        unsigned e3 = email_local_byte[(unsigned char)value[i - 3]];
+        unsigned e4 = email_local_byte[(unsigned char)value[i - 4]];
+
+        if ((e1 | e2 | e3 | e4) & EMAIL_STOP)
+            return 1;   /* a second '@', or not plain */
+        h = (h ^ e1) * FILTER_STR_PRIME;
+        h = (h ^ e2) * FILTER_STR_PRIME;
+        h = (h ^ e3) * FILTER_STR_PRIME;
+        h = (h ^ e4) * FILTER_STR_PRIME;
+    }
+    for (; i > 0; i--) {
+        unsigned e = email_local_byte[(unsigned char)value[i - 1]];
+
+        if (e & EMAIL_STOP)
+            return 1;
+        h = (h ^ e) * FILTER_STR_PRIME;
+    }
+    return filter_test(f, filter_str_hash(TAG_EMAIL, h));
 }
 
 /*
  * A plain address normalizes to itself lower-cased, so one backward pass
  * hashes the address and, at each '.' of the domain and at the '@', the
  * domain suffix that pgr_match_email looks up.  Anything else may match.
+ * Bytes that are only hashed go two at a time with one test for both (in
+ * the local part four); a pair holding another byte takes its two bytes
+ * one by one.  Same answers as the code before (tests/unit/precheck_ref.h).
  */
 int
 pgr_email_may_match(const pgr_registry *reg, const char *value, size_t len)
 {
     const pgr_filter *f;
     uint64_t h = FILTER_STR_SEED;
-    int seen_at = 0;
     size_t i;
+    int r;
 
     if (reg == NULL || value == NULL)
         return 0;
@@ -569,28 +725,41 @@ pgr_email_may_match(const pgr_registry *reg, const char *value, size_t len)
     if (f->bits == NULL || len > PGR_EMAIL_MAX ||
         value[len - 1] == '.' || value[len - 1] == '@')
         return 1;
-    for (i = len; i > 0; i--) {
-        unsigned char c = (unsigned char)value[i - 1];
+    /* The domain, from its end to the '@'; without one, every '.' is
+     * still looked up on the way, as before. */
+    for (i = len; i >= 2; i -= 2) {
+        unsigned e1 = email_domain_byte[(unsigned char)value[i - 1]];
+        unsigned e2 = email_domain_byte[(unsigned char)value[i - 2]];
 
-        if ((unsigned char)(c - 'a') < 26) {    /* the common case first */
-            h = (h ^ c) * FILTER_STR_PRIME;   /* filter_str_step */
+        if (!((e1 | e2) & EMAIL_STOP)) {
+            h = (h ^ e1) * FILTER_STR_PRIME;
+            h = (h ^ e2) * FILTER_STR_PRIME;
             continue;
         }
-        if (c == '@') {
-            if (seen_at)
-                return 1;
-            seen_at = 1;
-            if (filter_test(f, filter_str_hash(TAG_DOMAIN, h)))
-                return 1;
-        } else if (c == '.') {
-            if (!seen_at && filter_test(f, filter_str_hash(TAG_DOMAIN, h)))
-                return 1;
-        } else if (!email_plain_byte(c)) {
-            return 1;
+        /* at least one of the two leaves the loop */
+        if (e1 & EMAIL_STOP) {
+            r = email_domain_stop(f, &h, e1);
+            if (r != 0)
+                return r < 0 ? 1 : email_local_may_match(f, value, i - 1, h);
+        } else {
+            h = (h ^ e1) * FILTER_STR_PRIME;
         }
-        h = filter_str_step(h, c);
+        if (e2 & EMAIL_STOP) {
+            r = email_domain_stop(f, &h, e2);
+            if (r != 0)
+                return r < 0 ? 1 : email_local_may_match(f, value, i - 2, h);
+        } else {
+            h = (h ^ e2) * FILTER_STR_PRIME;
+        }
     }
-    if (!seen_at)
-        return 0;   /* no '@': not an address */
-    return filter_test(f, filter_str_hash(TAG_EMAIL, h));
+    if (i == 1) {
+        unsigned e = email_domain_byte[(unsigned char)value[0]];
+
+        if (!(e & EMAIL_STOP))
+            return 0;   /* no '@' */
+        r = email_domain_stop(f, &h, e);
+        if (r != 0)
+            return r < 0 ? 1 : email_local_may_match(f, value, 0, h);
+    }
+    return 0;   /* no '@': not an address */
 }

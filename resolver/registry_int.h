@@ -103,6 +103,8 @@ typedef struct pgr_filter {
     uint64_t *bits;          /* NULL: no filter, everything may match */
     uint64_t  mask;          /* number of bits - 1, a power of two - 1 */
     unsigned  log2;          /* number of bits = 1 << log2, log2 <= 30 */
+    unsigned  shift_a;       /* 64 - log2 and 64 - 2 * log2: the shifts */
+    unsigned  shift_b;       /* that take a key's two bits from its hash */
     uint32_t  nsn_lengths;   /* bit n: some number's NSN has n digits */
     uint32_t  block_lengths; /* bit n: some block has n digits after its code */
     uint32_t  block_starts;  /* bit n: a block's digits may begin n digits

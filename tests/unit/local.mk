@@ -1,5 +1,6 @@
 # tests/unit: cmocka unit tests, one fragment per area.
 include tests/unit/phone.mk
 include tests/unit/registry.mk
+include tests/unit/precheck.mk
 include tests/unit/text.mk
 include tests/unit/cli.mk
