@@ -747,9 +747,11 @@ out:
 
 /* ------------------------------------------------------- HTTP cache */
 
-/* What the last successful fetch of a URL returned, so the next one can be
- * conditional: <state>/http-cache, "url", "etag", "last_modified",
- * "registry_id" lines. */
+/* The validators of the last signature fetched from a URL, so the next
+ * fetch can be conditional: <state>/http-cache, "url", "sig_etag",
+ * "sig_last_modified", "registry_id" lines.  (Files that hold "etag" lines,
+ * the registry's validators, are from an older version: they cost one
+ * unconditional request.) */
 struct http_cache {
     char url[2048];
     char etag[HDR_VALUE_MAX];
@@ -792,8 +794,8 @@ cache_read(const char *state_dir, struct http_cache *c)
     if (pgr_feed_read_file(path, 8192, &buf, &len, NULL, 0) != PGR_FEED_OK)
         return;
     cache_field((const char *)buf, "url", c->url, sizeof(c->url));
-    cache_field((const char *)buf, "etag", c->etag, sizeof(c->etag));
-    cache_field((const char *)buf, "last_modified", c->last_modified, sizeof(c->last_modified));
+    cache_field((const char *)buf, "sig_etag", c->etag, sizeof(c->etag));
+    cache_field((const char *)buf, "sig_last_modified", c->last_modified, sizeof(c->last_modified));
     cache_field((const char *)buf, "registry_id", c->registry_id, sizeof(c->registry_id));
     free(buf);
 }
@@ -824,7 +826,7 @@ cache_write(const char *state_dir, const char *url, const struct fetch *f,
         return;
     if (snprintf(path, sizeof(path), "%s/" HTTP_CACHE_FILE, state_dir) >= (int)sizeof(path))
         return;
-    n = snprintf(text, sizeof(text), "url %s\netag %s\nlast_modified %s\nregistry_id %s\n",
+    n = snprintf(text, sizeof(text), "url %s\nsig_etag %s\nsig_last_modified %s\nregistry_id %s\n",
                  url, f->etag, f->last_modified, registry_id);
     if (n < 0 || (size_t)n >= sizeof(text) || file_is(path, text, (size_t)n))
         return;
@@ -1087,43 +1089,38 @@ report_unchanged(const struct opts *o, const char *registry_id, const char *how)
     return SYNC_OK;
 }
 
+/*
+ * The signature comes first, conditionally: it changes whenever the
+ * registry does (it signs the registry's hash and a trusted comment that
+ * carries seq), and also when only the key does (a rollover re-signs an
+ * unchanged registry), so a 304 on it means there is nothing new.  Returns
+ * -1 on a 304, SYNC_OK on a 200, an exit code otherwise.
+ */
 static int
-fetch_feed(const struct opts *o, const struct http_cache *c, struct download *d)
+fetch_sig(const struct opts *o, const struct http_cache *c, struct download *d)
 {
-    char why[512], surl[2100];
+    char why[512], surl[2100], sigpath[PATH_MAX];
     int conditional;
 
     memset(d, 0, sizeof(*d));
     d->body.max = (size_t)o->max_size;
     d->sig.max = PGR_FEED_SIGFILE_MAX;
-    /* Conditional only when what the cache describes is still installed. */
-    {
-        char sigpath[PATH_MAX];
-
-        conditional = strcmp(c->url, o->url) == 0 && exists(o->out) &&
-                      snprintf(sigpath, sizeof(sigpath), "%s.minisig", o->out) < (int)sizeof(sigpath) &&
-                      exists(sigpath);
-    }
-    if (http_get(o, o->url, conditional ? c->etag : NULL,
-                 conditional ? c->last_modified : NULL, &d->body, &d->code,
-                 why, sizeof(why)) != 0) {
-        sync_fail("download of %s failed: %s", o->url, why);
-        return SYNC_NETWORK;
-    }
-    if (d->code == 304 && conditional)
-        return -1;    /* unchanged */
-    if (d->code != 200) {
-        sync_fail("download of %s failed: HTTP status %ld", o->url, d->code);
-        return SYNC_NETWORK;
-    }
     if (sig_url(o->url, surl, sizeof(surl)) != 0) {
         sync_fail("--url: too long");
         return SYNC_USAGE;
     }
-    if (http_get(o, surl, NULL, NULL, &d->sig, &d->code, why, sizeof(why)) != 0) {
+    /* Conditional only when what the cache describes is still installed. */
+    conditional = strcmp(c->url, o->url) == 0 && exists(o->out) &&
+                  snprintf(sigpath, sizeof(sigpath), "%s.minisig", o->out) < (int)sizeof(sigpath) &&
+                  exists(sigpath);
+    if (http_get(o, surl, conditional ? c->etag : NULL,
+                 conditional ? c->last_modified : NULL, &d->sig, &d->code,
+                 why, sizeof(why)) != 0) {
         sync_fail("download of the signature %s failed: %s", surl, why);
         return SYNC_NETWORK;
     }
+    if (d->code == 304 && conditional)
+        return -1;    /* unchanged */
     if (d->code != 200) {
         sync_fail("download of the signature %s failed: HTTP status %ld", surl, d->code);
         return SYNC_NETWORK;
@@ -1131,27 +1128,49 @@ fetch_feed(const struct opts *o, const struct http_cache *c, struct download *d)
     return SYNC_OK;
 }
 
+static int
+fetch_body(const struct opts *o, struct download *d)
+{
+    char why[512];
+
+    if (http_get(o, o->url, NULL, NULL, &d->body, &d->code, why, sizeof(why)) != 0) {
+        sync_fail("download of %s failed: %s", o->url, why);
+        return SYNC_NETWORK;
+    }
+    if (d->code != 200) {
+        sync_fail("download of %s failed: HTTP status %ld", o->url, d->code);
+        return SYNC_NETWORK;
+    }
+    return SYNC_OK;
+}
+
 /*
- * True when the download is byte for byte the installed pair, that pair
- * verifies, and the state records it (same registry, seq and hash): a
- * server that lost its validators answered 200 for what we already have.
- * Then nothing needs installing or recording.  A new signature over the
- * same registry (a key rollover) is not "the same": it is installed.
+ * True when the downloaded signature is byte for byte the installed one,
+ * the installed pair still verifies with the trusted keys, and the state
+ * records it (same registry, seq and hash): a server that lost its
+ * validators answered 200 for what we already have, and the registry
+ * itself need not be downloaded.  A new signature over the same registry
+ * (a key rollover) is not "the same": it is fetched and installed.
  */
 static int
-same_as_installed(const struct opts *o, const struct download *d,
-                  const pgr_feed_keys *keys, pgr_feed_info *info)
+sig_is_installed(const struct opts *o, const struct download *d,
+                 const pgr_feed_keys *keys, pgr_feed_info *info)
 {
     char sigpath[PATH_MAX], err[PGR_FEED_ERR_MAX];
+    unsigned char *body = NULL;
+    size_t len = 0;
     pgr_feed_state st;
-    int found = 0;
+    int found = 0, ok;
 
     if (snprintf(sigpath, sizeof(sigpath), "%s.minisig", o->out) >= (int)sizeof(sigpath) ||
-        !file_is(sigpath, d->sig.buf, d->sig.len) || !file_is(o->out, d->body.buf, d->body.len))
+        !file_is(sigpath, d->sig.buf, d->sig.len))
         return 0;
-    if (pgr_feed_verify(d->body.buf, d->body.len, (const char *)d->sig.buf, d->sig.len,
-                        keys, info, err, sizeof(err)) != PGR_FEED_OK ||
-        (o->registry_id != NULL && strcmp(o->registry_id, info->registry_id) != 0))
+    if (pgr_feed_read_file(o->out, (size_t)o->max_size, &body, &len, NULL, 0) != PGR_FEED_OK)
+        return 0;
+    ok = pgr_feed_verify(body, len, (const char *)d->sig.buf, d->sig.len, keys, info,
+                         err, sizeof(err)) == PGR_FEED_OK;
+    free(body);
+    if (!ok || (o->registry_id != NULL && strcmp(o->registry_id, info->registry_id) != 0))
         return 0;
     if (pgr_feed_state_read(o->state_dir, info->registry_id, &st, &found, err,
                             sizeof(err)) != PGR_FEED_OK || !found)
@@ -1274,18 +1293,21 @@ run_sync(const struct opts *o, const pgr_feed_keys *keys, const pgr_config *cfg)
 
     clean_all_leftovers(o);
     cache_read(o->state_dir, &cache);
-    rc = fetch_feed(o, &cache, &d);
+    rc = fetch_sig(o, &cache, &d);
     if (rc < 0) {
         download_free(&d);
         return report_unchanged(o, cache.registry_id, "HTTP 304");
     }
     if (rc != SYNC_OK)
         goto out;
-    if (same_as_installed(o, &d, keys, &info)) {
-        cache_write(o->state_dir, o->url, &d.body, info.registry_id);
-        rc = report_unchanged(o, info.registry_id, "HTTP 200, identical to the installed registry");
+    if (sig_is_installed(o, &d, keys, &info)) {
+        cache_write(o->state_dir, o->url, &d.sig, info.registry_id);
+        rc = report_unchanged(o, info.registry_id, "HTTP 200, the installed registry's signature");
         goto out;
     }
+    rc = fetch_body(o, &d);
+    if (rc != SYNC_OK)
+        goto out;
     now = time(NULL);
     rc = check_feed(o, &d, keys, now, &info);
     if (rc != SYNC_OK)
@@ -1312,7 +1334,7 @@ run_sync(const struct opts *o, const pgr_feed_keys *keys, const pgr_config *cfg)
         rc = status_exit(st);
         goto out;
     }
-    cache_write(o->state_dir, o->url, &d.body, info.registry_id);
+    cache_write(o->state_dir, o->url, &d.sig, info.registry_id);
     print_summary(o, old, reg, &info);
     rc = SYNC_OK;
 out:

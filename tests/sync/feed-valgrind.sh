@@ -47,7 +47,7 @@ vg_sync "first install" 0 --url "$URL" $MAIN
 publish 2 --add-person vg-person-1 --drop-person ma-lin
 vg_sync "update" 0 --url "$URL" $MAIN
 vg_sync "304" 0 --url "$URL" $MAIN
-vg_sync "200, identical to the installed registry" 0 \
+vg_sync "200, the installed signature" 0 \
     --url "https://127.0.0.1:$PORT/noetag/registry.json" $MAIN
 vg_sync "--verify" 0 --verify $MAIN
 vg_sync "404" 3 --url "https://127.0.0.1:$PORT/status/404/registry.json" $MAIN

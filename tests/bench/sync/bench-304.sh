@@ -31,6 +31,7 @@ cp "$reg" "$T/www/registry.json"
 cp "$sig" "$T/www/registry.json.minisig"
 PORT_STEP=10 start_server bench $PORT --root "$T/www" --cert "$T/pki/server.crt" --key "$T/pki/server.key"
 URL=https://127.0.0.1:$SERVER_PORT/registry.json
+SIGURL=$URL.minisig
 
 # sync_304: one `ploguard sync` of the installed feed, timed into $T/sync.
 sync_304() {
@@ -44,7 +45,7 @@ sync_304() {
 # curl_304: the same conditional request (same validators) by curl(1).
 curl_304() {
     "$WALLTIME" "$T/curl" "$CURL" -s -o /dev/null -w '%{http_code}' --cacert "$T/pki/ca.crt" \
-        -H "If-None-Match: $etag" -H "If-Modified-Since: $lastmod" "$URL" >"$T/code" &&
+        -H "If-None-Match: $etag" -H "If-Modified-Since: $lastmod" "$SIGURL" >"$T/code" &&
         [ "$(cat "$T/code")" = 304 ] ||
         { echo "bench-304: curl did not get a 304: $(cat "$T/code")"; exit 1; }
 }
@@ -65,8 +66,8 @@ summary() {
     { echo "bench-304: first sync failed: $(cat "$T/stderr")"; exit 1; }
 echo "bench-304: $(head -n 1 "$T/stdout")"
 echo "bench-304: that first sync (download, verify, validate, install): $(( $(cat "$T/first") / 1000 )) ms"
-etag=$(sed -n 's/^etag //p' "$T/state/http-cache")
-lastmod=$(sed -n 's/^last_modified //p' "$T/state/http-cache")
+etag=$(sed -n 's/^sig_etag //p' "$T/state/http-cache")
+lastmod=$(sed -n 's/^sig_last_modified //p' "$T/state/http-cache")
 [ -n "$etag" ] || { echo "bench-304: no ETag stored"; exit 1; }
 
 # One untimed round warms the page cache and the server.
