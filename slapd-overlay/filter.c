@@ -284,6 +284,30 @@ pg_raw_filter(BerElement *b, const Filter *f, pg_search *ps, int depth)
     }
 }
 
+/*
+ * Skips what comes before the filter: the messageID, then the
+ * SearchRequest's tag and its base, scope, deref, sizelimit, timelimit and
+ * typesOnly.  What ber_scanf(b, "i{xxxxxx") does, without its format
+ * interpreter (it is on the path of every search naming a registered
+ * identifier); only reads.
+ */
+static int
+pg_raw_request_head(BerElement *b)
+{
+    struct berval skip;
+    ber_int_t msgid;
+    ber_len_t len;
+    int i;
+
+    if (ber_get_int(b, &msgid) == LBER_DEFAULT ||
+        ber_skip_tag(b, &len) == LBER_DEFAULT)
+        return -1;
+    for (i = 0; i < 6; i++)
+        if (ber_skip_element(b, &skip) == LBER_DEFAULT)
+            return -1;
+    return 0;
+}
+
 /* Replaces the wants' normalized values by the raw ones, where it can. */
 static void
 pg_raw_values(Operation *op, pg_search *ps)
@@ -292,7 +316,6 @@ pg_raw_values(Operation *op, pg_search *ps)
     BerElement *b = (BerElement *)&berbuf;
     pg_want saved[PG_MAX_WANT];
     struct berval req;
-    ber_int_t msgid;
 
     if (op->o_ber == NULL || ps->nwant == 0 ||
         ber_flatten2(op->o_ber, &req, 0) != 0 || req.bv_len == 0)
@@ -300,9 +323,7 @@ pg_raw_values(Operation *op, pg_search *ps)
     memcpy(saved, ps->want, sizeof(saved[0]) * (size_t)ps->nwant);
     /* our own reader over the request; op->o_ber is not touched */
     ber_init2(b, &req, 0);
-    /* messageID, then SearchRequest: base, scope, deref, sizelimit,
-     * timelimit, typesOnly, filter ("{" and "x" only skip, never write) */
-    if (ber_scanf(b, "i{xxxxxx", &msgid) == LBER_ERROR ||
+    if (pg_raw_request_head(b) != 0 ||
         pg_raw_filter(b, op->ors_filter, ps, 0) != 0)
         memcpy(ps->want, saved, sizeof(saved[0]) * (size_t)ps->nwant);
 }

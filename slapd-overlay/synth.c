@@ -24,6 +24,7 @@
 #define PG_SYNTH_ATTRS 16           /* attributes of one entry */
 #define PG_SYNTH_VALS  8            /* values of one attribute */
 #define PG_SYNTH_FREE  64           /* temporary allocations of one entry */
+#define PG_SYNTH_ARENA 2048         /* bytes of one entry's values, on the stack */
 #define PG_SHARED_MAX  256          /* records kept per snapshot */
 
 static const char *const pg_synth_ocs[] = {
@@ -81,18 +82,24 @@ pg_plain_init(void)
                                             c - 'A' + 'a' : c);
 }
 
+/* True when pg_fast_norm_into may take v: not empty, plain at both ends. */
 static int
-pg_fast_norm(const struct berval *v, struct berval *nv, void *ctx)
+pg_fast_norm_may(const struct berval *v)
+{
+    const unsigned char *in = (const unsigned char *)v->bv_val;
+    size_t n = v->bv_len;
+
+    return n > 0 && pg_plain_lower[in[0]] != 0 && pg_plain_lower[in[n - 1]] != 0;
+}
+
+/* v normalized into out (v->bv_len + 1 bytes); -1 when v is not plain.
+ * The caller has checked pg_fast_norm_may(v). */
+static int
+pg_fast_norm_into(const struct berval *v, char *out)
 {
     const unsigned char *in = (const unsigned char *)v->bv_val;
     size_t i, n = v->bv_len;
-    char *out;
 
-    if (n == 0 || pg_plain_lower[in[0]] == 0 || pg_plain_lower[in[n - 1]] == 0)
-        return -1;
-    out = ber_memalloc_x(n + 1, ctx);
-    if (out == NULL)
-        return -1;
     for (i = 0; i < n; i++) {
         unsigned char c = pg_plain_lower[in[i]];
 
@@ -105,18 +112,44 @@ pg_fast_norm(const struct berval *v, struct berval *nv, void *ctx)
         }
         out[i] = (char)c;
     }
-    if (i < n) {
+    if (i < n)
+        return -1;
+    out[n] = '\0';
+    return 0;
+}
+
+static int
+pg_fast_norm(const struct berval *v, struct berval *nv, void *ctx)
+{
+    char *out;
+
+    if (!pg_fast_norm_may(v))
+        return -1;
+    out = ber_memalloc_x(v->bv_len + 1, ctx);
+    if (out == NULL)
+        return -1;
+    if (pg_fast_norm_into(v, out) != 0) {
         ber_memfree_x(out, ctx);
         return -1;
     }
-    out[n] = '\0';
     nv->bv_val = out;
-    nv->bv_len = n;
+    nv->bv_len = v->bv_len;
     return 0;
 }
 
 /* v normalized for ad into *nv (allocated in ctx, or v itself when ad has
  * no equality normalizer).  -1 when v is not a valid value of ad. */
+static int
+pg_norm_slapd(AttributeDescription *ad, struct berval *v, struct berval *nv,
+              void *ctx)
+{
+    if (attr_normalize_one(ad, v, nv, ctx) != LDAP_SUCCESS)
+        return -1;
+    if (BER_BVISNULL(nv))
+        *nv = *v;
+    return 0;
+}
+
 static int
 pg_norm(AttributeDescription *ad, struct berval *v, struct berval *nv,
         void *ctx)
@@ -124,11 +157,7 @@ pg_norm(AttributeDescription *ad, struct berval *v, struct berval *nv,
     if (pg_mr_fast != NULL && ad->ad_type->sat_equality == pg_mr_fast &&
         pg_fast_norm(v, nv, ctx) == 0)
         return 0;
-    if (attr_normalize_one(ad, v, nv, ctx) != LDAP_SUCCESS)
-        return -1;
-    if (BER_BVISNULL(nv))
-        *nv = *v;
-    return 0;
+    return pg_norm_slapd(ad, v, nv, ctx);
 }
 
 /*
@@ -350,8 +379,10 @@ typedef struct pg_builder {
     uint64_t   mask;        /* pg_ad_bit of the attributes in attr */
     int        n;
     int        nfree;
+    size_t     used;        /* bytes of arena taken */
     pg_battr   attr[PG_SYNTH_ATTRS];
     void      *tofree[PG_SYNTH_FREE];
+    char       arena[PG_SYNTH_ARENA];
 } pg_builder;
 
 /* Keeps p (op->o_tmpmemctx) until pg_b_done; frees it at once and fails
@@ -375,6 +406,22 @@ pg_b_done(pg_builder *b)
     for (i = 0; i < b->nfree; i++)
         b->op->o_tmpfree(b->tofree[i], b->op->o_tmpmemctx);
     b->nfree = 0;
+}
+
+/* n bytes that last until pg_b_done: from the arena while it has room
+ * (most entries: no allocator call at all), else op->o_tmpmemctx. */
+static char *
+pg_b_alloc(pg_builder *b, size_t n)
+{
+    char *p;
+
+    if (n <= PG_SYNTH_ARENA - b->used) {
+        p = b->arena + b->used;
+        b->used += n;
+        return p;
+    }
+    p = b->op->o_tmpalloc(n, b->op->o_tmpmemctx);
+    return pg_b_keep(b, p) == 0 ? p : NULL;
 }
 
 static pg_battr *
@@ -423,7 +470,21 @@ static int
 pg_b_norm(pg_builder *b, AttributeDescription *ad, struct berval *v,
           struct berval *nv)
 {
-    if (pg_norm(ad, v, nv, b->op->o_tmpmemctx) != 0)
+    if (pg_mr_fast != NULL && ad->ad_type->sat_equality == pg_mr_fast &&
+        pg_fast_norm_may(v)) {
+        char *out = pg_b_alloc(b, v->bv_len + 1);
+
+        if (out != NULL && pg_fast_norm_into(v, out) == 0) {
+            nv->bv_val = out;
+            nv->bv_len = v->bv_len;
+            return 0;
+        }
+        /* not plain after all: slapd's normalizer decides (the arena
+         * bytes stay unused) */
+        if (out == NULL)
+            return -1;
+    }
+    if (pg_norm_slapd(ad, v, nv, b->op->o_tmpmemctx) != 0)
         return -1;
     if (nv->bv_val != v->bv_val && pg_b_keep(b, nv->bv_val) != 0)
         return -1;
@@ -457,11 +518,13 @@ pg_b_concat(pg_builder *b, const struct berval *prefix,
             const struct berval *v, struct berval *out)
 {
     out->bv_len = prefix->bv_len + v->bv_len;
-    out->bv_val = b->op->o_tmpalloc(out->bv_len + 1, b->op->o_tmpmemctx);
+    out->bv_val = pg_b_alloc(b, out->bv_len + 1);
+    if (out->bv_val == NULL)
+        return -1;
     memcpy(out->bv_val, prefix->bv_val, prefix->bv_len);
     memcpy(out->bv_val + prefix->bv_len, v->bv_val, v->bv_len);
     out->bv_val[out->bv_len] = '\0';
-    return pg_b_keep(b, out->bv_val);
+    return 0;
 }
 
 /*
@@ -552,12 +615,9 @@ pg_synth_dn(pg_builder *b, const pgr_entity *ent, const pg_want *w, Entry *e)
     idlen = strlen(ent->id);
     e->e_name.bv_len = pl + idlen + (size_t)comma + op->o_req_dn.bv_len;
     e->e_nname.bv_len = pl + idlen + (size_t)comma + op->o_req_ndn.bv_len;
-    e->e_name.bv_val = op->o_tmpalloc(e->e_name.bv_len + 1, op->o_tmpmemctx);
-    if (pg_b_keep(b, e->e_name.bv_val) != 0)
-        return -1;
-    e->e_nname.bv_val = op->o_tmpalloc(e->e_nname.bv_len + 1,
-                                       op->o_tmpmemctx);
-    if (pg_b_keep(b, e->e_nname.bv_val) != 0)
+    e->e_name.bv_val = pg_b_alloc(b, e->e_name.bv_len + 1);
+    e->e_nname.bv_val = pg_b_alloc(b, e->e_nname.bv_len + 1);
+    if (e->e_name.bv_val == NULL || e->e_nname.bv_val == NULL)
         return -1;
     p = lutil_strcopy(e->e_name.bv_val, PG_RDN_PREFIX);
     p = lutil_strcopy(p, ent->id);
@@ -706,6 +766,7 @@ pg_synth_send(Operation *op, SlapReply *rs, const pg_info *pi,
     b.mask = 0;
     b.n = 0;
     b.nfree = 0;
+    b.used = 0;
 
     h.n = 1;
     h.hit[0].entity = ent;
