@@ -67,6 +67,7 @@ struct opts {
     /* The trust anchors, set by finish_opts (pointers into this struct or
      * to constants): exactly one of them is not NULL. */
     const char *ca_file, *ca_dir;
+    char *out_sig;                /* out + ".minisig", set by finish_opts */
 };
 
 static void
@@ -124,6 +125,7 @@ opts_free(struct opts *o)
     free(o->url);
     free(o->state_dir);
     free(o->out);
+    free(o->out_sig);
     free(o->cacert);
     free(o->pin);
     free(o->registry_id);
@@ -456,13 +458,22 @@ choose_trust(struct opts *o)
 static int
 finish_opts(struct opts *o)
 {
+    char sig[PATH_MAX];
+    int n;
+
     if (o->out == NULL && set_str(&o->out, PGR_DEFAULT_REGISTRY) != 0)
+        return -1;
+    n = snprintf(sig, sizeof(sig), "%s.minisig", o->out);
+    if (n < 0 || (size_t)n >= sizeof(sig)) {
+        sync_fail("--out %s: too long a path", o->out);
+        return -1;
+    }
+    if (set_str(&o->out_sig, sig) != 0)
         return -1;
     if (o->state_dir == NULL) {
         /* Beside the default registry: /var/lib/ploguard/state. */
         char dir[PATH_MAX];
         const char *slash;
-        int n;
 
         slash = strrchr(PGR_DEFAULT_REGISTRY, '/');
         n = snprintf(dir, sizeof(dir), "%.*s/state",
@@ -990,8 +1001,7 @@ clean_all_leftovers(const struct opts *o)
     time_t now = time(NULL);
 
     (void)pgr_feed_clean_temps(o->out, now, 0);
-    if (snprintf(path, sizeof(path), "%s.minisig", o->out) < (int)sizeof(path))
-        (void)pgr_feed_clean_temps(path, now, 0);
+    (void)pgr_feed_clean_temps(o->out_sig, now, 0);
     if (snprintf(path, sizeof(path), "%s/" HTTP_CACHE_FILE, o->state_dir) < (int)sizeof(path))
         (void)pgr_feed_clean_temps(path, now, 0);
     (void)pgr_feed_state_clean_temps(o->state_dir, now, PGR_FEED_TEMP_AGE);
@@ -1099,20 +1109,17 @@ report_unchanged(const struct opts *o, const char *registry_id, const char *how)
 static int
 fetch_sig(const struct opts *o, const struct http_cache *c, struct download *d)
 {
-    char why[512], surl[2100], sigpath[PATH_MAX];
+    char why[512], surl[2100];
     int conditional;
 
     memset(d, 0, sizeof(*d));
-    d->body.max = (size_t)o->max_size;
     d->sig.max = PGR_FEED_SIGFILE_MAX;
     if (sig_url(o->url, surl, sizeof(surl)) != 0) {
         sync_fail("--url: too long");
         return SYNC_USAGE;
     }
     /* Conditional only when what the cache describes is still installed. */
-    conditional = strcmp(c->url, o->url) == 0 && exists(o->out) &&
-                  snprintf(sigpath, sizeof(sigpath), "%s.minisig", o->out) < (int)sizeof(sigpath) &&
-                  exists(sigpath);
+    conditional = strcmp(c->url, o->url) == 0 && exists(o->out) && exists(o->out_sig);
     if (http_get(o, surl, conditional ? c->etag : NULL,
                  conditional ? c->last_modified : NULL, &d->sig, &d->code,
                  why, sizeof(why)) != 0) {
@@ -1133,6 +1140,7 @@ fetch_body(const struct opts *o, struct download *d)
 {
     char why[512];
 
+    d->body.max = (size_t)o->max_size;
     if (http_get(o, o->url, NULL, NULL, &d->body, &d->code, why, sizeof(why)) != 0) {
         sync_fail("download of %s failed: %s", o->url, why);
         return SYNC_NETWORK;
@@ -1156,14 +1164,13 @@ static int
 sig_is_installed(const struct opts *o, const struct download *d,
                  const pgr_feed_keys *keys, pgr_feed_info *info)
 {
-    char sigpath[PATH_MAX], err[PGR_FEED_ERR_MAX];
+    char err[PGR_FEED_ERR_MAX];
     unsigned char *body = NULL;
     size_t len = 0;
     pgr_feed_state st;
     int found = 0, ok;
 
-    if (snprintf(sigpath, sizeof(sigpath), "%s.minisig", o->out) >= (int)sizeof(sigpath) ||
-        !file_is(sigpath, d->sig.buf, d->sig.len))
+    if (!file_is(o->out_sig, d->sig.buf, d->sig.len))
         return 0;
     if (pgr_feed_read_file(o->out, (size_t)o->max_size, &body, &len, NULL, 0) != PGR_FEED_OK)
         return 0;
