@@ -323,12 +323,20 @@ filter_num_hash(unsigned tag, unsigned len, uint64_t v)
 #define FILTER_STR_SEED  0xcbf29ce484222325ULL
 #define FILTER_STR_PRIME 0x100000001b3ULL
 
+/* One byte, already lower-cased, into the hash: the one definition that
+ * the filter's build and the pre-checks must share. */
+static inline uint64_t
+filter_str_mix(uint64_t h, unsigned c)
+{
+    return (h ^ c) * FILTER_STR_PRIME;
+}
+
 static inline uint64_t
 filter_str_step(uint64_t h, unsigned char c)
 {
     if (c >= 'A' && c <= 'Z')
         c = (unsigned char)(c - 'A' + 'a');
-    return (h ^ c) * FILTER_STR_PRIME;
+    return filter_str_mix(h, c);
 }
 
 static inline uint64_t
@@ -666,7 +674,7 @@ email_domain_stop(const pgr_filter *f, uint64_t *h, unsigned e)
         filter_test(f, filter_str_hash(TAG_DOMAIN, *h)))
         return -1;
     e &= ~EMAIL_STOP;
-    *h = (*h ^ e) * FILTER_STR_PRIME;   /* filter_str_step */
+    *h = filter_str_mix(*h, e);
     return e == '@';
 }
 
@@ -686,17 +694,17 @@ email_local_may_match(const pgr_filter *f, const char *value, size_t n,
 
         if ((e1 | e2 | e3 | e4) & EMAIL_STOP)
             return 1;   /* a second '@', or not plain */
-        h = (h ^ e1) * FILTER_STR_PRIME;
-        h = (h ^ e2) * FILTER_STR_PRIME;
-        h = (h ^ e3) * FILTER_STR_PRIME;
-        h = (h ^ e4) * FILTER_STR_PRIME;
+        h = filter_str_mix(h, e1);
+        h = filter_str_mix(h, e2);
+        h = filter_str_mix(h, e3);
+        h = filter_str_mix(h, e4);
     }
     for (; i > 0; i--) {
         unsigned e = email_local_byte[(unsigned char)value[i - 1]];
 
         if (e & EMAIL_STOP)
             return 1;
-        h = (h ^ e) * FILTER_STR_PRIME;
+        h = filter_str_mix(h, e);
     }
     return filter_test(f, filter_str_hash(TAG_EMAIL, h));
 }
@@ -732,8 +740,8 @@ pgr_email_may_match(const pgr_registry *reg, const char *value, size_t len)
         unsigned e2 = email_domain_byte[(unsigned char)value[i - 2]];
 
         if (!((e1 | e2) & EMAIL_STOP)) {
-            h = (h ^ e1) * FILTER_STR_PRIME;
-            h = (h ^ e2) * FILTER_STR_PRIME;
+            h = filter_str_mix(h, e1);
+            h = filter_str_mix(h, e2);
             continue;
         }
         /* at least one of the two leaves the loop */
@@ -742,14 +750,14 @@ pgr_email_may_match(const pgr_registry *reg, const char *value, size_t len)
             if (r != 0)
                 return r < 0 ? 1 : email_local_may_match(f, value, i - 1, h);
         } else {
-            h = (h ^ e1) * FILTER_STR_PRIME;
+            h = filter_str_mix(h, e1);
         }
         if (e2 & EMAIL_STOP) {
             r = email_domain_stop(f, &h, e2);
             if (r != 0)
                 return r < 0 ? 1 : email_local_may_match(f, value, i - 2, h);
         } else {
-            h = (h ^ e2) * FILTER_STR_PRIME;
+            h = filter_str_mix(h, e2);
         }
     }
     if (i == 1) {
