@@ -150,12 +150,19 @@ pg_norm_slapd(AttributeDescription *ad, struct berval *v, struct berval *nv,
     return 0;
 }
 
+/* Whether v, a value of ad, is one for pg_fast_norm_into to try. */
+static int
+pg_fast_norm_applies(const AttributeDescription *ad, const struct berval *v)
+{
+    return pg_mr_fast != NULL && ad->ad_type->sat_equality == pg_mr_fast &&
+           pg_fast_norm_may(v);
+}
+
 static int
 pg_norm(AttributeDescription *ad, struct berval *v, struct berval *nv,
         void *ctx)
 {
-    if (pg_mr_fast != NULL && ad->ad_type->sat_equality == pg_mr_fast &&
-        pg_fast_norm(v, nv, ctx) == 0)
+    if (pg_fast_norm_applies(ad, v) && pg_fast_norm(v, nv, ctx) == 0)
         return 0;
     return pg_norm_slapd(ad, v, nv, ctx);
 }
@@ -470,8 +477,7 @@ static int
 pg_b_norm(pg_builder *b, AttributeDescription *ad, struct berval *v,
           struct berval *nv)
 {
-    if (pg_mr_fast != NULL && ad->ad_type->sat_equality == pg_mr_fast &&
-        pg_fast_norm_may(v)) {
+    if (pg_fast_norm_applies(ad, v)) {
         char *out = pg_b_alloc(b, v->bv_len + 1);
 
         if (out != NULL && pg_fast_norm_into(v, out) == 0) {
