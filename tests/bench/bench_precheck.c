@@ -30,6 +30,7 @@
 #include "pgr.h"
 #include "gen_registry.h"
 #include "../unit/precheck_ref.h"
+#include "../xorshift64.h"
 
 #define NVALUES 4096
 #define VALUE_MAX 80
@@ -54,10 +55,7 @@ static uint64_t rng_state = 0x9E3779B97F4A7C15ULL;
 static uint64_t
 rng(void)
 {
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545F4914F6CDD1DULL;
+    return xorshift64_next(&rng_state);
 }
 
 static double

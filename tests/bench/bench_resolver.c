@@ -20,6 +20,7 @@
 
 #include "pgr.h"
 #include "gen_registry.h"
+#include "../xorshift64.h"
 
 /* ------------------------------------------------- allocation counting */
 
@@ -125,10 +126,7 @@ static uint64_t rng_state = 0x9E3779B97F4A7C15ULL;
 static uint64_t
 rng(void)
 {
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545F4914F6CDD1DULL;
+    return xorshift64_next(&rng_state);
 }
 
 /* Registered numbers of random people, in four written forms. */

@@ -11,7 +11,7 @@ tests_unit_test_registry_CPPFLAGS = $(REGISTRY_TEST_CPPFLAGS)
 tests_unit_test_registry_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_registry_LDADD = resolver/libpgr.la $(CMOCKA_LIBS)
 
-tests_unit_test_match_SOURCES = tests/unit/test_match.c
+tests_unit_test_match_SOURCES = tests/unit/test_match.c tests/unit/sample_fixture.h
 tests_unit_test_match_CPPFLAGS = $(REGISTRY_TEST_CPPFLAGS)
 tests_unit_test_match_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_match_LDADD = resolver/libpgr.la $(CMOCKA_LIBS)

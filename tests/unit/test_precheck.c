@@ -28,42 +28,15 @@
 #include "pgr.h"
 #include "registry_int.h"
 #include "precheck_ref.h"
-
-#ifndef SAMPLE_REGISTRY
-#error "SAMPLE_REGISTRY must name data/registry.sample.json"
-#endif
+#include "sample_fixture.h"
+#include "../xorshift64.h"
 
 #define VALUE_MAX 400   /* above PGR_EMAIL_MAX, for the length limits */
-
-static pgr_registry *reg;
-static pgr_config cfg;
 
 /* What a run saw, so that a test can tell it reached both answers. */
 typedef struct tally {
     size_t values, phone_yes, phone_no, email_yes, email_no, mismatches;
 } tally;
-
-static int
-setup(void **state)
-{
-    pgr_errors errs;
-
-    (void)state;
-    pgr_config_init(&cfg);
-    pgr_errors_init(&errs);
-    reg = pgr_registry_load_file(SAMPLE_REGISTRY, &cfg, &errs);
-    pgr_errors_free(&errs);
-    return reg == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-    (void)state;
-    pgr_registry_free(reg);
-    reg = NULL;
-    return 0;
-}
 
 /* xorshift64*: the same values on every run */
 static uint64_t rng_state;
@@ -71,10 +44,7 @@ static uint64_t rng_state;
 static uint64_t
 rng(void)
 {
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545F4914F6CDD1DULL;
+    return xorshift64_next(&rng_state);
 }
 
 static size_t
