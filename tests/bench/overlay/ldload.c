@@ -293,11 +293,11 @@ static void sum(ld_thread *th, int n, int side, ld_count *out)
 }
 
 static void report(int side, const ld_count *a, const ld_count *b,
-                   long long t0, long long t1, double secs, double *cpu, double *lat)
+                   long long ns0, long long ns1, double secs, double *cpu, double *lat)
 {
     long   ops = b->ops - a->ops;
 
-    *cpu = (t0 >= 0 && t1 >= 0 && ops > 0) ? (double)(t1 - t0) / 1e3 / (double)ops : -1.0;
+    *cpu = (ns0 >= 0 && ns1 >= 0 && ops > 0) ? (double)(ns1 - ns0) / 1e3 / (double)ops : -1.0;
     *lat = ops > 0 ? (double)(b->usec - a->usec) / (double)ops : -1.0;
     printf("side=%c uri=%s ops=%ld rate=%.0f mean_us=%.1f cpu_us_per_op=%.2f "
            "entries_per_op=%.3f errs=%ld\n",
@@ -345,14 +345,17 @@ static double median(double *v, int n)
 }
 
 /*
- * Sleeps for secs in windows of LD_WINDOW_MS, and records for each window
+ * Sleeps for secs from start (the counts and slapd CPU times just read) in
+ * windows of LD_WINDOW_MS, and records for each window
  * in which both servers served at least LD_WINDOW_MIN_OPS searches the
  * ratio B/A of slapd CPU per search.  A burst that lands in one window
  * (a host-side hiccup of the VM, another job's process) moves the whole
  * measurement's ratio but not the median of the windows'.  Returns the
  * number of windows recorded.
  */
-static int measure_windows(ld_thread *th, int started, int secs, double *out)
+static int measure_windows(ld_thread *th, int started, int secs,
+                           const ld_count start[2], const long long start_ns[2],
+                           double *out)
 {
     ld_count  c0[2], c1[2];
     long long p0[2], p1[2];
@@ -364,8 +367,8 @@ static int measure_windows(ld_thread *th, int started, int secs, double *out)
         return 0;
     }
     for (i = 0; i < 2; i++) {
-        sum(th, started, i, &c0[i]);
-        p0[i] = proc_cpu_ns(g_side[i].pid);
+        c0[i] = start[i];
+        p0[i] = start_ns[i];
     }
     for (w = 0; w < nwin && w < LD_MAX_WINDOWS; w++) {
         long ops[2];
@@ -392,7 +395,7 @@ int main(int argc, char **argv)
 {
     ld_thread  th[LD_MAX_CONNS];
     ld_count   before[2], after[2];
-    long long  tick0[2] = { -1, -1 }, tick1[2] = { -1, -1 };
+    long long  ns0[2] = { -1, -1 }, ns1[2] = { -1, -1 };   /* slapd CPU */
     double     wratio[LD_MAX_WINDOWS];
     int        nwin = 0;
     double     cpu[2] = { -1.0, -1.0 }, lat[2] = { -1.0, -1.0 }, t0;
@@ -452,13 +455,13 @@ int main(int argc, char **argv)
     sleep((unsigned int)warm);
     for (i = 0; i < 2; i++) {
         sum(th, started, i, &before[i]);
-        tick0[i] = proc_cpu_ns(g_side[i].pid);
+        ns0[i] = proc_cpu_ns(g_side[i].pid);
     }
     t0 = now_us();
-    nwin = measure_windows(th, started, secs, wratio);
+    nwin = measure_windows(th, started, secs, before, ns0, wratio);
     for (i = 0; i < 2; i++) {
         sum(th, started, i, &after[i]);
-        tick1[i] = proc_cpu_ns(g_side[i].pid);
+        ns1[i] = proc_cpu_ns(g_side[i].pid);
     }
     t0 = (now_us() - t0) / 1e6;
     g_stop = 1;
@@ -466,7 +469,7 @@ int main(int argc, char **argv)
         pthread_join(th[i].tid, NULL);
     nsides = g_paired ? 2 : 1;
     for (i = 0; i < nsides; i++)
-        report(i, &before[i], &after[i], tick0[i], tick1[i], t0, &cpu[i], &lat[i]);
+        report(i, &before[i], &after[i], ns0[i], ns1[i], t0, &cpu[i], &lat[i]);
     if (nsides == 2 && cpu[0] > 0 && lat[0] > 0)
         printf("ratio cpu=%.4f lat=%.4f cpu_median=%.4f windows=%d\n",
                cpu[1] / cpu[0], lat[1] / lat[0], median(wratio, nwin), nwin);
