@@ -29,7 +29,8 @@ enum {
     PG_CF_SYNTH,
     PG_CF_LOGLEVEL,
     PG_CF_PUBKEY,
-    PG_CF_STATEDIR
+    PG_CF_STATEDIR,
+    PG_CF_VCACHE
 };
 
 #define PG_INTERVAL_MAX 86400
@@ -124,6 +125,14 @@ static ConfigTable pg_cfats[] = {
         "DESC 'Directory of the signed feed anti-rollback state' "
         "EQUALITY caseExactMatch "
         "SYNTAX OMsDirectoryString SINGLE-VALUE )" },
+    { .name = "ploguard-verdict-cache", .what = "slots",
+      .min_args = 2, .max_args = 2,
+      .arg_type = ARG_MAGIC | PG_CF_VCACHE, .arg_item = pg_cf,
+      .attribute = "( " PG_CFG_AT_ARC ".13 NAME 'olcPloguardVerdictCache' "
+        "DESC 'Slots of the table of entries found to match nothing "
+        "(0: none)' "
+        "EQUALITY integerMatch "
+        "SYNTAX OMsInteger SINGLE-VALUE )" },
     { .name = NULL, .arg_type = ARG_IGNORED }
 };
 
@@ -137,7 +146,7 @@ static ConfigOCs pg_cfocs[] = {
               "olcPloguardDisplayAttrs $ olcPloguardNotesAttr $ "
               "olcPloguardLang $ olcPloguardSynthesize $ "
               "olcPloguardLogLevel $ olcPloguardPubkey $ "
-              "olcPloguardStateDir ) )",
+              "olcPloguardStateDir $ olcPloguardVerdictCache ) )",
       .co_type = Cft_Overlay, .co_table = pg_cfats },
     { .co_def = NULL }
 };
@@ -151,6 +160,7 @@ pg_info_defaults(pg_info *pi)
     pi->pi_lang[1] = PG_LANG_FR;
     pi->pi_synth = 1;
     pi->pi_loglevel = LDAP_DEBUG_ANY;
+    pi->pi_vslots = PG_VERDICT_DEFAULT_SLOTS;
 }
 
 void
@@ -282,6 +292,9 @@ pg_cf_emit(ConfigArgs *c, pg_info *pi)
         return 0;
     case PG_CF_STATEDIR:
         return pg_cf_emit_str(c, pi->pi_statedir);
+    case PG_CF_VCACHE:
+        snprintf(buf, sizeof(buf), "%d", pi->pi_vslots);
+        return pg_cf_emit_str(c, buf);
     }
     return 1;
 }
@@ -325,6 +338,46 @@ pg_pubkeys_same(const pg_pubkeys *a, const pg_pubkeys *b)
         if (strcmp(a->text[i], b->text[i]) != 0)
             return 0;
     return 1;
+}
+
+/* A whole decimal number from lo to hi, the whole of str; 0, or -1. */
+static int
+pg_cf_long(const char *str, long lo, long hi, long *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(str, &end, 10);
+    if (errno != 0 || end == str || *end != '\0' || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* A new verdict table of nslots slots; on an open database at once. */
+static int
+pg_cf_vcache(ConfigArgs *c, pg_info *pi, int nslots)
+{
+    char msg[SLAP_TEXT_BUFLEN];
+
+    if (pi->pi_open &&
+        pg_verdicts_open((slap_overinst *)c->bi, pi, nslots, msg,
+                         sizeof(msg)) != 0)
+        return pg_cf_refuse(c, c->argc > 1 ? c->argv[1] : "", msg);
+    pi->pi_vslots = nslots;
+    return 0;
+}
+
+static int
+pg_cf_set_vcache(ConfigArgs *c, pg_info *pi)
+{
+    long v;
+
+    if (pg_cf_long(c->argv[1], 0, (long)PG_VERDICT_MAX_SLOTS, &v) != 0)
+        return pg_cf_refuse(c, c->argv[1], "must be a whole number of "
+                            "slots, 0 (none) to 4194304");
+    return pg_cf_vcache(c, pi, (int)v);
 }
 
 /* Deleting a value restores the default; the registry path is required. */
@@ -398,6 +451,8 @@ pg_cf_delete(ConfigArgs *c, pg_info *pi)
         }
         pi->pi_statedir = NULL;
         return 0;
+    case PG_CF_VCACHE:
+        return pg_cf_vcache(c, pi, PG_VERDICT_DEFAULT_SLOTS);
     default:
         return ARG_BAD_CONF;
     }
@@ -487,13 +542,9 @@ pg_cf_set_bool(ConfigArgs *c, pg_info *pi)
 static int
 pg_cf_set_interval(ConfigArgs *c, pg_info *pi)
 {
-    char *end;
     long v;
 
-    errno = 0;
-    v = strtol(c->argv[1], &end, 10);
-    if (errno != 0 || end == c->argv[1] || *end != '\0' || v < 1 ||
-        v > PG_INTERVAL_MAX)
+    if (pg_cf_long(c->argv[1], 1, PG_INTERVAL_MAX, &v) != 0)
         return pg_cf_refuse(c, c->argv[1],
                             "must be a whole number of seconds, 1 to 86400");
     pi->pi_interval = (int)v;
@@ -608,6 +659,7 @@ pg_cf_set(ConfigArgs *c, pg_info *pi)
     case PG_CF_LOGLEVEL: return pg_cf_set_loglevel(c, pi);
     case PG_CF_PUBKEY:   return pg_cf_set_pubkey(c, pi);
     case PG_CF_STATEDIR: return pg_cf_set_statedir(c, pi);
+    case PG_CF_VCACHE:   return pg_cf_set_vcache(c, pi);
     }
     return ARG_BAD_CONF;
 }
@@ -617,6 +669,7 @@ pg_cf(ConfigArgs *c)
 {
     slap_overinst *on = (slap_overinst *)c->bi;
     pg_info *pi = on->on_bi.bi_private;
+    int rc;
 
     if (pi == NULL) {
         snprintf(c->cr_msg, sizeof(c->cr_msg), "<%s> ploguard is not "
@@ -625,9 +678,11 @@ pg_cf(ConfigArgs *c)
     }
     if (c->op == SLAP_CONFIG_EMIT)
         return pg_cf_emit(c, pi);
-    if (c->op == LDAP_MOD_DELETE)
-        return pg_cf_delete(c, pi);
-    return pg_cf_set(c, pi);
+    rc = c->op == LDAP_MOD_DELETE ? pg_cf_delete(c, pi) : pg_cf_set(c, pi);
+    /* what an entry matches may have changed (attribute lists, region) */
+    if (rc == 0)
+        pg_verdicts_forget(pi->pi_verdicts);
+    return rc;
 }
 
 int

@@ -14,7 +14,9 @@ PLOGUARD_OVERLAY_SOURCES = \
 	slapd-overlay/filter.c \
 	slapd-overlay/write.c \
 	slapd-overlay/reload.c \
-	slapd-overlay/signed.c
+	slapd-overlay/signed.c \
+	slapd-overlay/verdict.h \
+	slapd-overlay/verdict.c
 
 PLOGUARD_OVERLAY_CPPFLAGS = $(AM_CPPFLAGS) \
 	-I$(OPENLDAP_SRC)/include -I$(OPENLDAP_SRC)/servers/slapd

@@ -7,8 +7,9 @@
  *                headers we were compiled against (slapd checks nothing).
  * db_init        allocates the per-database state with the defaults.
  * db_open        resolves attribute names (the schema is complete only
- *                now), loads the registry, starts the reload task.
- * db_close       stops the task, drops the registry.
+ *                now), loads the registry, starts the reload task,
+ *                allocates the verdict table.
+ * db_close       stops the task, drops the registry and the verdicts.
  * db_destroy     frees the state.
  */
 #include "ploguard.h"
@@ -73,6 +74,35 @@ pg_version_check(void)
     return 0;
 }
 
+/*
+ * Replaces the verdict table (verdict.h) with one of nslots slots, or with
+ * none when nslots is 0, in tool mode (nothing is searched) or on a
+ * database other than back-mdb (whose entry IDs and entryCSNs are what
+ * names an entry's content).  Runs at db_open or with the server paused.
+ * Returns 0, or -1 with the reason in msg when the table cannot be
+ * allocated (the old one stays).
+ */
+int
+pg_verdicts_open(const slap_overinst *on, pg_info *pi, int nslots,
+                 char *msg, size_t msgsz)
+{
+    const char *type = on->on_info->oi_orig->bi_type;
+    pg_verdicts *v = NULL;
+
+    if (nslots > 0 && !(slapMode & SLAP_TOOL_MODE) && type != NULL &&
+        strcmp(type, "mdb") == 0) {
+        v = pg_verdicts_new((size_t)nslots);
+        if (v == NULL) {
+            snprintf(msg, msgsz, "cannot allocate a verdict table of %d "
+                     "slots (%zu bytes)", nslots, (size_t)nslots * 64);
+            return -1;
+        }
+    }
+    pg_verdicts_free(pi->pi_verdicts);
+    pi->pi_verdicts = v;
+    return 0;
+}
+
 static int
 pg_db_init(BackendDB *be, ConfigReply *cr)
 {
@@ -118,6 +148,10 @@ pg_db_open(BackendDB *be, ConfigReply *cr)
             "a registry\n");
         return 1;
     }
+    /* the table only saves time: without it ploguard works, slower */
+    if (pg_verdicts_open(on, pi, pi->pi_vslots, msg, sizeof(msg)) != 0)
+        Log(LDAP_DEBUG_ANY, LDAP_LEVEL_WARNING, "ploguard: %s; running "
+            "without it (ploguard-verdict-cache)\n", msg);
     pi->pi_be = be;
     pi->pi_open = 1;
     if (!(slapMode & SLAP_TOOL_MODE) && pg_task_start(pi) != 0) {
@@ -146,6 +180,8 @@ pg_db_close(BackendDB *be, ConfigReply *cr)
     pi->pi_snap = NULL;
     ldap_pvt_thread_rdwr_wunlock(&pi->pi_lock);
     pg_snapshot_drop(old);
+    pg_verdicts_free(pi->pi_verdicts);
+    pi->pi_verdicts = NULL;
     pi->pi_open = 0;
     return 0;
 }

@@ -24,6 +24,7 @@
 
 #include "pgr.h"
 #include "feed.h"
+#include "verdict.h"
 
 /* Our own OID arc, derived from a random UUID (RFC 4122, ITU-T X.667). */
 #define PG_ARC        "2.25.232855205505719630784223529289939782815"
@@ -110,6 +111,7 @@ typedef struct pg_info {
     int         pi_loglevel;        /* ploguard-log-level */
     pg_pubkeys  pi_pubkeys;         /* ploguard-pubkey */
     char       *pi_statedir;        /* ploguard-state-dir, or NULL */
+    int         pi_vslots;          /* ploguard-verdict-cache (0: off) */
     /* What a cn=config modify deleted, and which operation: when slapd
      * undoes a failed modify it adds the old values back in the same
      * operation, and they must come back without a re-verification that
@@ -132,6 +134,10 @@ typedef struct pg_info {
     off_t       pi_size;
     struct timespec pi_mtime;
     pg_floor    pi_floor;           /* changed with the snapshot */
+    /* the entries found to match nothing (verdict.h): while open, on
+     * back-mdb only, NULL otherwise; forgotten with every new snapshot
+     * and every change of configuration */
+    pg_verdicts *pi_verdicts;
 } pg_info;
 
 /* Defaults (also in the man page). */
@@ -261,6 +267,10 @@ int  pg_synth_send(Operation *op, SlapReply *rs, const pg_info *pi,
                    pg_snapshot *s, const pgr_entity *ent, const pg_want *w);
 void pg_shared_free_all(pg_snapshot *s);
 void pg_synth_prepare(void);
+
+/* ploguard.c */
+int  pg_verdicts_open(const slap_overinst *on, pg_info *pi, int nslots,
+                      char *msg, size_t msgsz);
 
 /* search.c */
 int  pg_response(Operation *op, SlapReply *rs);

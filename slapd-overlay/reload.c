@@ -237,9 +237,13 @@ pg_reload_with(pg_info *pi, const char *path, const pgr_config *pcfg,
         return -1;
     snap = pg_snapshot_new(reg);
 
+    /* the verdicts were found under the old registry; forgotten under the
+     * lock, so that a search stores none under the new one that it found
+     * under the old one */
     ldap_pvt_thread_rdwr_wlock(&pi->pi_lock);
     old = pi->pi_snap;
     pi->pi_snap = snap;
+    pg_verdicts_forget(pi->pi_verdicts);
     ldap_pvt_thread_rdwr_wunlock(&pi->pi_lock);
     pg_snapshot_drop(old);
 

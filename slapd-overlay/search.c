@@ -2,7 +2,9 @@
  * search.c - what a searching client sees.
  *
  * pg_response (the overlay's on_response) annotates every search entry of
- * this database whose phone or mail values match the registry.
+ * this database whose phone or mail values match the registry.  An entry
+ * found to match nothing is remembered by its ID and entryCSN (verdict.h)
+ * and passed on at the next search without its values being looked at.
  *
  * pg_op_search looks at the filter before the backend runs.  When it
  * asserts (equality, or a substring whose pieces put together give the
@@ -260,6 +262,32 @@ pg_op_search(Operation *op, SlapReply *rs)
 
 /* --------------------------------------------------------- annotation */
 
+/*
+ * Names rs's entry for the verdict table (verdict.h); 0 when it cannot be
+ * named exactly: no table (not back-mdb), not the backend's own stored
+ * entry (a copy an overlay below changed, or an entry made up), lastmod
+ * off (writes keep the entryCSN), a glue database (the IDs of several
+ * databases), or no entryCSN.
+ */
+static int
+pg_verdict_key_of(Operation *op, const SlapReply *rs, const pg_info *pi,
+                  pg_verdict_key *k)
+{
+    const Entry *e = rs->sr_entry;
+    const Attribute *a;
+
+    if (pi->pi_verdicts == NULL ||
+        (rs->sr_flags & (REP_ENTRY_MODIFIABLE | REP_ENTRY_MUSTBEFREED |
+                         REP_ENTRY_MUSTRELEASE)) != 0 ||
+        SLAP_NOLASTMOD(op->o_bd) || SLAP_GLUE_INSTANCE(op->o_bd))
+        return 0;
+    a = attr_find(e->e_attrs, slap_schema.si_ad_entryCSN);
+    if (a == NULL || a->a_numvals != 1)
+        return 0;
+    return pg_verdict_key_make(k, (uint64_t)e->e_id, a->a_vals[0].bv_val,
+                               a->a_vals[0].bv_len) == 0;
+}
+
 int
 pg_response(Operation *op, SlapReply *rs)
 {
@@ -267,8 +295,10 @@ pg_response(Operation *op, SlapReply *rs)
     pg_info *pi;
     pg_snapshot *s;
     pg_search *ps;
+    pg_verdict_key key;
+    uint64_t gen;
     pg_hits h;
-    int i, j;
+    int i, j, named, rc;
 
     if (rs->sr_type != REP_SEARCH || rs->sr_entry == NULL || pg_skip_op(op))
         return SLAP_CB_CONTINUE;
@@ -277,10 +307,23 @@ pg_response(Operation *op, SlapReply *rs)
     if (pi == NULL)
         return SLAP_CB_CONTINUE;
 
+    /* found to match nothing before, and not written since */
+    named = pg_verdict_key_of(op, rs, pi, &key);
+    if (named && pg_verdict_clean(pi->pi_verdicts, &key))
+        return SLAP_CB_CONTINUE;
+
     /* pg_entry_hits < 0: idempotent, for entries we synthesized or
      * annotated already */
     s = pg_snapshot_acquire(pi);
-    if (s == NULL || pg_entry_hits(pi, s, rs->sr_entry, &h) <= 0) {
+    if (s == NULL) {
+        pg_snapshot_release(pi);
+        return SLAP_CB_CONTINUE;
+    }
+    gen = named ? pg_verdicts_gen(pi->pi_verdicts) : 0;
+    rc = pg_entry_hits(pi, s, rs->sr_entry, &h);
+    if (rc <= 0) {
+        if (rc == 0 && named)
+            pg_verdict_set_clean(pi->pi_verdicts, &key, gen);
         pg_snapshot_release(pi);
         return SLAP_CB_CONTINUE;   /* no match: not a byte changed */
     }

@@ -144,12 +144,51 @@ pg_op_add(Operation *op, SlapReply *rs)
     return SLAP_CB_CONTINUE;
 }
 
+/*
+ * A write that leaves the entry's entryCSN as it was (lastmod off, or an
+ * internal write without operational attributes that brings no entryCSN of
+ * its own) and changes a phone or mail value would make a remembered
+ * verdict wrong (verdict.h): the entry would still be taken for one that
+ * matches nothing.  OpenLDAP's own overlays write no such attribute that
+ * way, so this is rare: the verdict table is stopped, with a log line,
+ * until ploguard-verdict-cache is set again.  Stopped before the write,
+ * so that no search stores a verdict on the content it replaces.
+ */
+static void
+pg_verdicts_guard(Operation *op, pg_info *pi, Modifications *ml,
+                  int no_opattrs)
+{
+    Modifications *m;
+    int touches = 0;
+
+    if (pi->pi_verdicts == NULL || (SLAP_LASTMOD(op->o_bd) && !no_opattrs))
+        return;   /* the backend gives the entry a new entryCSN */
+    for (m = ml; m != NULL; m = m->sml_next) {
+        if (m->sml_desc == slap_schema.si_ad_entryCSN &&
+            (m->sml_op == LDAP_MOD_ADD || m->sml_op == LDAP_MOD_REPLACE))
+            return;   /* the writer's own entryCSN (replication) */
+        if (pg_attrs_has(&pi->pi_phone, m->sml_desc) ||
+            pg_attrs_has(&pi->pi_mail, m->sml_desc))
+            touches = 1;
+    }
+    if (touches && pg_verdicts_stop(pi->pi_verdicts))
+        Log(LDAP_DEBUG_ANY, LDAP_LEVEL_NOTICE, "%s ploguard: the write to "
+            "\"%s\" changes a phone or mail value without a new entryCSN "
+            "(%s): the verdict cache is off until ploguard-verdict-cache "
+            "is set again\n", op->o_log_prefix, op->o_req_dn.bv_val,
+            SLAP_NOLASTMOD(op->o_bd) ? "lastmod off" : "internal write");
+}
+
 int
 pg_op_modify(Operation *op, SlapReply *rs)
 {
     slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
+    pg_info *pi = on->on_bi.bi_private;
 
-    if (on->on_bi.bi_private == NULL || pg_write_exempt(op))
+    if (pi == NULL)
+        return SLAP_CB_CONTINUE;
+    pg_verdicts_guard(op, pi, op->orm_modlist, op->orm_no_opattrs);
+    if (pg_write_exempt(op))
         return SLAP_CB_CONTINUE;
     return pg_check_modlist(op, rs, op->orm_modlist);
 }
@@ -158,8 +197,12 @@ int
 pg_op_modrdn(Operation *op, SlapReply *rs)
 {
     slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
+    pg_info *pi = on->on_bi.bi_private;
 
-    if (on->on_bi.bi_private == NULL || pg_write_exempt(op))
+    if (pi == NULL)
+        return SLAP_CB_CONTINUE;
+    pg_verdicts_guard(op, pi, op->orr_modlist, op->orr_no_opattrs);
+    if (pg_write_exempt(op))
         return SLAP_CB_CONTINUE;
     return pg_check_modlist(op, rs, op->orr_modlist);
 }

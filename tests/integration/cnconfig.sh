@@ -45,8 +45,7 @@ cfg() {
     fi
 }
 
-not() { if "$@"; then return 1; else return 0; fi; }
-pg_check "stock: not annotated before the overlay is added" not annotated "$DECLINE_EN"
+pg_check "stock: not annotated before the overlay is added" pg_not annotated "$DECLINE_EN"
 
 mod=$(pg_config_search "$P" -b cn=config '(objectClass=olcModuleList)' 1.1 | sed -n 's/^dn: //p' | head -n 1)
 pg_check "slapd.d has a module list ($mod)" test -n "$mod"
@@ -130,7 +129,7 @@ changetype: modify
 replace: olcPloguardSynthesize
 olcPloguardSynthesize: FALSE
 EOF
-pg_check "... no synthesized entry any more" not synthesized
+pg_check "... no synthesized entry any more" pg_not synthesized
 cfg "olcPloguardSynthesize: TRUE" 0 <<EOF
 dn: $OVL
 changetype: modify
@@ -154,8 +153,8 @@ pg_has "$O.new" '^dn: uid=ploguard-person-new-test,' "the new registry's person 
 # delete the overlay
 ldapdelete -x -H "ldap://127.0.0.1:$P/" -D cn=config -w secret "$OVL" > "$O.del" 2>&1
 pg_rc 0 $? "delete the overlay entry"
-pg_check "after the delete: not annotated" not annotated "$DECLINE_EN"
-pg_check "after the delete: nothing synthesized" not synthesized
+pg_check "after the delete: not annotated" pg_not annotated "$DECLINE_EN"
+pg_check "after the delete: nothing synthesized" pg_not synthesized
 pg_search "$P" -b "$PEOPLE" '(uid=wang.lihua)' '*' '+' > "$O.plain"
 pg_hasnt "$O.plain" '^ploguard|rcmp-grc' "after the delete: no trace of annotation"
 

@@ -509,6 +509,22 @@ pg_entries() {
     grep -c '^dn:' "$1"
 }
 
+# pg_not COMMAND...: succeeds when the command fails (for pg_check).
+pg_not() { if "$@"; then return 1; else return 0; fi; }
+
+# pg_wait_for SECONDS COMMAND...: bounded poll, every 0.1 s, until the
+# command succeeds.
+pg_wait_for() {
+    _w=$(($1 * 10))
+    shift
+    while [ "$_w" -gt 0 ]; do
+        "$@" && return 0
+        sleep 0.1
+        _w=$((_w - 1))
+    done
+    return 1
+}
+
 # pg_wait_log NAME REGEX SECONDS: bounded wait for a line in slapd.log.
 pg_wait_log() {
     _t=$(($3 * 10))

@@ -19,6 +19,7 @@ PLOGUARD_IT_TESTS = \
 	tests/integration/cnconfig.sh \
 	tests/integration/reload.sh \
 	tests/integration/signed.sh \
+	tests/integration/verdicts.sh \
 	tests/integration/valgrind.sh \
 	tests/integration/demo.sh
 TESTS += $(PLOGUARD_IT_TESTS)

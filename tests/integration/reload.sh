@@ -30,19 +30,8 @@ newperson() {
     pg_search "$P" -b "$PEOPLE" '(telephoneNumber=+16135550130)' cn > "$O.np" 2>&1
     grep -q '^dn: uid=ploguard-person-new-test,' "$O.np"
 }
-wait_for() { # SECONDS COMMAND...: bounded poll
-    t=$(($1 * 10))
-    shift
-    while [ "$t" -gt 0 ]; do
-        "$@" && return 0
-        sleep 0.1
-        t=$((t - 1))
-    done
-    return 1
-}
-not() { if "$@"; then return 1; else return 0; fi; }
 
-pg_check "registry A: the new person is unknown" not newperson
+pg_check "registry A: the new person is unknown" pg_not newperson
 
 # 4 clients x 500 searches while the registry flips between A and B
 "$PG_CLIENT" -H "ldap://127.0.0.1:$P/" -b "$PEOPLE" -t 4 -n 500 loop \
@@ -64,7 +53,7 @@ pg_has "$O.loop" '^searches: 2000$' "... 2000 searches"
 pg_has "$O.loop" '^failures: 0$' "... none failed"
 
 install_reg "$B"
-pg_check "after the reload: the new person is found" wait_for 15 newperson
+pg_check "after the reload: the new person is found" pg_wait_for 15 newperson
 pg_search "$P" -b "$PEOPLE" '(uid=wang.lihua)' ploguardMatch > "$O.seq8"
 pg_has "$O.seq8" '^ploguardMatch: .*seq=8( |$)' "ploguardMatch carries the new seq"
 
@@ -73,7 +62,7 @@ lines_before=$(wc -l < "$PG_DIR/srv/slapd.log")
 printf '{ "format": "ploguard-registry/1", "registry_id": ' > "$PG_DIR/broken.json"
 install_reg "$PG_DIR/broken.json"
 logged() { tail -n +"$lines_before" "$PG_DIR/srv/slapd.log" | grep -i 'registry' | grep -Eqi 'fail|error|invalid|cannot|bad|keep'; }
-pg_check "a truncated registry is logged with the reason" wait_for 15 logged
+pg_check "a truncated registry is logged with the reason" pg_wait_for 15 logged
 tail -n +"$lines_before" "$PG_DIR/srv/slapd.log" | grep -i registry | head -n 3 | sed 's/^/     log: /'
 sleep 2
 pg_check "... and the last good registry stays in force" newperson
@@ -83,7 +72,7 @@ pg_has "$O.still" "^cn: $DECLINE_EN" "... prefix still shown"
 lines_before=$(wc -l < "$PG_DIR/srv/slapd.log")
 perl -0pe 's/"registry_id": "[^"]*"/"registry_id": "broken", "registry_id": "dup"/' "$B" > "$PG_DIR/dupkey.json"
 install_reg "$PG_DIR/dupkey.json"
-pg_check "a registry with a duplicate key is logged" wait_for 15 logged
+pg_check "a registry with a duplicate key is logged" pg_wait_for 15 logged
 sleep 2
 pg_check "... and the last good registry stays in force" newperson
 
@@ -96,7 +85,7 @@ stale() {
     pg_search "$P" -b "$PEOPLE" '(uid=wang.lihua)' ploguardMatch > "$O.stale" 2>&1
     grep -Eq '^ploguardMatch: .*seq=9( |$)' "$O.stale"
 }
-pg_check "a stale registry is loaded (seq 9 seen)" wait_for 15 stale
+pg_check "a stale registry is loaded (seq 9 seen)" pg_wait_for 15 stale
 pg_has "$O.stale" '^ploguardMatch: .*stale' "ploguardMatch says stale"
 tok_fresh=$(grep -oi 'stale[^,; ]*' "$O.fresh" | head -n 1)
 tok_stale=$(grep -oi 'stale[^,; ]*' "$O.stale" | head -n 1)

@@ -123,17 +123,6 @@ newperson() { # PORT: Kai Newman (only in seq 8 and later) is answered
     pg_search "$1" -b "$PEOPLE" '(telephoneNumber=+16135550130)' cn > "$O.np" 2>&1
     grep -q '^dn: uid=ploguard-person-new-test,' "$O.np"
 }
-not() { if "$@"; then return 1; else return 0; fi; }
-wait_for() { # SECONDS COMMAND...: bounded poll
-    _w=$(($1 * 10))
-    shift
-    while [ "$_w" -gt 0 ]; do
-        "$@" && return 0
-        sleep 0.1
-        _w=$((_w - 1))
-    done
-    return 1
-}
 # refused NAME WHAT REGEX: after a hand install, a refusal matching REGEX
 # is logged, and the registry in force is still seq $REFUSED_SEQ
 refused() {
@@ -159,21 +148,21 @@ pg_search "$P" -b "$PEOPLE" '(uid=wang.lihua)' cn ploguardMatch > "$O.start"
 pg_has "$O.start" "^cn: $DECLINE_EN" "annotation works with a verified registry"
 pg_has "$O.start" "^ploguardMatch: .*$REG_ID.*seq=$REG_SEQ( |\$)" "ploguardMatch names registry $REG_ID seq $REG_SEQ"
 pg_has "$O.start" '^ploguardMatch: .*stale=no' "... not stale"
-pg_check "seq $REG_SEQ: Kai Newman is unknown" not newperson "$P"
+pg_check "seq $REG_SEQ: Kai Newman is unknown" pg_not newperson "$P"
 
 REFUSED_SEQ=$REG_SEQ
 REFUSED_PORT=$P
 # seq 8 (with Kai Newman), dropped in place by hand without any signature
 mark srv; install_reg srv "$R/b.json" nosig
 refused srv "a registry without a .minisig" "\.minisig"
-pg_check "... Kai Newman is still unknown" not newperson "$P"
+pg_check "... Kai Newman is still unknown" pg_not newperson "$P"
 # the same, beside the old signature (which does not sign it)
 mark srv; cp "$R/a.json.minisig" "$PG_DIR/srv/registry.json.minisig"; install_reg srv "$R/b.json" keepsig
 refused srv "a modified registry under the previous signature" "signature"
 
 # validly signed, higher seq: loaded at the next check
 mark srv; install_reg srv "$R/b.json"
-pg_check "a validly signed seq $((REG_SEQ + 1)) is loaded" wait_for 15 seq_is "$P" $((REG_SEQ + 1))
+pg_check "a validly signed seq $((REG_SEQ + 1)) is loaded" pg_wait_for 15 seq_is "$P" $((REG_SEQ + 1))
 pg_check "... Kai Newman is now answered" newperson "$P"
 pg_check "... logged as verified" logged_since srv "seq $((REG_SEQ + 1)) loaded from .*signature verified" 5
 REFUSED_SEQ=$((REG_SEQ + 1))
@@ -197,7 +186,7 @@ refused srv "a registry signed by an untrusted key" "unknown|not trusted|key"
 
 # an expired (stale) but validly signed higher seq: served, marked stale
 mark srv; install_reg srv "$R/stale.json"
-pg_check "a signed but expired seq $((REG_SEQ + 3)) is loaded" wait_for 15 seq_is "$P" $((REG_SEQ + 3))
+pg_check "a signed but expired seq $((REG_SEQ + 3)) is loaded" pg_wait_for 15 seq_is "$P" $((REG_SEQ + 3))
 pg_has "$O.seq" '^ploguardMatch: .*stale=yes' "... ploguardMatch says stale"
 pg_check "... a warning is logged" logged_since srv "WARNING: registry $REG_ID seq $((REG_SEQ + 3)) .*stale" 5
 pg_search "$P" -b "$PEOPLE" '(uid=wang.lihua)' cn > "$O.stalecn"
@@ -339,13 +328,13 @@ pg_check "... the previous key set stays" grep -qxF "olcPloguardPubkey: $(keylin
 mark cfg; install_reg cfg "$R/b.json" nosig
 refused cfg "... and is still enforced: an unsigned registry" "\.minisig"
 mark cfg; install_reg cfg "$R/b.json"
-pg_check "the signed seq $((REG_SEQ + 1)) is loaded under the two keys" wait_for 15 seq_is "$PC" $((REG_SEQ + 1))
+pg_check "the signed seq $((REG_SEQ + 1)) is loaded under the two keys" pg_wait_for 15 seq_is "$PC" $((REG_SEQ + 1))
 REFUSED_SEQ=$((REG_SEQ + 1))
 mark cfg; install_reg cfg "$R/a.json"
 refused cfg "cn=config keys: a rollback" "rollback"
 cfgmod "delete the key: back to unsigned mode" 0 delete
 mark cfg; install_reg cfg "$R/stale.json" nosig
-pg_check "unsigned mode: an unsigned registry is loaded again" wait_for 15 seq_is "$PC" $((REG_SEQ + 3))
+pg_check "unsigned mode: an unsigned registry is loaded again" pg_wait_for 15 seq_is "$PC" $((REG_SEQ + 3))
 cfgmod "add the key while the registry in force is unsigned" fail add "$(keyline main)"
 pg_stop cfg; pg_check "slapd cfg clean" pg_memcheck cfg
 

@@ -4,3 +4,4 @@ include tests/unit/registry.mk
 include tests/unit/precheck.mk
 include tests/unit/text.mk
 include tests/unit/cli.mk
+include tests/unit/verdict.mk
