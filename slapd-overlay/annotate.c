@@ -310,17 +310,15 @@ int
 pg_match_text(char *buf, size_t sz, const pg_snapshot *s, const pg_hit *hit,
               int stale)
 {
-    char seq[24];
     size_t len = 0;
 
     if (sz == 0)
         return -1;
     buf[0] = '\0';
-    snprintf(seq, sizeof(seq), "%lld", s->seq);
     pg_cat(buf, sz, &len, "registry=");
     pg_cat(buf, sz, &len, s->regid);
     pg_cat(buf, sz, &len, " seq=");
-    pg_cat(buf, sz, &len, seq);
+    pg_cat(buf, sz, &len, s->seqtext);
     pg_cat(buf, sz, &len, " entity=");
     pg_cat(buf, sz, &len, hit->entity->id);
     pg_cat(buf, sz, &len, " kind=");

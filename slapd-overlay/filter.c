@@ -171,12 +171,13 @@ pg_filter_walk(const pg_info *pi, const pg_snapshot *s, pg_search *ps,
  * asserted value verbatim: some phones compare the returned number with
  * the caller's.  The request is still in op->o_ber, so its filter is read
  * again, in step with the parsed one (get_filter keeps one node per
- * element, a computed node standing for a whole element).  Only liblber
- * calls that never write are used: slapd's parse has already replaced the
- * octet after each string it read with a NUL (liblber keeps the real octet
- * aside), so a tag read as 0 is one of those and the parsed node tells
- * what it was.  Any other difference stops the walk, and the normalized
- * values are kept.
+ * element, a computed node standing for a whole element), by a cursor
+ * that only reads (ber_flatten2 gives the request's octets; it writes a
+ * NUL only past the octets it gives).  slapd's parse has already replaced
+ * the octet after each string it read with a NUL (liblber keeps the real
+ * octet aside), so a tag read as 0 is one of those and the parsed node
+ * tells what it was.  Any other difference stops the walk, and the
+ * normalized values are kept.
  */
 
 static void
@@ -195,78 +196,141 @@ pg_raw_found(pg_search *ps, const Filter *f, const char *val, size_t vlen)
     }
 }
 
-static int pg_raw_filter(BerElement *b, const Filter *f, pg_search *ps,
-                         int depth);
+/*
+ * A cursor over the flat request, read only.  LDAP's BER has one-octet
+ * tags and definite lengths (RFC 4511, 5.1); anything else, or an element
+ * running past its parent, stops the walk.  Hand-written rather than
+ * liblber's element calls: this runs for every search naming a registered
+ * identifier, and liblber's generic calls cost several times as much.
+ */
+typedef struct pg_ber {
+    const unsigned char *p;
+    const unsigned char *end;
+} pg_ber;
 
+/* Reads a tag octet and a length; leaves c->p at the contents.  A tag of
+ * 0 is an octet slapd's parse overwrote (see above). */
 static int
-pg_raw_list(BerElement *b, const Filter *f, pg_search *ps, int depth)
+pg_ber_head(pg_ber *c, unsigned *tag, size_t *len)
 {
-    const Filter *c = f->f_list;
-    ber_tag_t tag;
-    ber_len_t len;
-    char *last;
+    const unsigned char *p = c->p;
+    size_t l, n;
 
-    for (tag = ber_first_element(b, &len, &last); tag != LBER_DEFAULT;
-         tag = ber_next_element(b, &len, last)) {
-        if (c == NULL || pg_raw_filter(b, c, ps, depth + 1) != 0)
-            return -1;
-        c = c->f_next;
-    }
-    return c == NULL ? 0 : -1;
-}
-
-static int
-pg_raw_equality(BerElement *b, const Filter *f, pg_search *ps)
-{
-    struct berval type, value;
-    ber_len_t len;
-
-    if (ber_skip_tag(b, &len) == LBER_DEFAULT ||
-        ber_skip_element(b, &type) == LBER_DEFAULT ||
-        ber_skip_element(b, &value) == LBER_DEFAULT)
+    if (c->end - p < 2 || (p[0] & 0x1f) == 0x1f)
         return -1;
-    pg_raw_found(ps, f, value.bv_val, value.bv_len);
+    *tag = p[0];
+    l = p[1];
+    p += 2;
+    if (l & 0x80) {
+        n = l & 0x7f;
+        if (n == 0 || n > 4 || (size_t)(c->end - p) < n)
+            return -1;   /* indefinite, or longer than any request */
+        for (l = 0; n > 0; n--)
+            l = (l << 8) | *p++;
+    }
+    if (l > (size_t)(c->end - p))
+        return -1;
+    c->p = p;
+    *len = l;
     return 0;
 }
 
+/* Steps over one element; its contents in *val when val is not NULL. */
 static int
-pg_raw_substrings(BerElement *b, const Filter *f, pg_search *ps)
+pg_ber_skip(pg_ber *c, struct berval *val)
+{
+    unsigned tag;
+    size_t len;
+
+    if (pg_ber_head(c, &tag, &len) != 0)
+        return -1;
+    if (val != NULL) {
+        val->bv_val = (char *)c->p;
+        val->bv_len = len;
+    }
+    c->p += len;
+    return 0;
+}
+
+static int pg_raw_filter(pg_ber *c, const Filter *f, pg_search *ps,
+                         int depth);
+
+/* AND, OR: len octets of filters, in step with the parsed list */
+static int
+pg_raw_list(pg_ber *c, size_t len, const Filter *f, pg_search *ps, int depth)
+{
+    pg_ber in;
+    const Filter *child = f->f_list;
+
+    in.p = c->p;
+    in.end = c->p + len;
+    while (in.p < in.end) {
+        if (child == NULL || pg_raw_filter(&in, child, ps, depth + 1) != 0)
+            return -1;
+        child = child->f_next;
+    }
+    c->p = in.end;
+    return child == NULL ? 0 : -1;
+}
+
+/* attributeDesc, assertionValue */
+static int
+pg_raw_equality(pg_ber *c, size_t len, const Filter *f, pg_search *ps)
+{
+    pg_ber in;
+    struct berval value;
+
+    in.p = c->p;
+    in.end = c->p + len;
+    if (pg_ber_skip(&in, NULL) != 0 || pg_ber_skip(&in, &value) != 0)
+        return -1;
+    pg_raw_found(ps, f, value.bv_val, value.bv_len);
+    c->p += len;
+    return 0;
+}
+
+/* type, then a SEQUENCE of initial/any/final pieces */
+static int
+pg_raw_substrings(pg_ber *c, size_t len, const Filter *f, pg_search *ps)
 {
     char buf[PG_VALUE_MAX + 1];
-    struct berval type, piece;
-    size_t len = 0;
+    struct berval piece;
+    pg_ber in, seq;
+    size_t blen = 0, slen;
+    unsigned tag;
     int fits = 1;
-    ber_tag_t tag;
-    ber_len_t blen;
-    char *last;
 
-    if (ber_skip_tag(b, &blen) == LBER_DEFAULT ||
-        ber_skip_element(b, &type) == LBER_DEFAULT)
+    in.p = c->p;
+    in.end = c->p + len;
+    if (pg_ber_skip(&in, NULL) != 0 || pg_ber_head(&in, &tag, &slen) != 0)
         return -1;
-    for (tag = ber_first_element(b, &blen, &last); tag != LBER_DEFAULT;
-         tag = ber_next_element(b, &blen, last)) {
-        if (ber_skip_element(b, &piece) == LBER_DEFAULT)
+    seq.p = in.p;
+    seq.end = in.p + slen;
+    while (seq.p < seq.end) {
+        if (pg_ber_skip(&seq, &piece) != 0)
             return -1;
-        if (fits && pg_append(buf, sizeof(buf), &len, &piece) != 0)
+        if (fits && pg_append(buf, sizeof(buf), &blen, &piece) != 0)
             fits = 0;   /* too long: keep the normalized value */
     }
     if (fits)
-        pg_raw_found(ps, f, buf, len);
+        pg_raw_found(ps, f, buf, blen);
+    c->p += len;
     return 0;
 }
 
 static int
-pg_raw_filter(BerElement *b, const Filter *f, pg_search *ps, int depth)
+pg_raw_filter(pg_ber *c, const Filter *f, pg_search *ps, int depth)
 {
-    struct berval skip;
-    ber_len_t len;
-    ber_tag_t tag = ber_peek_tag(b, &len);
-    ber_tag_t choice = f->f_choice & SLAPD_FILTER_MASK;
+    unsigned choice = (unsigned)(f->f_choice & SLAPD_FILTER_MASK);
+    unsigned tag;
+    size_t len;
 
-    if (tag == LBER_DEFAULT || depth > PG_FILTER_DEPTH)
+    if (depth > PG_FILTER_DEPTH || pg_ber_head(c, &tag, &len) != 0)
         return -1;
-    if (f->f_choice == SLAPD_FILTER_COMPUTED)
-        return ber_skip_element(b, &skip) == LBER_DEFAULT ? -1 : 0;
+    if (f->f_choice == SLAPD_FILTER_COMPUTED) {
+        c->p += len;
+        return 0;
+    }
     if (tag == 0)
         tag = choice;   /* the octet slapd's parse overwrote */
     if (tag != choice)
@@ -274,36 +338,34 @@ pg_raw_filter(BerElement *b, const Filter *f, pg_search *ps, int depth)
     switch (tag) {
     case LDAP_FILTER_AND:
     case LDAP_FILTER_OR:
-        return pg_raw_list(b, f, ps, depth);
+        return pg_raw_list(c, len, f, ps, depth);
     case LDAP_FILTER_EQUALITY:
-        return pg_raw_equality(b, f, ps);
+        return pg_raw_equality(c, len, f, ps);
     case LDAP_FILTER_SUBSTRINGS:
-        return pg_raw_substrings(b, f, ps);
+        return pg_raw_substrings(c, len, f, ps);
     default:
-        return ber_skip_element(b, &skip) == LBER_DEFAULT ? -1 : 0;
+        c->p += len;
+        return 0;
     }
 }
 
 /*
  * Skips what comes before the filter: the messageID, then the
  * SearchRequest's tag and its base, scope, deref, sizelimit, timelimit and
- * typesOnly.  What ber_scanf(b, "i{xxxxxx") does, without its format
- * interpreter (it is on the path of every search naming a registered
- * identifier); only reads.
+ * typesOnly; c ends with the SearchRequest.
  */
 static int
-pg_raw_request_head(BerElement *b)
+pg_raw_request_head(pg_ber *c)
 {
-    struct berval skip;
-    ber_int_t msgid;
-    ber_len_t len;
+    unsigned tag;
+    size_t len;
     int i;
 
-    if (ber_get_int(b, &msgid) == LBER_DEFAULT ||
-        ber_skip_tag(b, &len) == LBER_DEFAULT)
+    if (pg_ber_skip(c, NULL) != 0 || pg_ber_head(c, &tag, &len) != 0)
         return -1;
+    c->end = c->p + len;
     for (i = 0; i < 6; i++)
-        if (ber_skip_element(b, &skip) == LBER_DEFAULT)
+        if (pg_ber_skip(c, NULL) != 0)
             return -1;
     return 0;
 }
@@ -312,19 +374,19 @@ pg_raw_request_head(BerElement *b)
 static void
 pg_raw_values(Operation *op, pg_search *ps)
 {
-    BerElementBuffer berbuf;
-    BerElement *b = (BerElement *)&berbuf;
     pg_want saved[PG_MAX_WANT];
     struct berval req;
+    pg_ber c;
 
     if (op->o_ber == NULL || ps->nwant == 0 ||
         ber_flatten2(op->o_ber, &req, 0) != 0 || req.bv_len == 0)
         return;
     memcpy(saved, ps->want, sizeof(saved[0]) * (size_t)ps->nwant);
-    /* our own reader over the request; op->o_ber is not touched */
-    ber_init2(b, &req, 0);
-    if (pg_raw_request_head(b) != 0 ||
-        pg_raw_filter(b, op->ors_filter, ps, 0) != 0)
+    /* our own cursor over the request; op->o_ber is not moved */
+    c.p = (const unsigned char *)req.bv_val;
+    c.end = c.p + req.bv_len;
+    if (pg_raw_request_head(&c) != 0 ||
+        pg_raw_filter(&c, op->ors_filter, ps, 0) != 0)
         memcpy(ps->want, saved, sizeof(saved[0]) * (size_t)ps->nwant);
 }
 

@@ -16,7 +16,9 @@ PLOGUARD_OVERLAY_SOURCES = \
 	slapd-overlay/reload.c \
 	slapd-overlay/signed.c \
 	slapd-overlay/verdict.h \
-	slapd-overlay/verdict.c
+	slapd-overlay/verdict.c \
+	slapd-overlay/plainnorm.h \
+	slapd-overlay/plainnorm.c
 
 PLOGUARD_OVERLAY_CPPFLAGS = $(AM_CPPFLAGS) \
 	-I$(OPENLDAP_SRC)/include -I$(OPENLDAP_SRC)/servers/slapd

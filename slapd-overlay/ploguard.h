@@ -70,6 +70,7 @@ typedef struct pg_snapshot {
     size_t         nshorts;
     char          *regid;       /* registry id, for ploguardMatch */
     long long      seq;
+    char           seqtext[24]; /* seq in decimal, formatted once */
     int            stale_logged; /* reload task only */
     int            refs;        /* atomic; the last one frees */
     /* what synthesized entries share, built on first use (synth.c):

@@ -102,6 +102,7 @@ pg_snapshot_new(pgr_registry *reg)
     id = pgr_registry_id(reg);
     s->regid = ch_strdup(id != NULL ? id : "");
     s->seq = pgr_registry_seq(reg);
+    snprintf(s->seqtext, sizeof(s->seqtext), "%lld", s->seq);
     n = pgr_registry_entity_count(reg);
     for (i = 0; i < n; i++) {
         const pgr_entity *e = pgr_registry_entity(reg, i);

@@ -18,6 +18,7 @@
  * ploguardMatch.
  */
 #include "ploguard.h"
+#include "plainnorm.h"
 
 #include <string.h>
 
@@ -60,62 +61,17 @@ typedef struct pg_shared {
 /* caseIgnoreMatch, when pg_fast_norm agrees with slapd (pg_synth_prepare) */
 static MatchingRule *pg_mr_fast;
 
-/*
- * caseIgnoreMatch's normal form of a plain ASCII value (printable, single
- * spaces inside, none at either end) is the value lower-cased.  slapd's
- * normalizer reaches the same through its Unicode path at several times
- * the cost, and names, uids and ploguardMatch values are nearly always
- * plain.  -1 when v is not plain.
- */
-/* Each byte of a plain ASCII value lower-cased; 0 for a byte that makes
- * a value not plain, and for the space, which is plain only between two
- * other characters. */
-static unsigned char pg_plain_lower[256];
-
-static void
-pg_plain_init(void)
-{
-    unsigned c;
-
-    for (c = 0x21; c <= 0x7e; c++)
-        pg_plain_lower[c] = (unsigned char)(c >= 'A' && c <= 'Z' ?
-                                            c - 'A' + 'a' : c);
-}
-
-/* True when pg_fast_norm_into may take v: not empty, plain at both ends. */
+/* pg_fast_norm_may and pg_fast_norm_into: plainnorm.h, for a berval */
 static int
 pg_fast_norm_may(const struct berval *v)
 {
-    const unsigned char *in = (const unsigned char *)v->bv_val;
-    size_t n = v->bv_len;
-
-    return n > 0 && pg_plain_lower[in[0]] != 0 && pg_plain_lower[in[n - 1]] != 0;
+    return pg_plain_may(v->bv_val, v->bv_len);
 }
 
-/* v normalized into out (v->bv_len + 1 bytes); -1 when v is not plain.
- * The caller has checked pg_fast_norm_may(v). */
 static int
 pg_fast_norm_into(const struct berval *v, char *out)
 {
-    const unsigned char *in = (const unsigned char *)v->bv_val;
-    size_t i, n = v->bv_len;
-
-    for (i = 0; i < n; i++) {
-        unsigned char c = pg_plain_lower[in[i]];
-
-        if (c == 0) {
-            /* one space between two plain characters (not at either end:
-             * checked above) */
-            if (in[i] != ' ' || in[i + 1] == ' ')
-                break;
-            c = ' ';
-        }
-        out[i] = (char)c;
-    }
-    if (i < n)
-        return -1;
-    out[n] = '\0';
-    return 0;
+    return pg_plain_lower_into(v->bv_val, v->bv_len, out);
 }
 
 static int

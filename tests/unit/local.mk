@@ -5,3 +5,4 @@ include tests/unit/precheck.mk
 include tests/unit/text.mk
 include tests/unit/cli.mk
 include tests/unit/verdict.mk
+include tests/unit/plainnorm.mk
