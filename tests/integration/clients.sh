@@ -90,6 +90,20 @@ pg_search "$P" -b "$PEOPLE" "(&(telephoneNumber=$N)(!(uid=ploguard-$CHEN_ID)))" 
 if [ "$(pg_entries "$O.notuid")" = 0 ]; then pg_pass "filter: NOT of its uid hides it"
 else pg_fail "filter: (!(uid=...)) should hide the synthesized entry"; fi
 
+# The asserted value is read back from the request's own octets (filter.c):
+# long-form BER lengths (a request and an OR set over 255 octets), a deep
+# nesting, and an element slapd computed away (an undefined attribute) in
+# front of the assertion must not lose it.
+LONG=$(printf '%0300d' 0 | tr 0 x)
+synth "raw value behind long-form lengths" "$CHEN_DN" telephoneNumber "+1 613 555 0113" \
+    -b "$PEOPLE" "(|(cn=$LONG)(telephoneNumber=+1 613 555 0113)(sn=$LONG))"
+DEEP="(telephoneNumber=1-613-555-0113)"
+for _d in 1 2 3 4 5 6 7 8 9 10; do DEEP="(&$DEEP)"; done
+synth "raw value nested ten deep" "$CHEN_DN" telephoneNumber "1-613-555-0113" \
+    -b "$PEOPLE" "$DEEP"
+synth "raw value after an undefined attribute" "$CHEN_DN" telephoneNumber "613.555.0113" \
+    -b "$PEOPLE" "(|(noSuchAttributeHere=1)(telephoneNumber=613.555.0113))"
+
 # --- Snom: (&(telephoneNumber=%)(sn=*))
 for num in 6135550113 +16135550113 16135550113; do
     synth "Snom, caller $num" "$CHEN_DN" telephoneNumber "$num" \
