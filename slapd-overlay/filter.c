@@ -9,6 +9,7 @@
  * everything goes into the caller's pg_search.
  */
 #include "ploguard.h"
+#include "bercursor.h"
 
 #include <string.h>
 
@@ -172,8 +173,8 @@ pg_filter_walk(const pg_info *pi, const pg_snapshot *s, pg_search *ps,
  * the caller's.  The request is still in op->o_ber, so its filter is read
  * again, in step with the parsed one (get_filter keeps one node per
  * element, a computed node standing for a whole element), by a cursor
- * that only reads (ber_flatten2 gives the request's octets; it writes a
- * NUL only past the octets it gives).  slapd's parse has already replaced
+ * that only reads (bercursor.h; ber_flatten2 gives the request's octets
+ * and writes a NUL only past them).  slapd's parse has already replaced
  * the octet after each string it read with a NUL (liblber keeps the real
  * octet aside), so a tag read as 0 is one of those and the parsed node
  * tells what it was.  Any other difference stops the walk, and the
@@ -196,59 +197,20 @@ pg_raw_found(pg_search *ps, const Filter *f, const char *val, size_t vlen)
     }
 }
 
-/*
- * A cursor over the flat request, read only.  LDAP's BER has one-octet
- * tags and definite lengths (RFC 4511, 5.1); anything else, or an element
- * running past its parent, stops the walk.  Hand-written rather than
- * liblber's element calls: this runs for every search naming a registered
- * identifier, and liblber's generic calls cost several times as much.
- */
-typedef struct pg_ber {
-    const unsigned char *p;
-    const unsigned char *end;
-} pg_ber;
-
-/* Reads a tag octet and a length; leaves c->p at the contents.  A tag of
- * 0 is an octet slapd's parse overwrote (see above). */
+/* Steps over one element (bercursor.h); its contents in *val when val is
+ * not NULL. */
 static int
-pg_ber_head(pg_ber *c, unsigned *tag, size_t *len)
+pg_ber_skip_bv(pg_ber *c, struct berval *val)
 {
-    const unsigned char *p = c->p;
-    size_t l, n;
+    const char *v;
+    size_t vlen;
 
-    if (c->end - p < 2 || (p[0] & 0x1f) == 0x1f)
-        return -1;
-    *tag = p[0];
-    l = p[1];
-    p += 2;
-    if (l & 0x80) {
-        n = l & 0x7f;
-        if (n == 0 || n > 4 || (size_t)(c->end - p) < n)
-            return -1;   /* indefinite, or longer than any request */
-        for (l = 0; n > 0; n--)
-            l = (l << 8) | *p++;
-    }
-    if (l > (size_t)(c->end - p))
-        return -1;
-    c->p = p;
-    *len = l;
-    return 0;
-}
-
-/* Steps over one element; its contents in *val when val is not NULL. */
-static int
-pg_ber_skip(pg_ber *c, struct berval *val)
-{
-    unsigned tag;
-    size_t len;
-
-    if (pg_ber_head(c, &tag, &len) != 0)
+    if (pg_ber_skip(c, &v, &vlen) != 0)
         return -1;
     if (val != NULL) {
-        val->bv_val = (char *)c->p;
-        val->bv_len = len;
+        val->bv_val = (char *)v;
+        val->bv_len = vlen;
     }
-    c->p += len;
     return 0;
 }
 
@@ -282,7 +244,7 @@ pg_raw_equality(pg_ber *c, size_t len, const Filter *f, pg_search *ps)
 
     in.p = c->p;
     in.end = c->p + len;
-    if (pg_ber_skip(&in, NULL) != 0 || pg_ber_skip(&in, &value) != 0)
+    if (pg_ber_skip_bv(&in, NULL) != 0 || pg_ber_skip_bv(&in, &value) != 0)
         return -1;
     pg_raw_found(ps, f, value.bv_val, value.bv_len);
     c->p += len;
@@ -302,12 +264,12 @@ pg_raw_substrings(pg_ber *c, size_t len, const Filter *f, pg_search *ps)
 
     in.p = c->p;
     in.end = c->p + len;
-    if (pg_ber_skip(&in, NULL) != 0 || pg_ber_head(&in, &tag, &slen) != 0)
+    if (pg_ber_skip_bv(&in, NULL) != 0 || pg_ber_head(&in, &tag, &slen) != 0)
         return -1;
     seq.p = in.p;
     seq.end = in.p + slen;
     while (seq.p < seq.end) {
-        if (pg_ber_skip(&seq, &piece) != 0)
+        if (pg_ber_skip_bv(&seq, &piece) != 0)
             return -1;
         if (fits && pg_append(buf, sizeof(buf), &blen, &piece) != 0)
             fits = 0;   /* too long: keep the normalized value */
@@ -361,11 +323,11 @@ pg_raw_request_head(pg_ber *c)
     size_t len;
     int i;
 
-    if (pg_ber_skip(c, NULL) != 0 || pg_ber_head(c, &tag, &len) != 0)
+    if (pg_ber_skip_bv(c, NULL) != 0 || pg_ber_head(c, &tag, &len) != 0)
         return -1;
     c->end = c->p + len;
     for (i = 0; i < 6; i++)
-        if (pg_ber_skip(c, NULL) != 0)
+        if (pg_ber_skip_bv(c, NULL) != 0)
             return -1;
     return 0;
 }

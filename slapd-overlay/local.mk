@@ -18,7 +18,8 @@ PLOGUARD_OVERLAY_SOURCES = \
 	slapd-overlay/verdict.h \
 	slapd-overlay/verdict.c \
 	slapd-overlay/plainnorm.h \
-	slapd-overlay/plainnorm.c
+	slapd-overlay/plainnorm.c \
+	slapd-overlay/bercursor.h
 
 PLOGUARD_OVERLAY_CPPFLAGS = $(AM_CPPFLAGS) \
 	-I$(OPENLDAP_SRC)/include -I$(OPENLDAP_SRC)/servers/slapd

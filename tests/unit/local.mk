@@ -6,3 +6,4 @@ include tests/unit/text.mk
 include tests/unit/cli.mk
 include tests/unit/verdict.mk
 include tests/unit/plainnorm.mk
+include tests/unit/bercursor.mk
