@@ -31,6 +31,7 @@
 #include "gen_registry.h"
 #include "../unit/precheck_ref.h"
 #include "../xorshift64.h"
+#include "benchutil.h"
 
 #define NVALUES 4096
 #define VALUE_MAX 80
@@ -56,23 +57,6 @@ static uint64_t
 rng(void)
 {
     return xorshift64_next(&rng_state);
-}
-
-static double
-cpu_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
 }
 
 /* What is left when the function does nothing. */
@@ -222,17 +206,17 @@ time_row(const pgr_registry *reg, const row *r, double seconds, size_t *yes)
     int rep;
 
     for (rep = 0; rep < REPS; rep++) {
-        double t0 = cpu_now(), t;
+        double t0 = bench_seconds(CLOCK_PROCESS_CPUTIME_ID), t;
         size_t calls = 0;
 
         do {
             *yes = one_pass(reg, r);
             calls += NVALUES;
-            t = cpu_now() - t0;
+            t = bench_seconds(CLOCK_PROCESS_CPUTIME_ID) - t0;
         } while (t < seconds / REPS);
         ns[rep] = t * 1e9 / (double)calls;
     }
-    qsort(ns, REPS, sizeof(ns[0]), cmp_double);
+    qsort(ns, REPS, sizeof(ns[0]), bench_cmp_double);
     return ns[REPS / 2];
 }
 

@@ -21,6 +21,7 @@
 #include "pgr.h"
 #include "gen_registry.h"
 #include "../xorshift64.h"
+#include "benchutil.h"
 
 /* ------------------------------------------------- allocation counting */
 
@@ -60,27 +61,18 @@ realloc(void *p, size_t n)
 
 /* ---------------------------------------------------------------- timing */
 
-static double
-clock_s(clockid_t id)
-{
-    struct timespec ts;
-
-    clock_gettime(id, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Wall time, and this process's CPU time: on a shared machine the second
  * is the fairer figure (both are reported). */
 static double
 now(void)
 {
-    return clock_s(CLOCK_MONOTONIC);
+    return bench_seconds(CLOCK_MONOTONIC);
 }
 
 static double
 cpu(void)
 {
-    return clock_s(CLOCK_PROCESS_CPUTIME_ID);
+    return bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
 }
 
 static long
@@ -103,13 +95,6 @@ status_kb(const char *field)
     return kb;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
 
 /* --------------------------------------------------------------- inputs */
 
@@ -316,8 +301,8 @@ main(int argc, char **argv)
             break;
         pgr_registry_free(reg);
     }
-    qsort(times, nloads, sizeof(times[0]), cmp_double);
-    qsort(ctimes, nloads, sizeof(ctimes[0]), cmp_double);
+    qsort(times, nloads, sizeof(times[0]), bench_cmp_double);
+    qsort(ctimes, nloads, sizeof(ctimes[0]), bench_cmp_double);
     printf("load + index: wall best %.3f s, median %.3f s; CPU best %.3f s, median %.3f s"
            " (%zu load%s)  [goal <= 1 s]\n", times[0], times[nloads / 2], ctimes[0],
            ctimes[nloads / 2], nloads, nloads == 1 ? "" : "s");

@@ -10,7 +10,8 @@ BENCH_PRECHECK_ROUNDS = 20
 # Built by `make check` so that it keeps compiling; run only by the bench.
 check_PROGRAMS += tests/bench/bench_precheck
 tests_bench_bench_precheck_SOURCES = tests/bench/bench_precheck.c \
-	tests/bench/gen_registry.h tests/unit/precheck_ref.h tests/xorshift64.h
+	tests/bench/gen_registry.h tests/unit/precheck_ref.h tests/xorshift64.h \
+	tests/bench/benchutil.h
 tests_bench_bench_precheck_CFLAGS = $(AM_CFLAGS) -O2
 tests_bench_bench_precheck_LDADD = resolver/libpgr.la
 EXTRA_DIST += tests/bench/precheck-callgrind.sh

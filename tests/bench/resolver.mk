@@ -12,7 +12,7 @@ EXTRA_DIST += tests/bench/gen_registry.h
 
 tests_bench_gen_registry_SOURCES = tests/bench/gen_registry.c tests/bench/gen_registry.h
 tests_bench_bench_resolver_SOURCES = tests/bench/bench_resolver.c tests/bench/gen_registry.h \
-	tests/xorshift64.h
+	tests/xorshift64.h tests/bench/benchutil.h
 tests_bench_bench_resolver_CFLAGS = $(AM_CFLAGS) -O2
 tests_bench_bench_resolver_LDADD = resolver/libpgr.la
 

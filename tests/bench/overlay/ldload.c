@@ -33,6 +33,8 @@
 #include <lber.h>
 #include <ldap.h>
 
+#include "../benchutil.h"
+
 #define LD_MAX_CONNS   64
 #define LD_MAX_ATTRS   16
 #define LD_FILTER_MAX  1024
@@ -328,19 +330,12 @@ static int run_count(long count)
     return c.errs == 0 ? 0 : 1;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
 /* The median of v[0..n-1] (sorted in place), or -1 when n is 0. */
 static double median(double *v, int n)
 {
     if (n <= 0)
         return -1.0;
-    qsort(v, (size_t)n, sizeof(v[0]), cmp_double);
+    qsort(v, (size_t)n, sizeof(v[0]), bench_cmp_double);
     return (n % 2) ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
 }
 
