@@ -372,11 +372,14 @@ pg_cf_vcache(ConfigArgs *c, pg_info *pi, int nslots)
 static int
 pg_cf_set_vcache(ConfigArgs *c, pg_info *pi)
 {
+    char why[80];
     long v;
 
-    if (pg_cf_long(c->argv[1], 0, (long)PG_VERDICT_MAX_SLOTS, &v) != 0)
-        return pg_cf_refuse(c, c->argv[1], "must be a whole number of "
-                            "slots, 0 (none) to 4194304");
+    if (pg_cf_long(c->argv[1], 0, (long)PG_VERDICT_MAX_SLOTS, &v) != 0) {
+        snprintf(why, sizeof(why), "must be a whole number of slots, 0 "
+                 "(none) to %ld", (long)PG_VERDICT_MAX_SLOTS);
+        return pg_cf_refuse(c, c->argv[1], why);
+    }
     return pg_cf_vcache(c, pi, (int)v);
 }
 

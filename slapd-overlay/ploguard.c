@@ -94,7 +94,7 @@ pg_verdicts_open(const slap_overinst *on, pg_info *pi, int nslots,
         v = pg_verdicts_new((size_t)nslots);
         if (v == NULL) {
             snprintf(msg, msgsz, "cannot allocate a verdict table of %d "
-                     "slots (%zu bytes)", nslots, (size_t)nslots * 64);
+                     "slots", nslots);
             return -1;
         }
     }

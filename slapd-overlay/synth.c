@@ -61,30 +61,17 @@ typedef struct pg_shared {
 /* caseIgnoreMatch, when pg_fast_norm agrees with slapd (pg_synth_prepare) */
 static MatchingRule *pg_mr_fast;
 
-/* pg_fast_norm_may and pg_fast_norm_into: plainnorm.h, for a berval */
-static int
-pg_fast_norm_may(const struct berval *v)
-{
-    return pg_plain_may(v->bv_val, v->bv_len);
-}
-
-static int
-pg_fast_norm_into(const struct berval *v, char *out)
-{
-    return pg_plain_lower_into(v->bv_val, v->bv_len, out);
-}
-
 static int
 pg_fast_norm(const struct berval *v, struct berval *nv, void *ctx)
 {
     char *out;
 
-    if (!pg_fast_norm_may(v))
+    if (!pg_plain_may(v->bv_val, v->bv_len))
         return -1;
     out = ber_memalloc_x(v->bv_len + 1, ctx);
     if (out == NULL)
         return -1;
-    if (pg_fast_norm_into(v, out) != 0) {
+    if (pg_plain_lower_into(v->bv_val, v->bv_len, out) != 0) {
         ber_memfree_x(out, ctx);
         return -1;
     }
@@ -106,12 +93,12 @@ pg_norm_slapd(AttributeDescription *ad, struct berval *v, struct berval *nv,
     return 0;
 }
 
-/* Whether v, a value of ad, is one for pg_fast_norm_into to try. */
+/* Whether v, a value of ad, is one for pg_plain_lower_into to try. */
 static int
 pg_fast_norm_applies(const AttributeDescription *ad, const struct berval *v)
 {
     return pg_mr_fast != NULL && ad->ad_type->sat_equality == pg_mr_fast &&
-           pg_fast_norm_may(v);
+           pg_plain_may(v->bv_val, v->bv_len);
 }
 
 static int
@@ -436,7 +423,8 @@ pg_b_norm(pg_builder *b, AttributeDescription *ad, struct berval *v,
     if (pg_fast_norm_applies(ad, v)) {
         char *out = pg_b_alloc(b, v->bv_len + 1);
 
-        if (out != NULL && pg_fast_norm_into(v, out) == 0) {
+        if (out != NULL &&
+            pg_plain_lower_into(v->bv_val, v->bv_len, out) == 0) {
             nv->bv_val = out;
             nv->bv_len = v->bv_len;
             return 0;
