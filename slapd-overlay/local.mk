@@ -14,6 +14,8 @@ PLOGUARD_OVERLAY_SOURCES = \
 	slapd-overlay/filter.c \
 	slapd-overlay/write.c \
 	slapd-overlay/reload.c \
+	slapd-overlay/alarm.h \
+	slapd-overlay/alarm.c \
 	slapd-overlay/signed.c \
 	slapd-overlay/verdict.h \
 	slapd-overlay/verdict.c \

@@ -154,9 +154,9 @@ pg_db_open(BackendDB *be, ConfigReply *cr)
             "without it (ploguard-verdict-cache)\n", msg);
     pi->pi_be = be;
     pi->pi_open = 1;
-    if (!(slapMode & SLAP_TOOL_MODE) && pg_task_start(pi) != 0) {
-        snprintf(cr->msg, sizeof(cr->msg),
-                 "ploguard: cannot schedule the registry reload task");
+    if (!(slapMode & SLAP_TOOL_MODE) &&
+        pg_task_start(pi, msg, sizeof(msg)) != 0) {
+        snprintf(cr->msg, sizeof(cr->msg), "ploguard: %.240s", msg);
         Log(LDAP_DEBUG_ANY, LDAP_LEVEL_ERR, "%s\n", cr->msg);
         pi->pi_open = 0;
         return 1;

@@ -127,6 +127,7 @@ typedef struct pg_info {
     int         pi_open;            /* between db_open and db_close */
     BackendDB  *pi_be;
     struct re_s *pi_task;           /* reload task, NULL in tool mode */
+    struct pg_alarm *pi_alarm;      /* starts pi_task (alarm.h) */
     ldap_pvt_thread_rdwr_t pi_lock; /* guards pi_snap */
     pg_snapshot *pi_snap;           /* current registry, or NULL */
     /* identity of the file pi_snap was read from (reload task only) */
@@ -188,7 +189,7 @@ pgr_registry *pg_load_signed(const pg_info *pi, const char *path,
 int  pg_record_signed(const char *statedir, const pgr_feed_info *fi,
                       char *msg, size_t msgsz);
 void pg_floor_set(pg_floor *f, const pgr_feed_info *fi);
-int  pg_task_start(pg_info *pi);
+int  pg_task_start(pg_info *pi, char *msg, size_t msgsz);
 void pg_task_stop(pg_info *pi);
 void pg_task_set_interval(pg_info *pi);
 void pg_snapshot_drop(pg_snapshot *s);

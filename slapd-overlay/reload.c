@@ -8,11 +8,15 @@
  * pointer).  A registry that fails to load leaves the last good one in
  * force and is logged with every reason the resolver gives.
  *
- * The file is checked every ploguard-reload-interval seconds from slapd's
- * run queue; a change of device, inode, size or modification time (an
- * update by write-and-rename changes the inode) triggers a reload.
+ * The file is checked every ploguard-reload-interval seconds by a task of
+ * slapd's run queue; a change of device, inode, size or modification time
+ * (an update by write-and-rename changes the inode) triggers a reload.
+ * The task is kept unscheduled, and the alarm (alarm.h) starts it on
+ * slapd's thread pool when it is due: a task the listener schedules
+ * itself would put a timeout on every wait of slapd's listener.
  */
 #include "ploguard.h"
+#include "alarm.h"
 
 #include <errno.h>
 #include <string.h>
@@ -306,38 +310,99 @@ pg_task_fn(void *ctx, void *arg)
             }
         }
     }
+    /* done; it stays unscheduled until the alarm starts it again */
     ldap_pvt_thread_mutex_lock(&slapd_rq.rq_mutex);
     if (ldap_pvt_runqueue_isrunning(&slapd_rq, rtask))
         ldap_pvt_runqueue_stoptask(&slapd_rq, rtask);
-    ldap_pvt_runqueue_resched(&slapd_rq, rtask, 0);
     ldap_pvt_thread_mutex_unlock(&slapd_rq.rq_mutex);
     return NULL;
 }
 
-int
-pg_task_start(pg_info *pi)
+/* What slapd's listener does for a task that is due: the pool's cookie is
+ * spent once the task runs (pg_task_stop must not retract it then). */
+static void *
+pg_task_trampoline(void *ctx, void *arg)
 {
+    struct re_s *rtask = arg;
+
+    rtask->pool_cookie = NULL;
+    return rtask->routine(ctx, rtask);
+}
+
+/* The alarm, on its own thread: start the task unless it still runs. */
+static void
+pg_task_due(void *arg)
+{
+    struct re_s *rtask = arg;
+    int rc;
+
+    ldap_pvt_thread_mutex_lock(&slapd_rq.rq_mutex);
+    if (ldap_pvt_runqueue_isrunning(&slapd_rq, rtask)) {
+        ldap_pvt_thread_mutex_unlock(&slapd_rq.rq_mutex);
+        return;   /* a slow check: this round is skipped */
+    }
+    ldap_pvt_runqueue_runtask(&slapd_rq, rtask);
+    rc = ldap_pvt_thread_pool_submit2(&connection_pool, pg_task_trampoline,
+                                      rtask, &rtask->pool_cookie);
+    if (rc != 0)   /* the pool is closing: slapd is shutting down */
+        ldap_pvt_runqueue_stoptask(&slapd_rq, rtask);
+    ldap_pvt_thread_mutex_unlock(&slapd_rq.rq_mutex);
+}
+
+int
+pg_task_start(pg_info *pi, char *msg, size_t msgsz)
+{
+    struct re_s *rtask;
     char *spec = NULL;
+    int rc;
 
     if (pi->pi_be != NULL && pi->pi_be->be_suffix != NULL)
         spec = pi->pi_be->be_suffix[0].bv_val;
     ldap_pvt_thread_mutex_lock(&slapd_rq.rq_mutex);
-    pi->pi_task = ldap_pvt_runqueue_insert(&slapd_rq, pi->pi_interval,
-                                           pg_task_fn, pi,
-                                           "ploguard_reload", spec);
+    rtask = ldap_pvt_runqueue_insert(&slapd_rq, pi->pi_interval, pg_task_fn,
+                                     pi, "ploguard_reload", spec);
+    if (rtask != NULL)   /* unscheduled: next_sched 0, at the tail */
+        ldap_pvt_runqueue_resched(&slapd_rq, rtask, 1);
     ldap_pvt_thread_mutex_unlock(&slapd_rq.rq_mutex);
-    return pi->pi_task == NULL ? -1 : 0;
+    if (rtask == NULL) {
+        snprintf(msg, msgsz, "cannot add the reload task to the run queue");
+        return -1;
+    }
+    rc = pg_alarm_start(&pi->pi_alarm, pi->pi_interval * 1000L, pg_task_due,
+                        rtask);
+    if (rc != 0) {
+        snprintf(msg, msgsz, "cannot start the reload alarm thread: %s",
+                 strerror(rc));
+        ldap_pvt_thread_mutex_lock(&slapd_rq.rq_mutex);
+        ldap_pvt_runqueue_remove(&slapd_rq, rtask);
+        ldap_pvt_thread_mutex_unlock(&slapd_rq.rq_mutex);
+        return -1;
+    }
+    pi->pi_task = rtask;
+    return 0;
 }
 
+/*
+ * Called at db_close: at shutdown, after slapd's pool has finished every
+ * task, or from cn=config, with the server paused, when no task runs but
+ * one may wait in the pool's queue; it is taken back from there.
+ */
 void
 pg_task_stop(pg_info *pi)
 {
-    if (pi->pi_task == NULL)
+    struct re_s *rtask = pi->pi_task;
+
+    if (rtask == NULL)
         return;
+    pg_alarm_stop(pi->pi_alarm);   /* no more starts once it returns */
+    pi->pi_alarm = NULL;
     ldap_pvt_thread_mutex_lock(&slapd_rq.rq_mutex);
-    if (ldap_pvt_runqueue_isrunning(&slapd_rq, pi->pi_task))
-        ldap_pvt_runqueue_stoptask(&slapd_rq, pi->pi_task);
-    ldap_pvt_runqueue_remove(&slapd_rq, pi->pi_task);
+    if (ldap_pvt_runqueue_isrunning(&slapd_rq, rtask)) {
+        if (rtask->pool_cookie != NULL)
+            ldap_pvt_thread_pool_retract(rtask->pool_cookie);
+        ldap_pvt_runqueue_stoptask(&slapd_rq, rtask);
+    }
+    ldap_pvt_runqueue_remove(&slapd_rq, rtask);
     ldap_pvt_thread_mutex_unlock(&slapd_rq.rq_mutex);
     pi->pi_task = NULL;
 }
@@ -348,9 +413,7 @@ pg_task_set_interval(pg_info *pi)
     if (pi->pi_task == NULL)
         return;
     ldap_pvt_thread_mutex_lock(&slapd_rq.rq_mutex);
-    pi->pi_task->interval.tv_sec = pi->pi_interval;
-    if (!ldap_pvt_runqueue_isrunning(&slapd_rq, pi->pi_task))
-        ldap_pvt_runqueue_resched(&slapd_rq, pi->pi_task, 0);
+    pi->pi_task->interval.tv_sec = pi->pi_interval;   /* the run queue's record */
     ldap_pvt_thread_mutex_unlock(&slapd_rq.rq_mutex);
-    slap_wake_listener();
+    pg_alarm_set(pi->pi_alarm, pi->pi_interval * 1000L);
 }

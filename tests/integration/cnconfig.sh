@@ -150,6 +150,30 @@ EOF
 pg_search "$P" -b "$PEOPLE" '(telephoneNumber=+16135550130)' cn > "$O.new"
 pg_has "$O.new" '^dn: uid=ploguard-person-new-test,' "the new registry's person is found at once"
 
+# the reload interval counts from its change: with a day, a new file waits;
+# set to 1 s, it is read within seconds, not a day later
+newperson() {
+    pg_search "$P" -b "$PEOPLE" '(telephoneNumber=+16135550130)' 1.1 > "$O.np" 2>&1
+    grep -q '^dn: uid=ploguard-person-new-test,' "$O.np"
+}
+cfg "olcPloguardReloadInterval: 86400" 0 <<EOF
+dn: $OVL
+changetype: modify
+replace: olcPloguardReloadInterval
+olcPloguardReloadInterval: 86400
+EOF
+perl -0pe 's/"seq": 7/"seq": 9/' "$PG_TESTDATA/registry.json" > "$PG_DIR/srv/registry3.tmp"
+mv -f "$PG_DIR/srv/registry3.tmp" "$PG_DIR/srv/registry2.json"
+sleep 3
+pg_check "a day's interval: the file changed 3 s ago is not read yet" newperson
+cfg "olcPloguardReloadInterval: 1" 0 <<EOF
+dn: $OVL
+changetype: modify
+replace: olcPloguardReloadInterval
+olcPloguardReloadInterval: 1
+EOF
+pg_check "... set to 1 s: it is read (the new person is gone)" pg_wait_for 15 pg_not newperson
+
 # delete the overlay
 ldapdelete -x -H "ldap://127.0.0.1:$P/" -D cn=config -w secret "$OVL" > "$O.del" 2>&1
 pg_rc 0 $? "delete the overlay entry"

@@ -33,6 +33,32 @@ newperson() {
 
 pg_check "registry A: the new person is unknown" pg_not newperson
 
+# slapd's listener waits for requests with no timeout: ploguard's alarm
+# starts the reload task, which slapd's run queue holds unscheduled (a
+# scheduled task puts a timer on every wait of the listener, 2-3 % of the
+# CPU of a search at one connection; BENCHMARKS.md).  Seen in the
+# listener's blocked epoll_wait (x86_64: syscall 232, or epoll_pwait 281;
+# the timeout is the fourth argument, -1 for none).
+SLAPD_PID=$(cat "$PG_DIR/srv/slapd.pid")
+LISTENER_TIMEOUT=
+listener_idle() { # -> 0 once a thread blocks in epoll_wait; sets LISTENER_TIMEOUT
+    for t in /proc/"$SLAPD_PID"/task/*; do
+        read -r nr _a1 _a2 _a3 a4 _rest < "$t/syscall" 2>/dev/null || continue
+        case $nr in
+        232|281) LISTENER_TIMEOUT=$a4; return 0 ;;
+        esac
+    done
+    return 1
+}
+if [ "$(uname -m)" != x86_64 ]; then
+    echo "note: the listener's wait is checked on x86_64 only (syscall numbers)"
+elif ! read -r _x < "/proc/$SLAPD_PID/task/$SLAPD_PID/syscall" 2>/dev/null; then
+    echo "note: /proc/$SLAPD_PID/task/*/syscall cannot be read here; the listener's wait is not checked"
+else
+    pg_check "slapd's listener is found waiting in epoll_wait" pg_wait_for 10 listener_idle
+    pg_check "... with no timeout (got $LISTENER_TIMEOUT)" test "$LISTENER_TIMEOUT" = 0xffffffff
+fi
+
 # 4 clients x 500 searches while the registry flips between A and B
 "$PG_CLIENT" -H "ldap://127.0.0.1:$P/" -b "$PEOPLE" -t 4 -n 500 loop \
     '(|(telephoneNumber=6135550113)(mobile=6135550113)(ipPhone=6135550113))' 1 1 \

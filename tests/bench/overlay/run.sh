@@ -55,10 +55,15 @@ pg_registry_copy ovl "$PG_DIR/registry.json"
 # BENCH_OVERLAY_AA=1: a control run, both servers stock (ratios ~1.00
 # measure the method's own noise on this machine)
 # BENCH_OVERLAY_NULL=1: a control run, the "overlay" side runs the null
-# overlay (tests/bench/overlay/nullovl.c): slapd's own cost of any overlay
+# overlay (tests/bench/overlay/nullovl.c): slapd's own cost of any overlay;
+# BENCH_OVERLAY_NULL=task: the null overlay with a run-queue task as well
 CONTROL=
+NULLARG=
+NULLOVL=$top_builddir/tests/bench/overlay/.libs/nullovl.so
 if [ "${BENCH_OVERLAY_AA:-0}" = 1 ]; then OVL_ON=0; CONTROL="both servers are stock slapd"
 elif [ "${BENCH_OVERLAY_NULL:-0}" = 1 ]; then OVL_ON=0; CONTROL="the overlay side runs the null overlay"
+elif [ "${BENCH_OVERLAY_NULL:-0}" = task ]; then OVL_ON=0; NULLARG=" task"
+    CONTROL="the overlay side runs the null overlay with a task in slapd's run queue"
 else OVL_ON=1; fi
 # index ipPhone/otherTelephone too if the overlay's schema defines them
 [ "$OVL_ON" = 0 ] || pg_probe_extra_index ovl
@@ -68,8 +73,29 @@ else OVL_ON=1; fi
 # the callgrind profile of the synthesized row and reported separately.
 PG_OVL_EXTRA="ploguard-log-level stats" PG_OVERLAY=$OVL_ON pg_conf ovl
 OVL_EXTRA_INDEX=${PG_EXTRA_INDEX:-}
-NULLOVL=$top_builddir/tests/bench/overlay/.libs/nullovl.so
-PG_EXTRA_INDEX= PG_OVERLAY=0 pg_conf stock
+# What the "stock" side runs, for control runs:
+# BENCH_OVERLAY_BASE=null: the null overlay (with BENCH_OVERLAY_NULL=task,
+# what a run-queue task alone costs, paired); BENCH_OVERLAY_BASE=FILE.so:
+# another build of ploguard, configured as the overlay side (two builds
+# side by side; only rows where the overlay synthesizes nothing compare)
+case ${BENCH_OVERLAY_BASE:-stock} in
+stock)
+    PG_EXTRA_INDEX= PG_OVERLAY=0 pg_conf stock ;;
+null)
+    [ -f "$NULLOVL" ] || pg_die "$NULLOVL not built (make check builds it)"
+    CONTROL="${CONTROL:+$CONTROL; }the stock side runs the null overlay"
+    PG_GLOBAL_EXTRA="$PG_GLOBAL_EXTRA
+moduleload $NULLOVL" PG_DB_EXTRA="overlay pgbenchnull" PG_EXTRA_INDEX= \
+        PG_OVERLAY=0 pg_conf stock ;;
+*.so)
+    [ -f "$BENCH_OVERLAY_BASE" ] || pg_die "no $BENCH_OVERLAY_BASE"
+    CONTROL="${CONTROL:+$CONTROL; }the stock side runs ploguard from $BENCH_OVERLAY_BASE"
+    pg_registry_copy stock "$PG_DIR/registry.json"
+    PG_MODULE_FILE=$BENCH_OVERLAY_BASE PG_EXTRA_INDEX=$OVL_EXTRA_INDEX \
+        PG_OVL_EXTRA="ploguard-log-level stats" PG_OVERLAY=1 pg_conf stock ;;
+*)
+    pg_die "BENCH_OVERLAY_BASE: stock, null or a ploguard module (.so)" ;;
+esac
 PG_SLAPADD_QUICK=1 pg_load stock "$PG_DIR/directory.ldif"
 cp "$PG_DIR/stock/db/"*.mdb "$PG_DIR/ovl/db/" || pg_die "cannot copy the database"
 if [ -n "$OVL_EXTRA_INDEX" ]; then
@@ -80,10 +106,10 @@ fi
 # that does nothing (tests/bench/overlay/nullovl.c), slapd's own cost of
 # any overlay with search and response hooks.
 CG_SIDES="stock ovl"
-if [ "${BENCH_OVERLAY_NULL:-0}" = 1 ]; then
+if [ "${BENCH_OVERLAY_NULL:-0}" != 0 ]; then
     [ -f "$NULLOVL" ] || pg_die "$NULLOVL not built (make check builds it)"
     PG_GLOBAL_EXTRA="$PG_GLOBAL_EXTRA
-moduleload $NULLOVL" PG_DB_EXTRA="overlay pgbenchnull" PG_EXTRA_INDEX= \
+moduleload $NULLOVL$NULLARG" PG_DB_EXTRA="overlay pgbenchnull" PG_EXTRA_INDEX= \
         PG_OVERLAY=0 pg_conf ovl
 elif [ -f "$NULLOVL" ]; then
     PG_GLOBAL_EXTRA="$PG_GLOBAL_EXTRA
