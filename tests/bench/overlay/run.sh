@@ -228,7 +228,9 @@ for side in $CG_SIDES; do
     rm -f "$d"/cg.*
     # no instrumentation while slapd starts (loading the registry under
     # callgrind takes minutes); switched on before the first warm-up
-    (cd "$d" && exec $CPU_SLAPD valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$d/cg.%p" \
+    # BENCH_OVERLAY_CGOPTS: more callgrind options (--cache-sim=yes)
+    (cd "$d" && exec $CPU_SLAPD valgrind --tool=callgrind --instr-atstart=no ${BENCH_OVERLAY_CGOPTS:-} \
+        --callgrind-out-file="$d/cg.%p" \
         "$SLAPD" -d 0 -h "ldap://127.0.0.1:$PC/" -f "$d/slapd.conf") > "$d/cg.log" 2>&1 &
     echo $! > "$d/bgpid"
     PG_SLAPDS="$PG_SLAPDS $side"
