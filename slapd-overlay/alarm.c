@@ -34,7 +34,9 @@ pg_alarm_interval_ok(long ms)
 static void
 pg_alarm_deadline(struct timespec *ts, long ms)
 {
-    clock_gettime(CLOCK_MONOTONIC, ts);
+    ts->tv_sec = 0;
+    ts->tv_nsec = 0;
+    (void)clock_gettime(CLOCK_MONOTONIC, ts);
     ts->tv_sec += ms / 1000;
     ts->tv_nsec += (ms % 1000) * 1000000L;
     if (ts->tv_nsec >= 1000000000L) {
@@ -56,11 +58,16 @@ pg_alarm_main(void *p)
         pg_alarm_deadline(&due, a->interval_ms);
         restarts = a->restarts;
         rc = 0;
-        /* 0 is a wake-up (or a spurious one): look again; anything else
-         * (ETIMEDOUT) is the deadline */
-        while (rc == 0 && !a->stop && a->restarts == restarts)
+        while (!a->stop && a->restarts == restarts) {
             rc = pthread_cond_timedwait(&a->cv, &a->mu, &due);
-        if (a->stop || a->restarts != restarts)
+            if (rc == ETIMEDOUT)
+                break;
+            /* a wait that cannot be timed must not turn into calls in
+             * a loop: then wait for pg_alarm_set or pg_alarm_stop */
+            if (rc != 0)
+                pthread_cond_wait(&a->cv, &a->mu);
+        }
+        if (a->stop || a->restarts != restarts || rc != ETIMEDOUT)
             continue;
         pthread_mutex_unlock(&a->mu);
         a->fn(a->arg);
