@@ -109,10 +109,13 @@ pg_db_init(BackendDB *be, ConfigReply *cr)
     slap_overinst *on = (slap_overinst *)be->bd_info;
     pg_info *pi;
 
-    (void)cr;
     pi = ch_calloc(1, sizeof(*pi));
+    if (pthread_rwlock_init(&pi->pi_lock, NULL) != 0) {
+        ch_free(pi);
+        snprintf(cr->msg, sizeof(cr->msg), "ploguard: cannot create a lock");
+        return 1;
+    }
     pg_info_defaults(pi);
-    ldap_pvt_thread_rdwr_init(&pi->pi_lock);
     pi->pi_be = be;
     on->on_bi.bi_private = pi;
     return 0;
@@ -175,10 +178,10 @@ pg_db_close(BackendDB *be, ConfigReply *cr)
     if (pi == NULL)
         return 0;
     pg_task_stop(pi);
-    ldap_pvt_thread_rdwr_wlock(&pi->pi_lock);
+    pthread_rwlock_wrlock(&pi->pi_lock);
     old = pi->pi_snap;
     pi->pi_snap = NULL;
-    ldap_pvt_thread_rdwr_wunlock(&pi->pi_lock);
+    pthread_rwlock_unlock(&pi->pi_lock);
     pg_snapshot_drop(old);
     pg_verdicts_free(pi->pi_verdicts);
     pi->pi_verdicts = NULL;
@@ -199,7 +202,7 @@ pg_db_destroy(BackendDB *be, ConfigReply *cr)
     pg_snapshot_drop(pi->pi_snap);
     pi->pi_snap = NULL;
     pg_info_free_config(pi);
-    ldap_pvt_thread_rdwr_destroy(&pi->pi_lock);
+    pthread_rwlock_destroy(&pi->pi_lock);
     ch_free(pi);
     on->on_bi.bi_private = NULL;
     return 0;

@@ -52,25 +52,12 @@ pg_snapshot_hold(pg_info *pi)
 {
     pg_snapshot *s;
 
-    ldap_pvt_thread_rdwr_rlock(&pi->pi_lock);
+    pthread_rwlock_rdlock(&pi->pi_lock);
     s = pi->pi_snap;
     if (s != NULL)
         __atomic_add_fetch(&s->refs, 1, __ATOMIC_RELAXED);
-    ldap_pvt_thread_rdwr_runlock(&pi->pi_lock);
+    pthread_rwlock_unlock(&pi->pi_lock);
     return s;
-}
-
-pg_snapshot *
-pg_snapshot_acquire(pg_info *pi)
-{
-    ldap_pvt_thread_rdwr_rlock(&pi->pi_lock);
-    return pi->pi_snap;
-}
-
-void
-pg_snapshot_release(pg_info *pi)
-{
-    ldap_pvt_thread_rdwr_runlock(&pi->pi_lock);
 }
 
 static void
@@ -245,11 +232,11 @@ pg_reload_with(pg_info *pi, const char *path, const pgr_config *pcfg,
     /* the verdicts were found under the old registry; forgotten under the
      * lock, so that a search stores none under the new one that it found
      * under the old one */
-    ldap_pvt_thread_rdwr_wlock(&pi->pi_lock);
+    pthread_rwlock_wrlock(&pi->pi_lock);
     old = pi->pi_snap;
     pi->pi_snap = snap;
     pg_verdicts_forget(pi->pi_verdicts);
-    ldap_pvt_thread_rdwr_wunlock(&pi->pi_lock);
+    pthread_rwlock_unlock(&pi->pi_lock);
     pg_snapshot_drop(old);
 
     pi->pi_dev = st.st_dev;
