@@ -46,7 +46,7 @@ enum pg_lang { PG_LANG_EN = 1, PG_LANG_FR = 2 };
 /* A configured attribute list: the text as configured (NULL: the default)
  * and the descriptions resolved from it at db_open. */
 typedef struct pg_attrs {
-    int                   n;        /* n and the first ad share a line */
+    int                   n;        /* read with the first ads: kept by them */
     uint64_t              mask;     /* pg_ad_bit of each */
     AttributeDescription *ad[PG_MAX_ATTRS];
     char                 *text;
