@@ -172,17 +172,12 @@ pg_db_close(BackendDB *be, ConfigReply *cr)
 {
     slap_overinst *on = (slap_overinst *)be->bd_info;
     pg_info *pi = on->on_bi.bi_private;
-    pg_snapshot *old;
 
     (void)cr;
     if (pi == NULL)
         return 0;
     pg_task_stop(pi);
-    pthread_rwlock_wrlock(&pi->pi_lock);
-    old = pi->pi_snap;
-    pi->pi_snap = NULL;
-    pthread_rwlock_unlock(&pi->pi_lock);
-    pg_snapshot_drop(old);
+    pg_snapshot_swap(pi, NULL);
     pg_verdicts_free(pi->pi_verdicts);
     pi->pi_verdicts = NULL;
     pi->pi_open = 0;

@@ -201,6 +201,7 @@ void pg_task_stop(pg_info *pi);
 void pg_task_set_interval(pg_info *pi);
 void pg_snapshot_drop(pg_snapshot *s);
 pg_snapshot *pg_snapshot_hold(pg_info *pi);      /* a reference, or NULL */
+void pg_snapshot_swap(pg_info *pi, pg_snapshot *snap);   /* under the write lock */
 
 /* The current snapshot under the read lock (NULL: none loaded); release
  * it, also when NULL.  Inline: a search takes it once or twice, and a call

@@ -50,14 +50,31 @@ pg_snapshot_drop(pg_snapshot *s)
 pg_snapshot *
 pg_snapshot_hold(pg_info *pi)
 {
-    pg_snapshot *s;
+    pg_snapshot *s = pg_snapshot_acquire(pi);
 
-    pthread_rwlock_rdlock(&pi->pi_lock);
-    s = pi->pi_snap;
     if (s != NULL)
         __atomic_add_fetch(&s->refs, 1, __ATOMIC_RELAXED);
-    pthread_rwlock_unlock(&pi->pi_lock);
+    pg_snapshot_release(pi);
     return s;
+}
+
+/*
+ * Puts snap (NULL: none) in force and gives up the reference pi held on
+ * the one before.  The verdicts were found under the old registry; they
+ * are forgotten under the lock, so that a search stores none under the
+ * new one that it found under the old one.
+ */
+void
+pg_snapshot_swap(pg_info *pi, pg_snapshot *snap)
+{
+    pg_snapshot *old;
+
+    pthread_rwlock_wrlock(&pi->pi_lock);
+    old = pi->pi_snap;
+    pi->pi_snap = snap;
+    pg_verdicts_forget(pi->pi_verdicts);
+    pthread_rwlock_unlock(&pi->pi_lock);
+    pg_snapshot_drop(old);
 }
 
 static void
@@ -200,7 +217,7 @@ pg_reload_with(pg_info *pi, const char *path, const pgr_config *pcfg,
                char *msg, size_t msgsz)
 {
     pgr_registry *reg;
-    pg_snapshot *snap, *old;
+    pg_snapshot *snap;
     pgr_feed_info fi;
     struct stat st;
     const char *keep;
@@ -228,16 +245,9 @@ pg_reload_with(pg_info *pi, const char *path, const pgr_config *pcfg,
     if (reg == NULL)
         return -1;
     snap = pg_snapshot_new(reg);
-
-    /* the verdicts were found under the old registry; forgotten under the
-     * lock, so that a search stores none under the new one that it found
-     * under the old one */
-    pthread_rwlock_wrlock(&pi->pi_lock);
-    old = pi->pi_snap;
-    pi->pi_snap = snap;
-    pg_verdicts_forget(pi->pi_verdicts);
-    pthread_rwlock_unlock(&pi->pi_lock);
-    pg_snapshot_drop(old);
+    /* snap stays valid below: only this task and config changes (server
+     * paused) swap pi_snap */
+    pg_snapshot_swap(pi, snap);
 
     pi->pi_dev = st.st_dev;
     pi->pi_ino = st.st_ino;

@@ -58,11 +58,18 @@ pg_registry_copy ovl "$PG_DIR/registry.json"
 # overlay (tests/bench/overlay/nullovl.c): slapd's own cost of any overlay;
 # BENCH_OVERLAY_NULL=task: the null overlay with a run-queue task as well
 CONTROL=
-NULLARG=
 NULLOVL=$top_builddir/tests/bench/overlay/.libs/nullovl.so
+# conf_null SIDE [ARG]: SIDE is stock slapd with the null overlay (loaded
+# with the module argument ARG)
+conf_null() {
+    [ -f "$NULLOVL" ] || pg_die "$NULLOVL not built (make check builds it)"
+    PG_GLOBAL_EXTRA="$PG_GLOBAL_EXTRA
+moduleload $NULLOVL${2:+ $2}" PG_DB_EXTRA="overlay pgbenchnull" PG_EXTRA_INDEX= \
+        PG_OVERLAY=0 pg_conf "$1"
+}
 if [ "${BENCH_OVERLAY_AA:-0}" = 1 ]; then OVL_ON=0; CONTROL="both servers are stock slapd"
 elif [ "${BENCH_OVERLAY_NULL:-0}" = 1 ]; then OVL_ON=0; CONTROL="the overlay side runs the null overlay"
-elif [ "${BENCH_OVERLAY_NULL:-0}" = task ]; then OVL_ON=0; NULLARG=" task"
+elif [ "${BENCH_OVERLAY_NULL:-0}" = task ]; then OVL_ON=0
     CONTROL="the overlay side runs the null overlay with a task in slapd's run queue"
 else OVL_ON=1; fi
 # index ipPhone/otherTelephone too if the overlay's schema defines them
@@ -82,11 +89,8 @@ case ${BENCH_OVERLAY_BASE:-stock} in
 stock)
     PG_EXTRA_INDEX= PG_OVERLAY=0 pg_conf stock ;;
 null)
-    [ -f "$NULLOVL" ] || pg_die "$NULLOVL not built (make check builds it)"
     CONTROL="${CONTROL:+$CONTROL; }the stock side runs the null overlay"
-    PG_GLOBAL_EXTRA="$PG_GLOBAL_EXTRA
-moduleload $NULLOVL" PG_DB_EXTRA="overlay pgbenchnull" PG_EXTRA_INDEX= \
-        PG_OVERLAY=0 pg_conf stock ;;
+    conf_null stock ;;
 *.so)
     [ -f "$BENCH_OVERLAY_BASE" ] || pg_die "no $BENCH_OVERLAY_BASE"
     CONTROL="${CONTROL:+$CONTROL; }the stock side runs ploguard from $BENCH_OVERLAY_BASE"
@@ -106,15 +110,12 @@ fi
 # that does nothing (tests/bench/overlay/nullovl.c), slapd's own cost of
 # any overlay with search and response hooks.
 CG_SIDES="stock ovl"
-if [ "${BENCH_OVERLAY_NULL:-0}" != 0 ]; then
-    [ -f "$NULLOVL" ] || pg_die "$NULLOVL not built (make check builds it)"
-    PG_GLOBAL_EXTRA="$PG_GLOBAL_EXTRA
-moduleload $NULLOVL$NULLARG" PG_DB_EXTRA="overlay pgbenchnull" PG_EXTRA_INDEX= \
-        PG_OVERLAY=0 pg_conf ovl
+if [ "${BENCH_OVERLAY_NULL:-0}" = 1 ]; then
+    conf_null ovl
+elif [ "${BENCH_OVERLAY_NULL:-0}" = task ]; then
+    conf_null ovl task
 elif [ -f "$NULLOVL" ]; then
-    PG_GLOBAL_EXTRA="$PG_GLOBAL_EXTRA
-moduleload $NULLOVL" PG_DB_EXTRA="overlay pgbenchnull" PG_EXTRA_INDEX= \
-        PG_OVERLAY=0 pg_conf null
+    conf_null null
     cp "$PG_DIR/stock/db/"*.mdb "$PG_DIR/null/db/" || pg_die "cannot copy the database"
     CG_SIDES="stock null ovl"
 else
