@@ -288,29 +288,25 @@ pg_verdict_key_of(Operation *op, const SlapReply *rs, const pg_info *pi,
                                a->a_vals[0].bv_len) == 0;
 }
 
-int
-pg_response(Operation *op, SlapReply *rs)
+/*
+ * Checks the entry's values against the registry and annotates it when
+ * they match: what the verdict table could not answer (key NULL: the
+ * entry cannot be named).  Not inlined into pg_response, whose every call
+ * would otherwise pay for this one's frame.
+ */
+static int pg_response_check(Operation *op, SlapReply *rs, slap_overinst *on,
+                             pg_info *pi, const pg_verdict_key *key)
+    __attribute__((noinline));
+
+static int
+pg_response_check(Operation *op, SlapReply *rs, slap_overinst *on,
+                  pg_info *pi, const pg_verdict_key *key)
 {
-    slap_overinst *on;
-    pg_info *pi;
     pg_snapshot *s;
     pg_search *ps;
-    pg_verdict_key key;
     uint64_t gen;
     pg_hits h;
-    int i, j, named, rc;
-
-    if (rs->sr_type != REP_SEARCH || rs->sr_entry == NULL || pg_skip_op(op))
-        return SLAP_CB_CONTINUE;
-    on = (slap_overinst *)op->o_bd->bd_info;
-    pi = on->on_bi.bi_private;
-    if (pi == NULL)
-        return SLAP_CB_CONTINUE;
-
-    /* found to match nothing before, and not written since */
-    named = pg_verdict_key_of(op, rs, pi, &key);
-    if (named && pg_verdict_clean(pi->pi_verdicts, &key))
-        return SLAP_CB_CONTINUE;
+    int i, j, rc;
 
     /* pg_entry_hits < 0: idempotent, for entries we synthesized or
      * annotated already */
@@ -319,11 +315,11 @@ pg_response(Operation *op, SlapReply *rs)
         pg_snapshot_release(pi);
         return SLAP_CB_CONTINUE;
     }
-    gen = named ? pg_verdicts_gen(pi->pi_verdicts) : 0;
+    gen = key != NULL ? pg_verdicts_gen(pi->pi_verdicts) : 0;
     rc = pg_entry_hits(pi, s, rs->sr_entry, &h);
     if (rc <= 0) {
-        if (rc == 0 && named)
-            pg_verdict_set_clean(pi->pi_verdicts, &key, gen);
+        if (rc == 0 && key != NULL)
+            pg_verdict_set_clean(pi->pi_verdicts, key, gen);
         pg_snapshot_release(pi);
         return SLAP_CB_CONTINUE;   /* no match: not a byte changed */
     }
@@ -344,4 +340,26 @@ pg_response(Operation *op, SlapReply *rs)
     }
     pg_snapshot_release(pi);
     return SLAP_CB_CONTINUE;
+}
+
+int
+pg_response(Operation *op, SlapReply *rs)
+{
+    slap_overinst *on;
+    pg_info *pi;
+    pg_verdict_key key;
+    int named;
+
+    if (rs->sr_type != REP_SEARCH || rs->sr_entry == NULL || pg_skip_op(op))
+        return SLAP_CB_CONTINUE;
+    on = (slap_overinst *)op->o_bd->bd_info;
+    pi = on->on_bi.bi_private;
+    if (pi == NULL)
+        return SLAP_CB_CONTINUE;
+
+    /* found to match nothing before, and not written since */
+    named = pg_verdict_key_of(op, rs, pi, &key);
+    if (named && pg_verdict_clean(pi->pi_verdicts, &key))
+        return SLAP_CB_CONTINUE;
+    return pg_response_check(op, rs, on, pi, named ? &key : NULL);
 }

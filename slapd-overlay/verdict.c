@@ -71,24 +71,6 @@ pg_verdicts_slots(const pg_verdicts *v)
     return v == NULL ? 0 : v->mask + 1;
 }
 
-int
-pg_verdict_key_make(pg_verdict_key *k, uint64_t eid, const char *csn,
-                    size_t csnlen)
-{
-    if (eid == 0 || eid == UINT64_MAX || csn == NULL || csnlen == 0 ||
-        csnlen > PG_VERDICT_CSN_MAX)
-        return -1;
-    if (csnlen == PG_VERDICT_CSN_MAX) {
-        memcpy(k->csn, csn, PG_VERDICT_CSN_MAX);   /* the usual: inlined */
-    } else {
-        memset(k->csn, 0, sizeof(k->csn));
-        memcpy(k->csn, csn, csnlen);
-    }
-    k->eid = eid;
-    k->csnlen = csnlen;
-    return 0;
-}
-
 /* stopped is read after gen: pg_verdicts_stop sets it before it moves gen
  * on, so whoever reads the new generation sees it stopped. */
 uint64_t

@@ -27,6 +27,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* An entryCSN is 40 bytes (YYYYmmddHHMMSS.uuuuuuZ#cccccc#sid#mmmmmm). */
 #define PG_VERDICT_CSN_MAX   40
@@ -50,9 +51,25 @@ void         pg_verdicts_free(pg_verdicts *v);
 size_t       pg_verdicts_slots(const pg_verdicts *v);
 
 /* Fills k; -1 when the entry cannot be named (ID 0 or all ones, no CSN or
- * one longer than PG_VERDICT_CSN_MAX). */
-int pg_verdict_key_make(pg_verdict_key *k, uint64_t eid, const char *csn,
-                        size_t csnlen);
+ * one longer than PG_VERDICT_CSN_MAX).  Inline: it runs for every entry a
+ * search returns, and a call costs as much as the copy. */
+static inline int
+pg_verdict_key_make(pg_verdict_key *k, uint64_t eid, const char *csn,
+                    size_t csnlen)
+{
+    if (eid == 0 || eid == UINT64_MAX || csn == NULL || csnlen == 0 ||
+        csnlen > PG_VERDICT_CSN_MAX)
+        return -1;
+    if (csnlen == PG_VERDICT_CSN_MAX) {
+        memcpy(k->csn, csn, PG_VERDICT_CSN_MAX);   /* the usual */
+    } else {
+        memset(k->csn, 0, sizeof(k->csn));
+        memcpy(k->csn, csn, csnlen);
+    }
+    k->eid = eid;
+    k->csnlen = csnlen;
+    return 0;
+}
 
 /* The generation to pass to pg_verdict_set_clean: read it before the check
  * whose verdict is stored, under the same registry.  0 once stopped. */
