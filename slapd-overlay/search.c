@@ -294,11 +294,7 @@ pg_verdict_key_of(Operation *op, const SlapReply *rs, const pg_info *pi,
  * entry cannot be named).  Not inlined into pg_response, whose every call
  * would otherwise pay for this one's frame.
  */
-static int pg_response_check(Operation *op, SlapReply *rs, slap_overinst *on,
-                             pg_info *pi, const pg_verdict_key *key)
-    __attribute__((noinline));
-
-static int
+static __attribute__((noinline)) int
 pg_response_check(Operation *op, SlapReply *rs, slap_overinst *on,
                   pg_info *pi, const pg_verdict_key *key)
 {
