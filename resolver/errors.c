@@ -60,3 +60,15 @@ pgr_errors_free(pgr_errors *errs)
     free(errs->msgs);
     pgr_errors_init(errs);
 }
+
+void
+pgr_seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err == NULL || errlen == 0)
+        return;
+    va_start(ap, fmt);
+    (void)vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}

@@ -222,7 +222,8 @@ int pgr_feed_state_clean_temps(const char *state_dir, time_t now, time_t min_age
 /* ------------------------------------------------------------ files */
 
 /* Reads a whole regular file of at most max bytes into a new buffer
- * (NUL-terminated one past *len; free() it).  Too large: PGR_FEED_E_IO. */
+ * (NUL-terminated one past *len; free() it): pgr_file_read (fileio.h) with
+ * the feed's status codes.  Too large: PGR_FEED_E_IO. */
 pgr_feed_status pgr_feed_read_file(const char *path, size_t max,
                                    unsigned char **buf, size_t *len,
                                    char *err, size_t errlen);
@@ -235,6 +236,13 @@ int pgr_feed_dir_of(const char *path, char *out, size_t outsz);
  * fsync, rename, fsync of the directory), mode 0644. */
 pgr_feed_status pgr_feed_write_atomic(const char *path, const void *data,
                                       size_t len, char *err, size_t errlen);
+
+/* pgr_feed_write_atomic, with flags: */
+#define PGR_FEED_WRITE_KEEP_MODE 0x1u  /* an existing file's mode, not 0644 */
+#define PGR_FEED_WRITE_NEW       0x2u  /* refuse to replace an existing file */
+pgr_feed_status pgr_feed_write_file(const char *path, const void *data,
+                                    size_t len, unsigned flags, char *err,
+                                    size_t errlen);
 
 /*
  * Installs body as target and sig as target.minisig, as described at the

@@ -8,10 +8,6 @@
 #include <stddef.h>
 #include <time.h>
 
-/* snprintf into err when there is room; err may be NULL or errlen 0. */
-void pgr_feed_seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
 /* Lower-case hex of n bytes into out (2n + 1 bytes). */
 void pgr_feed_hex(const unsigned char *in, size_t n, char *out);
 /* Parses exactly 2n hex digits; returns 0 or -1. */

@@ -24,83 +24,20 @@
 
 #include "feed.h"
 #include "feed_private.h"
+#include "fileio.h"
 
 pgr_feed_status
 pgr_feed_read_file(const char *path, size_t max, unsigned char **buf,
                    size_t *len, char *err, size_t errlen)
 {
-    struct stat sb;
-    unsigned char *b = NULL;
-    size_t cap, n = 0;
-    int fd;
+    char *b;
+    pgr_file_status st = pgr_file_read(path, max, &b, len, err, errlen);
 
-    *buf = NULL;
+    *buf = (unsigned char *)b;
+    if (st == PGR_FILE_OK)
+        return PGR_FEED_OK;
     *len = 0;
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        pgr_feed_seterr(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return PGR_FEED_E_IO;
-    }
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        pgr_feed_seterr(err, errlen, "%s: not a regular file", path);
-        (void)close(fd);
-        return PGR_FEED_E_IO;
-    }
-    if ((unsigned long long)sb.st_size > max) {
-        pgr_feed_seterr(err, errlen, "%s: larger than %zu bytes", path, max);
-        (void)close(fd);
-        return PGR_FEED_E_IO;
-    }
-    /* Read to end of file rather than trusting st_size, bounded by max. */
-    cap = (size_t)sb.st_size + 1;
-    b = malloc(cap + 1);
-    if (b == NULL) {
-        pgr_feed_seterr(err, errlen, "%s: out of memory", path);
-        (void)close(fd);
-        return PGR_FEED_E_NOMEM;
-    }
-    for (;;) {
-        ssize_t r;
-
-        if (n == cap) {
-            unsigned char *nb;
-
-            if (cap > max) {
-                pgr_feed_seterr(err, errlen, "%s: larger than %zu bytes", path, max);
-                goto fail;
-            }
-            cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
-            nb = realloc(b, cap + 1);
-            if (nb == NULL) {
-                pgr_feed_seterr(err, errlen, "%s: out of memory", path);
-                goto fail;
-            }
-            b = nb;
-        }
-        r = read(fd, b + n, cap - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            pgr_feed_seterr(err, errlen, "%s: read error: %s", path, strerror(errno));
-            goto fail;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    if (n > max) {
-        pgr_feed_seterr(err, errlen, "%s: larger than %zu bytes", path, max);
-        goto fail;
-    }
-    (void)close(fd);
-    b[n] = '\0';
-    *buf = b;
-    *len = n;
-    return PGR_FEED_OK;
-fail:
-    (void)close(fd);
-    free(b);
-    return PGR_FEED_E_IO;
+    return st == PGR_FILE_E_NOMEM ? PGR_FEED_E_NOMEM : PGR_FEED_E_IO;
 }
 
 int
@@ -126,12 +63,12 @@ sync_dir(const char *path, char *err, size_t errlen)
     int fd;
 
     if (pgr_feed_dir_of(path, dir, sizeof(dir)) != 0) {
-        pgr_feed_seterr(err, errlen, "%s: path too long", path);
+        pgr_seterr(err, errlen, "%s: path too long", path);
         return PGR_FEED_E_IO;
     }
     fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0 || fsync(fd) != 0) {
-        pgr_feed_seterr(err, errlen, "%s: cannot sync directory: %s", dir, strerror(errno));
+        pgr_seterr(err, errlen, "%s: cannot sync directory: %s", dir, strerror(errno));
         if (fd >= 0)
             (void)close(fd);
         return PGR_FEED_E_IO;
@@ -158,38 +95,38 @@ write_all(int fd, const void *data, size_t len)
     return 0;
 }
 
-/* Writes data to a new temporary file beside target and syncs it; the name
- * is returned in tmp (tmpsz bytes). */
+/* Writes data to a new temporary file beside target, of the given mode, and
+ * syncs it; the name is returned in tmp (tmpsz bytes). */
 static pgr_feed_status
-write_temp(const char *target, const void *data, size_t len, char *tmp,
-           size_t tmpsz, char *err, size_t errlen)
+write_temp(const char *target, const void *data, size_t len, mode_t mode,
+           char *tmp, size_t tmpsz, char *err, size_t errlen)
 {
     int fd, n;
 
     n = snprintf(tmp, tmpsz, "%s.tmp.XXXXXX", target);
     if (n < 0 || (size_t)n >= tmpsz) {
         tmp[0] = '\0';
-        pgr_feed_seterr(err, errlen, "%s: path too long", target);
+        pgr_seterr(err, errlen, "%s: path too long", target);
         return PGR_FEED_E_IO;
     }
     fd = mkstemp(tmp);
     if (fd >= 0)
         (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
     if (fd < 0) {
-        pgr_feed_seterr(err, errlen, "%s: cannot create a temporary file beside it: %s",
-                        target, strerror(errno));
+        pgr_seterr(err, errlen, "%s: cannot create a temporary file beside it: %s",
+                   target, strerror(errno));
         tmp[0] = '\0';
         return PGR_FEED_E_IO;
     }
-    if (fchmod(fd, 0644) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
-        pgr_feed_seterr(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
+    if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+        pgr_seterr(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
         (void)close(fd);
         (void)unlink(tmp);
         tmp[0] = '\0';
         return PGR_FEED_E_IO;
     }
     if (close(fd) != 0) {
-        pgr_feed_seterr(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
+        pgr_seterr(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
         (void)unlink(tmp);
         tmp[0] = '\0';
         return PGR_FEED_E_IO;
@@ -198,21 +135,49 @@ write_temp(const char *target, const void *data, size_t len, char *tmp,
 }
 
 pgr_feed_status
+pgr_feed_write_file(const char *path, const void *data, size_t len,
+                    unsigned flags, char *err, size_t errlen)
+{
+    char tmp[PATH_MAX];
+    struct stat sb;
+    mode_t mode = 0644;
+    pgr_feed_status st;
+    int rc;
+
+    if (stat(path, &sb) == 0) {
+        if (flags & PGR_FEED_WRITE_NEW) {
+            pgr_seterr(err, errlen, "%s: already exists; not overwritten", path);
+            return PGR_FEED_E_IO;
+        }
+        if (flags & PGR_FEED_WRITE_KEEP_MODE)
+            mode = sb.st_mode & 07777;
+    }
+    st = write_temp(path, data, len, mode, tmp, sizeof(tmp), err, errlen);
+    if (st != PGR_FEED_OK)
+        return st;
+    if (flags & PGR_FEED_WRITE_NEW) {
+        /* unlike rename(), link() fails when path has appeared meanwhile */
+        rc = link(tmp, path);
+        if (rc != 0)
+            pgr_seterr(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+    } else {
+        rc = rename(tmp, path);
+        if (rc != 0)
+            pgr_seterr(err, errlen, "%s: cannot rename into place: %s", path,
+                       strerror(errno));
+    }
+    if (rc != 0 || (flags & PGR_FEED_WRITE_NEW))
+        (void)unlink(tmp);
+    if (rc != 0)
+        return PGR_FEED_E_IO;
+    return sync_dir(path, err, errlen);
+}
+
+pgr_feed_status
 pgr_feed_write_atomic(const char *path, const void *data, size_t len,
                       char *err, size_t errlen)
 {
-    char tmp[PATH_MAX];
-    pgr_feed_status st;
-
-    st = write_temp(path, data, len, tmp, sizeof(tmp), err, errlen);
-    if (st != PGR_FEED_OK)
-        return st;
-    if (rename(tmp, path) != 0) {
-        pgr_feed_seterr(err, errlen, "%s: cannot rename into place: %s", path, strerror(errno));
-        (void)unlink(tmp);
-        return PGR_FEED_E_IO;
-    }
-    return sync_dir(path, err, errlen);
+    return pgr_feed_write_file(path, data, len, 0, err, errlen);
 }
 
 /*
@@ -239,12 +204,12 @@ keep_prev(const char *name, char *err, size_t errlen)
     if (n < 0 || (size_t)n >= sizeof(tmp))
         goto toolong;
     if (link(name, tmp) != 0) {
-        pgr_feed_seterr(err, errlen, "%s: cannot keep the previous file as %s: %s",
-                        name, prev, strerror(errno));
+        pgr_seterr(err, errlen, "%s: cannot keep the previous file as %s: %s",
+                   name, prev, strerror(errno));
         return PGR_FEED_E_IO;
     }
     if (rename(tmp, prev) != 0) {
-        pgr_feed_seterr(err, errlen, "%s: cannot rename into place: %s", prev, strerror(errno));
+        pgr_seterr(err, errlen, "%s: cannot rename into place: %s", prev, strerror(errno));
         (void)unlink(tmp);
         return PGR_FEED_E_IO;
     }
@@ -253,7 +218,7 @@ keep_prev(const char *name, char *err, size_t errlen)
     (void)unlink(tmp);
     return PGR_FEED_OK;
 toolong:
-    pgr_feed_seterr(err, errlen, "%s: path too long", name);
+    pgr_seterr(err, errlen, "%s: path too long", name);
     return PGR_FEED_E_IO;
 }
 
@@ -268,14 +233,14 @@ pgr_feed_install(const char *target, const unsigned char *body, size_t len,
     tmpreg[0] = tmpsig[0] = '\0';
     n = snprintf(sigpath, sizeof(sigpath), "%s.minisig", target);
     if (n < 0 || (size_t)n >= sizeof(sigpath)) {
-        pgr_feed_seterr(err, errlen, "%s: path too long", target);
+        pgr_seterr(err, errlen, "%s: path too long", target);
         return PGR_FEED_E_IO;
     }
     /* 1. Both new files complete and on disk under temporary names. */
-    st = write_temp(target, body, len, tmpreg, sizeof(tmpreg), err, errlen);
+    st = write_temp(target, body, len, 0644, tmpreg, sizeof(tmpreg), err, errlen);
     if (st != PGR_FEED_OK)
         return st;
-    st = write_temp(sigpath, sig, siglen, tmpsig, sizeof(tmpsig), err, errlen);
+    st = write_temp(sigpath, sig, siglen, 0644, tmpsig, sizeof(tmpsig), err, errlen);
     if (st != PGR_FEED_OK)
         goto fail;
     had_old = access(target, F_OK) == 0 && access(sigpath, F_OK) == 0;
@@ -291,13 +256,13 @@ pgr_feed_install(const char *target, const unsigned char *body, size_t len,
         goto fail;
     /* 3. Publish: signature, then registry, then make the names durable. */
     if (rename(tmpsig, sigpath) != 0) {
-        pgr_feed_seterr(err, errlen, "%s: cannot rename into place: %s", sigpath, strerror(errno));
+        pgr_seterr(err, errlen, "%s: cannot rename into place: %s", sigpath, strerror(errno));
         st = PGR_FEED_E_IO;
         goto fail;
     }
     tmpsig[0] = '\0';
     if (rename(tmpreg, target) != 0) {
-        pgr_feed_seterr(err, errlen, "%s: cannot rename into place: %s", target, strerror(errno));
+        pgr_seterr(err, errlen, "%s: cannot rename into place: %s", target, strerror(errno));
         /* Put the old signature back so the installed pair agrees again. */
         if (had_old) {
             char prevsig[PATH_MAX + 8];

@@ -40,7 +40,7 @@ verify_pair(const char *registry_path, const char *sig_path,
     if (n < 0 || (size_t)n >= sizeof(sp) ||
         (n = snprintf(prev, sizeof(prev), "%s.prev", sp)) < 0 ||
         (size_t)n >= sizeof(prev)) {
-        pgr_feed_seterr(err, errlen, "%s: path too long", registry_path);
+        pgr_seterr(err, errlen, "%s: path too long", registry_path);
         return PGR_FEED_E_IO;
     }
     st = pgr_feed_read_file(sp, PGR_FEED_SIGFILE_MAX, &sig, &siglen, err, errlen);
@@ -50,7 +50,7 @@ verify_pair(const char *registry_path, const char *sig_path,
     free(sig);
     if (st == PGR_FEED_OK)
         return st;
-    pgr_feed_seterr(err, errlen, "%s: %s", sp, why);
+    pgr_seterr(err, errlen, "%s: %s", sp, why);
     if (st != PGR_FEED_E_BAD_SIG)
         return st;
     if (pgr_feed_read_file(prev, PGR_FEED_SIGFILE_MAX, &psig, &psiglen, NULL, 0) != PGR_FEED_OK)
@@ -96,8 +96,8 @@ pgr_feed_load(const char *registry_path, const char *sig_path,
     r = pgr_registry_load_buffer((const char *)body, len, cfg, errs);
     free(body);
     if (r == NULL) {
-        pgr_feed_seterr(err, errlen, "%s: signed but invalid: %s", registry_path,
-                        errs->count > 0 && errs->msgs[0] != NULL ? errs->msgs[0] : "invalid registry");
+        pgr_seterr(err, errlen, "%s: signed but invalid: %s", registry_path,
+                   errs->count > 0 && errs->msgs[0] != NULL ? errs->msgs[0] : "invalid registry");
         if (errs == &local)
             pgr_errors_free(&local);
         return PGR_FEED_E_INVALID;
@@ -106,7 +106,7 @@ pgr_feed_load(const char *registry_path, const char *sig_path,
         pgr_errors_free(&local);
     st = pgr_feed_check_body(&fi, r, why, sizeof(why));
     if (st != PGR_FEED_OK) {
-        pgr_feed_seterr(err, errlen, "%s: %s", registry_path, why);
+        pgr_seterr(err, errlen, "%s: %s", registry_path, why);
         pgr_registry_free(r);
         return st;
     }

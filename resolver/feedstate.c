@@ -135,8 +135,8 @@ pgr_feed_state_read(const char *state_dir, const char *registry_id,
 
     *found = 0;
     if (state_path(state_dir, registry_id, path, sizeof(path)) != 0) {
-        pgr_feed_seterr(err, errlen, "registry id \"%s\" is not usable as a state file name",
-                        registry_id);
+        pgr_seterr(err, errlen, "registry id \"%s\" is not usable as a state file name",
+                   registry_id);
         return PGR_FEED_E_STATE;
     }
     if (stat(path, &sb) != 0 && errno == ENOENT)
@@ -145,14 +145,14 @@ pgr_feed_state_read(const char *state_dir, const char *registry_id,
     if (rc != PGR_FEED_OK)
         return rc == PGR_FEED_E_NOMEM ? rc : PGR_FEED_E_STATE;
     if (memchr(buf, '\0', len) != NULL || parse_state((char *)buf, st, &bad) != 0) {
-        pgr_feed_seterr(err, errlen, "%s: corrupt state file (at \"%s\"); refusing to guess",
-                        path, bad != NULL ? bad : "?");
+        pgr_seterr(err, errlen, "%s: corrupt state file (at \"%s\"); refusing to guess",
+                   path, bad != NULL ? bad : "?");
         free(buf);
         return PGR_FEED_E_STATE;
     }
     free(buf);
     if (strcmp(st->registry_id, registry_id) != 0) {
-        pgr_feed_seterr(err, errlen, "%s: holds registry_id %s", path, st->registry_id);
+        pgr_seterr(err, errlen, "%s: holds registry_id %s", path, st->registry_id);
         return PGR_FEED_E_STATE;
     }
     *found = 1;
@@ -164,9 +164,9 @@ apply_rules(const pgr_feed_state *st, const pgr_feed_info *info, char *err,
             size_t errlen)
 {
     if (info->seq < st->seq) {
-        pgr_feed_seterr(err, errlen,
-                        "rollback refused: registry %s seq %lld is older than seq %lld already accepted",
-                        info->registry_id, info->seq, st->seq);
+        pgr_seterr(err, errlen,
+                   "rollback refused: registry %s seq %lld is older than seq %lld already accepted",
+                   info->registry_id, info->seq, st->seq);
         return PGR_FEED_E_ROLLBACK;
     }
     if (info->seq == st->seq &&
@@ -176,11 +176,11 @@ apply_rules(const pgr_feed_state *st, const pgr_feed_info *info, char *err,
         /* The first 8 bytes are plenty to tell them apart in a message. */
         pgr_feed_hex(st->hash, 8, have);
         pgr_feed_hex(info->hash, 8, got);
-        pgr_feed_seterr(err, errlen,
-                        "EQUIVOCATION: registry %s seq %lld was signed with two different contents "
-                        "(accepted blake2b %s..., now offered blake2b %s...): the signing key may be compromised, "
-                        "tell the RCMP ILDC",
-                        info->registry_id, info->seq, have, got);
+        pgr_seterr(err, errlen,
+                   "EQUIVOCATION: registry %s seq %lld was signed with two different contents "
+                   "(accepted blake2b %s..., now offered blake2b %s...): the signing key may be compromised, "
+                   "tell the RCMP ILDC",
+                   info->registry_id, info->seq, have, got);
         return PGR_FEED_E_EQUIVOCATION;
     }
     return PGR_FEED_OK;
@@ -214,12 +214,12 @@ pgr_feed_state_record(const char *state_dir, const pgr_feed_info *info,
     if (rc != PGR_FEED_OK)
         return rc;
     if (state_path(state_dir, info->registry_id, path, sizeof(path)) != 0) {
-        pgr_feed_seterr(err, errlen, "state path for \"%s\" is too long", info->registry_id);
+        pgr_seterr(err, errlen, "state path for \"%s\" is too long", info->registry_id);
         return PGR_FEED_E_STATE;
     }
     if (mkdir(state_dir, 0755) != 0 && errno != EEXIST) {
-        pgr_feed_seterr(err, errlen, "%s: cannot create the state directory: %s",
-                        state_dir, strerror(errno));
+        pgr_seterr(err, errlen, "%s: cannot create the state directory: %s",
+                   state_dir, strerror(errno));
         return PGR_FEED_E_IO;
     }
     pgr_feed_hex(info->keyid, PGR_FEED_KEYID_BYTES, kid);
@@ -232,7 +232,7 @@ pgr_feed_state_record(const char *state_dir, const pgr_feed_info *info,
                  "issued_at %s\nexpires_at %s\nrecorded_at %s\n",
                  STATE_FORMAT, info->registry_id, kid, info->seq, sha, iss, exp, rec);
     if (n < 0 || (size_t)n >= sizeof(text)) {
-        pgr_feed_seterr(err, errlen, "state record too long");
+        pgr_seterr(err, errlen, "state record too long");
         return PGR_FEED_E_STATE;
     }
     return pgr_feed_write_atomic(path, text, (size_t)n, err, errlen);

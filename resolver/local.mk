@@ -4,6 +4,8 @@ noinst_LTLIBRARIES += resolver/libpgr.la
 resolver_libpgr_la_SOURCES = \
 	resolver/pgr.h \
 	resolver/errors.c \
+	resolver/fileio.h \
+	resolver/fileio.c \
 	resolver/phone.c \
 	resolver/email.c \
 	resolver/name.c \

@@ -12,7 +12,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,18 +31,6 @@ static const char untrusted_prefix[] = "untrusted comment: ";
 static const char trusted_prefix[] = "trusted comment: ";
 
 /* ------------------------------------------------------------ helpers */
-
-void
-pgr_feed_seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err == NULL || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    (void)vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 void
 pgr_feed_hex(const unsigned char *in, size_t n, char *out)
@@ -269,7 +256,7 @@ pgr_feed_keys_add(pgr_feed_keys *keys, const char *text, char *err,
     size_t i;
 
     if (text == NULL) {
-        pgr_feed_seterr(err, errlen, "no public key given");
+        pgr_seterr(err, errlen, "no public key given");
         return PGR_FEED_E_KEY;
     }
     while (is_space(*p))
@@ -278,7 +265,7 @@ pgr_feed_keys_add(pgr_feed_keys *keys, const char *text, char *err,
     if (strncmp(p, "untrusted comment:", strlen("untrusted comment:")) == 0) {
         p = strchr(p, '\n');
         if (p == NULL) {
-            pgr_feed_seterr(err, errlen, "public key file has a comment line but no key line");
+            pgr_seterr(err, errlen, "public key file has a comment line but no key line");
             return PGR_FEED_E_KEY;
         }
         while (is_space(*p))
@@ -289,18 +276,18 @@ pgr_feed_keys_add(pgr_feed_keys *keys, const char *text, char *err,
         end--;
     for (i = 0; p + i < end; i++) {
         if (is_space(p[i])) {
-            pgr_feed_seterr(err, errlen, "public key has more than one line or word");
+            pgr_seterr(err, errlen, "public key has more than one line or word");
             return PGR_FEED_E_KEY;
         }
     }
     if (b64_exact(p, (size_t)(end - p), blob, sizeof(blob)) != 0) {
-        pgr_feed_seterr(err, errlen,
-                        "public key is not the base64 of a %d-byte minisign key",
-                        PK_BLOB_LEN);
+        pgr_seterr(err, errlen,
+                   "public key is not the base64 of a %d-byte minisign key",
+                   PK_BLOB_LEN);
         return PGR_FEED_E_KEY;
     }
     if (blob[0] != 'E' || blob[1] != 'd') {
-        pgr_feed_seterr(err, errlen, "public key algorithm is not Ed25519 (\"Ed\")");
+        pgr_seterr(err, errlen, "public key algorithm is not Ed25519 (\"Ed\")");
         return PGR_FEED_E_KEY;
     }
     for (i = 0; i < keys->count; i++) {
@@ -308,12 +295,12 @@ pgr_feed_keys_add(pgr_feed_keys *keys, const char *text, char *err,
             char hex[2 * PGR_FEED_KEYID_BYTES + 1];
 
             pgr_feed_keyid_hex(blob + ALG_LEN, hex);
-            pgr_feed_seterr(err, errlen, "key id %s given twice", hex);
+            pgr_seterr(err, errlen, "key id %s given twice", hex);
             return PGR_FEED_E_KEY;
         }
     }
     if (keys->count >= PGR_FEED_MAX_KEYS) {
-        pgr_feed_seterr(err, errlen, "at most %d trusted keys", PGR_FEED_MAX_KEYS);
+        pgr_seterr(err, errlen, "at most %d trusted keys", PGR_FEED_MAX_KEYS);
         return PGR_FEED_E_KEY;
     }
     k = &keys->key[keys->count++];
@@ -335,13 +322,13 @@ pgr_feed_keys_add_file(pgr_feed_keys *keys, const char *path, char *err,
     if (st != PGR_FEED_OK)
         return st;
     if (memchr(buf, '\0', len) != NULL) {
-        pgr_feed_seterr(err, errlen, "%s: public key file contains a NUL byte", path);
+        pgr_seterr(err, errlen, "%s: public key file contains a NUL byte", path);
         free(buf);
         return PGR_FEED_E_KEY;
     }
     st = pgr_feed_keys_add(keys, (const char *)buf, why, sizeof(why));
     if (st != PGR_FEED_OK)
-        pgr_feed_seterr(err, errlen, "%s: %s", path, why);
+        pgr_seterr(err, errlen, "%s: %s", path, why);
     free(buf);
     return st;
 }
@@ -381,48 +368,48 @@ parse_minisig(const char *text, size_t len, minisig *ms, char *err,
     size_t llen;
 
     if (len > PGR_FEED_SIGFILE_MAX || memchr(text, '\0', len) != NULL) {
-        pgr_feed_seterr(err, errlen, "signature file is too long or binary");
+        pgr_seterr(err, errlen, "signature file is too long or binary");
         return PGR_FEED_E_SIGFORMAT;
     }
     if (next_line(&p, end, &line, &llen) != 0 ||
         llen < strlen(untrusted_prefix) ||
         memcmp(line, untrusted_prefix, strlen(untrusted_prefix)) != 0) {
-        pgr_feed_seterr(err, errlen, "signature line 1 is not an \"untrusted comment:\"");
+        pgr_seterr(err, errlen, "signature line 1 is not an \"untrusted comment:\"");
         return PGR_FEED_E_SIGFORMAT;
     }
     if (next_line(&p, end, &line, &llen) != 0 ||
         b64_exact(line, llen, blob, sizeof(blob)) != 0) {
-        pgr_feed_seterr(err, errlen, "signature line 2 is not the base64 of a %d-byte minisign signature",
-                        SIG_BLOB_LEN);
+        pgr_seterr(err, errlen, "signature line 2 is not the base64 of a %d-byte minisign signature",
+                   SIG_BLOB_LEN);
         return PGR_FEED_E_SIGFORMAT;
     }
     memcpy(ms->alg, blob, ALG_LEN);
     memcpy(ms->keyid, blob + ALG_LEN, PGR_FEED_KEYID_BYTES);
     memcpy(ms->sig, blob + ALG_LEN + PGR_FEED_KEYID_BYTES, PGR_FEED_SIG_BYTES);
     if (ms->alg[0] != 'E' || (ms->alg[1] != 'D' && ms->alg[1] != 'd')) {
-        pgr_feed_seterr(err, errlen, "signature algorithm is neither \"ED\" nor \"Ed\"");
+        pgr_seterr(err, errlen, "signature algorithm is neither \"ED\" nor \"Ed\"");
         return PGR_FEED_E_SIGFORMAT;
     }
     if (next_line(&p, end, &line, &llen) != 0 ||
         llen < strlen(trusted_prefix) ||
         memcmp(line, trusted_prefix, strlen(trusted_prefix)) != 0) {
-        pgr_feed_seterr(err, errlen, "signature line 3 is not a \"trusted comment:\"");
+        pgr_seterr(err, errlen, "signature line 3 is not a \"trusted comment:\"");
         return PGR_FEED_E_SIGFORMAT;
     }
     ms->comment = line + strlen(trusted_prefix);
     ms->comment_len = llen - strlen(trusted_prefix);
     if (ms->comment_len > PGR_FEED_COMMENT_MAX) {
-        pgr_feed_seterr(err, errlen, "trusted comment is longer than %d bytes",
-                        PGR_FEED_COMMENT_MAX);
+        pgr_seterr(err, errlen, "trusted comment is longer than %d bytes",
+                   PGR_FEED_COMMENT_MAX);
         return PGR_FEED_E_SIGFORMAT;
     }
     if (next_line(&p, end, &line, &llen) != 0 ||
         b64_exact(line, llen, ms->global, sizeof(ms->global)) != 0) {
-        pgr_feed_seterr(err, errlen, "signature line 4 is not the base64 of a 64-byte global signature");
+        pgr_seterr(err, errlen, "signature line 4 is not the base64 of a 64-byte global signature");
         return PGR_FEED_E_SIGFORMAT;
     }
     if (p != end) {
-        pgr_feed_seterr(err, errlen, "signature file has more than 4 lines");
+        pgr_seterr(err, errlen, "signature file has more than 4 lines");
         return PGR_FEED_E_SIGFORMAT;
     }
     return PGR_FEED_OK;
@@ -478,7 +465,7 @@ pgr_feed_verify(const unsigned char *body, size_t len, const char *sig,
     unsigned char h[PREHASH_BYTES];
 
     if (keys == NULL || keys->count == 0) {
-        pgr_feed_seterr(err, errlen, "no trusted public key configured");
+        pgr_seterr(err, errlen, "no trusted public key configured");
         return PGR_FEED_E_KEY;
     }
     st = parse_minisig(sig, siglen, &ms, err, errlen);
@@ -487,21 +474,21 @@ pgr_feed_verify(const unsigned char *body, size_t len, const char *sig,
     k = find_key(keys, ms.keyid);
     if (k == NULL) {
         pgr_feed_keyid_hex(ms.keyid, hex);
-        pgr_feed_seterr(err, errlen, "signed with key id %s, which is not a trusted key", hex);
+        pgr_seterr(err, errlen, "signed with key id %s, which is not a trusted key", hex);
         return PGR_FEED_E_UNKNOWN_KEY;
     }
     pgr_feed_keyid_hex(k->keyid, hex);
     /* The comment first: it is what the checks after this one rely on. */
     if (verify_global(&ms, k) != 0) {
-        pgr_feed_seterr(err, errlen,
-                        "the trusted comment's signature does not verify with key %s (comment altered?)",
-                        hex);
+        pgr_seterr(err, errlen,
+                   "the trusted comment's signature does not verify with key %s (comment altered?)",
+                   hex);
         return PGR_FEED_E_BAD_COMMENT;
     }
     if (verify_body(&ms, k, body, len, h) != 0) {
-        pgr_feed_seterr(err, errlen,
-                        "the registry's signature does not verify with key %s (file altered or cut short?)",
-                        hex);
+        pgr_seterr(err, errlen,
+                   "the registry's signature does not verify with key %s (file altered or cut short?)",
+                   hex);
         return PGR_FEED_E_BAD_SIG;
     }
     memset(&info, 0, sizeof(info));
@@ -565,35 +552,35 @@ pgr_feed_parse_comment(const char *text, size_t len, pgr_feed_info *out,
         "registry_id=<id> seq=<n> issued_at=<YYYY-MM-DDTHH:MM:SSZ> expires_at=<...>";
 
     if (len > PGR_FEED_COMMENT_MAX || memchr(text, '\0', len) != NULL) {
-        pgr_feed_seterr(err, errlen, "trusted comment is too long or binary");
+        pgr_seterr(err, errlen, "trusted comment is too long or binary");
         return PGR_FEED_E_COMMENT;
     }
     if (field(&p, end, "registry_id", &v, &vlen) != 0 || !pgr_feed_id_valid(v, vlen)) {
-        pgr_feed_seterr(err, errlen, "trusted comment: registry_id missing or invalid (want \"%s\")", form);
+        pgr_seterr(err, errlen, "trusted comment: registry_id missing or invalid (want \"%s\")", form);
         return PGR_FEED_E_COMMENT;
     }
     memcpy(out->registry_id, v, vlen);
     out->registry_id[vlen] = '\0';
     if (field(&p, end, "seq", &v, &vlen) != 0 || parse_seq(v, vlen, &out->seq) != 0) {
-        pgr_feed_seterr(err, errlen, "trusted comment: seq missing or not a positive integer (want \"%s\")", form);
+        pgr_seterr(err, errlen, "trusted comment: seq missing or not a positive integer (want \"%s\")", form);
         return PGR_FEED_E_COMMENT;
     }
     if (field(&p, end, "issued_at", &v, &vlen) != 0 ||
         pgr_feed_parse_time(v, vlen, &out->issued_at) != 0) {
-        pgr_feed_seterr(err, errlen, "trusted comment: issued_at missing or not YYYY-MM-DDTHH:MM:SSZ");
+        pgr_seterr(err, errlen, "trusted comment: issued_at missing or not YYYY-MM-DDTHH:MM:SSZ");
         return PGR_FEED_E_COMMENT;
     }
     if (field(&p, end, "expires_at", &v, &vlen) != 0 ||
         pgr_feed_parse_time(v, vlen, &out->expires_at) != 0) {
-        pgr_feed_seterr(err, errlen, "trusted comment: expires_at missing or not YYYY-MM-DDTHH:MM:SSZ");
+        pgr_seterr(err, errlen, "trusted comment: expires_at missing or not YYYY-MM-DDTHH:MM:SSZ");
         return PGR_FEED_E_COMMENT;
     }
     if (p != end) {
-        pgr_feed_seterr(err, errlen, "trusted comment: unexpected text after expires_at");
+        pgr_seterr(err, errlen, "trusted comment: unexpected text after expires_at");
         return PGR_FEED_E_COMMENT;
     }
     if (out->expires_at <= out->issued_at) {
-        pgr_feed_seterr(err, errlen, "trusted comment: expires_at is not after issued_at");
+        pgr_seterr(err, errlen, "trusted comment: expires_at is not after issued_at");
         return PGR_FEED_E_COMMENT;
     }
     memcpy(out->comment, text, len);
@@ -612,17 +599,17 @@ pgr_feed_check_time(const pgr_feed_info *info, time_t now, unsigned flags,
     if (info->issued_at > now + PGR_FEED_SKEW) {
         pgr_feed_format_time(info->issued_at, t);
         pgr_feed_format_time(now, n);
-        pgr_feed_seterr(err, errlen,
-                        "feed seq %lld is issued in the future (issued_at %s, now %s): check the clocks",
-                        info->seq, t, n);
+        pgr_seterr(err, errlen,
+                   "feed seq %lld is issued in the future (issued_at %s, now %s): check the clocks",
+                   info->seq, t, n);
         return PGR_FEED_E_FUTURE;
     }
     if ((flags & PGR_FEED_CHECK_EXPIRED) && info->expires_at <= now) {
         pgr_feed_format_time(info->expires_at, t);
         pgr_feed_format_time(now, n);
-        pgr_feed_seterr(err, errlen,
-                        "feed seq %lld has already expired (expires_at %s, now %s): a replayed or stale feed",
-                        info->seq, t, n);
+        pgr_seterr(err, errlen,
+                   "feed seq %lld has already expired (expires_at %s, now %s): a replayed or stale feed",
+                   info->seq, t, n);
         return PGR_FEED_E_EXPIRED;
     }
     return PGR_FEED_OK;
@@ -635,22 +622,22 @@ pgr_feed_check_body(const pgr_feed_info *info, const pgr_registry *reg,
     const char *id = pgr_registry_id(reg);
 
     if (id == NULL || strcmp(id, info->registry_id) != 0) {
-        pgr_feed_seterr(err, errlen,
-                        "trusted comment says registry_id=%s but the registry says \"%s\"",
-                        info->registry_id, id != NULL ? id : "");
+        pgr_seterr(err, errlen,
+                   "trusted comment says registry_id=%s but the registry says \"%s\"",
+                   info->registry_id, id != NULL ? id : "");
         return PGR_FEED_E_MISMATCH;
     }
     if (pgr_registry_seq(reg) != info->seq) {
-        pgr_feed_seterr(err, errlen, "trusted comment says seq=%lld but the registry says %lld",
-                        info->seq, pgr_registry_seq(reg));
+        pgr_seterr(err, errlen, "trusted comment says seq=%lld but the registry says %lld",
+                   info->seq, pgr_registry_seq(reg));
         return PGR_FEED_E_MISMATCH;
     }
     if (pgr_registry_issued_at(reg) != info->issued_at) {
-        pgr_feed_seterr(err, errlen, "trusted comment's issued_at differs from the registry's");
+        pgr_seterr(err, errlen, "trusted comment's issued_at differs from the registry's");
         return PGR_FEED_E_MISMATCH;
     }
     if (pgr_registry_expires_at(reg) != info->expires_at) {
-        pgr_feed_seterr(err, errlen, "trusted comment's expires_at differs from the registry's");
+        pgr_seterr(err, errlen, "trusted comment's expires_at differs from the registry's");
         return PGR_FEED_E_MISMATCH;
     }
     return PGR_FEED_OK;

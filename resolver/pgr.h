@@ -38,6 +38,11 @@ void pgr_errors_add(pgr_errors *errs, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void pgr_errors_free(pgr_errors *errs);
 
+/* One message into a caller's buffer, printf-style: cut to errlen - 1 bytes;
+ * nothing when err is NULL or errlen 0. */
+void pgr_seterr(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* ---------------------------------------------------------- configuration */
 
 #define PGR_REGION_LEN        2   /* ISO 3166 alpha-2 */

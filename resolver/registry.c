@@ -11,18 +11,15 @@
  * registry with any error is freed whole and NULL returned.  The strings
  * of a loaded registry live in its arena.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
+#include "fileio.h"
 #include "registry_int.h"
 
 /* A registry file larger than this is refused before it is read. */
@@ -1820,55 +1817,17 @@ out:
 static char *
 read_file(const char *path, size_t *lenp, pgr_errors *errs)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    char *buf = NULL;
-    size_t len = 0, cap;
+    char err[PATH_MAX + 128];
+    char *buf;
+    pgr_file_status st;
 
-    if (fd < 0) {
-        pgr_errors_add(errs, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        pgr_errors_add(errs, "%s: not a regular file", path);
-        goto fail;
-    }
-    if ((unsigned long long)st.st_size > PGR_REGISTRY_MAX_BYTES) {
-        pgr_errors_add(errs, "%s: the registry is %lld bytes, more than the limit of %zu",
-                       path, (long long)st.st_size, PGR_REGISTRY_MAX_BYTES);
-        goto fail;
-    }
-    /* One byte more than the size, to see the file has not grown. */
-    cap = (size_t)st.st_size + 1;
-    buf = malloc(cap);
-    if (buf == NULL) {
-        pgr_errors_add(errs, "%s: out of memory", path);
-        goto fail;
-    }
-    for (;;) {
-        ssize_t n = read(fd, buf + len, cap - len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            pgr_errors_add(errs, "%s: read error: %s", path, strerror(errno));
-            goto fail;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-        if (len == cap) {
-            pgr_errors_add(errs, "%s: the file changed while it was read", path);
-            goto fail;
-        }
-    }
-    close(fd);
-    *lenp = len;
+    st = pgr_file_read(path, PGR_REGISTRY_MAX_BYTES, &buf, lenp, err, sizeof(err));
+    if (st == PGR_FILE_E_TOO_BIG)
+        pgr_errors_add(errs, "%s: the registry is %zu bytes, more than the limit of %zu",
+                       path, *lenp, PGR_REGISTRY_MAX_BYTES);
+    else if (st != PGR_FILE_OK)
+        pgr_errors_add(errs, "%s", err);
     return buf;
-fail:
-    free(buf);
-    close(fd);
-    return NULL;
 }
 
 pgr_registry *

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "feed.h"
+#include "fileio.h"
 #include "registry_tools.h"
 
 /* Tries at getting a lock whose file was being removed meanwhile. */
@@ -22,74 +23,14 @@
 int
 regtool_read_file(const char *path, char **bufp, size_t *lenp)
 {
-    int fd;
-    struct stat st;
-    char *buf = NULL;
-    size_t len = 0, cap;
-    ssize_t n;
+    char err[PATH_MAX + 128];
 
-    *bufp = NULL;
-    *lenp = 0;
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        fprintf(stderr, "%s: %s: %s\n", REGTOOL_PROG, path, strerror(errno));
+    if (pgr_file_read(path, REGTOOL_MAX_FILE, bufp, lenp, err, sizeof(err)) !=
+        PGR_FILE_OK) {
+        fprintf(stderr, "%s: %s\n", REGTOOL_PROG, err);
         return -1;
     }
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        fprintf(stderr, "%s: %s: not a regular file\n", REGTOOL_PROG, path);
-        close(fd);
-        return -1;
-    }
-    if ((unsigned long long)st.st_size > REGTOOL_MAX_FILE) {
-        fprintf(stderr, "%s: %s: larger than %zu bytes\n", REGTOOL_PROG, path,
-                REGTOOL_MAX_FILE);
-        close(fd);
-        return -1;
-    }
-    /* The size is a hint only: the file may grow while read, up to the cap. */
-    cap = (size_t)st.st_size + 1;
-    buf = malloc(cap);
-    if (buf == NULL)
-        goto nomem;
-    for (;;) {
-        if (len + 1 >= cap) {
-            size_t ncap = cap * 2;
-            char *nbuf;
-
-            if (cap > REGTOOL_MAX_FILE) {
-                fprintf(stderr, "%s: %s: larger than %zu bytes\n",
-                        REGTOOL_PROG, path, REGTOOL_MAX_FILE);
-                goto fail;
-            }
-            nbuf = realloc(buf, ncap);
-            if (nbuf == NULL)
-                goto nomem;
-            buf = nbuf;
-            cap = ncap;
-        }
-        n = read(fd, buf + len, cap - len - 1);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            fprintf(stderr, "%s: %s: %s\n", REGTOOL_PROG, path,
-                    strerror(errno));
-            goto fail;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    close(fd);
-    buf[len] = '\0';
-    *bufp = buf;
-    *lenp = len;
     return 0;
-nomem:
-    fprintf(stderr, "%s: %s: out of memory\n", REGTOOL_PROG, path);
-fail:
-    free(buf);
-    close(fd);
-    return -1;
 }
 
 json_t *
@@ -183,94 +124,21 @@ regtool_validate(const char *path, const char *buf, size_t len,
     return NULL;
 }
 
-static int
-write_all(int fd, const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, buf, len);
-
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-/* Makes the rename durable.  A directory that cannot be opened for fsync
- * (some file systems) is not an error: the data itself is already synced. */
-static void
-sync_dir(const char *dir)
-{
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-    if (dfd >= 0) {
-        (void)fsync(dfd);
-        close(dfd);
-    }
-}
-
 int
 regtool_write_atomic(const char *path, const char *buf, size_t len,
                      int noclobber)
 {
-    char dir[PATH_MAX], tmp[PATH_MAX];
-    const char *base = strrchr(path, '/');
-    struct stat st;
-    mode_t mode = 0644;
-    int fd, saved;
+    char err[PATH_MAX + 128];
+    unsigned flags = PGR_FEED_WRITE_KEEP_MODE;
 
-    base = base != NULL ? base + 1 : path;
-    if (*base == '\0' || pgr_feed_dir_of(path, dir, sizeof(dir)) != 0 ||
-        snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, base) >=
-            (int)sizeof(tmp)) {
-        fprintf(stderr, "%s: %s: bad file name\n", REGTOOL_PROG, path);
+    if (noclobber)
+        flags |= PGR_FEED_WRITE_NEW;
+    if (pgr_feed_write_file(path, buf, len, flags, err, sizeof(err)) !=
+        PGR_FEED_OK) {
+        fprintf(stderr, "%s: %s\n", REGTOOL_PROG, err);
         return -1;
     }
-    if (stat(path, &st) == 0) {
-        if (noclobber) {
-            fprintf(stderr, "%s: %s: already exists; not overwritten\n",
-                    REGTOOL_PROG, path);
-            return -1;
-        }
-        mode = st.st_mode & 07777;
-    }
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        fprintf(stderr, "%s: %s: cannot create a temporary file: %s\n",
-                REGTOOL_PROG, dir, strerror(errno));
-        return -1;
-    }
-    if (fchmod(fd, mode) != 0 || write_all(fd, buf, len) != 0 ||
-        fsync(fd) != 0) {
-        saved = errno;
-        close(fd);
-        goto fail;
-    }
-    if (close(fd) != 0) {
-        saved = errno;
-        goto fail;
-    }
-    if (noclobber) {
-        if (link(tmp, path) != 0) {
-            saved = errno;
-            goto fail;
-        }
-        (void)unlink(tmp);
-    } else if (rename(tmp, path) != 0) {
-        saved = errno;
-        goto fail;
-    }
-    sync_dir(dir);
     return 0;
-fail:
-    (void)unlink(tmp);
-    fprintf(stderr, "%s: %s: not written: %s\n", REGTOOL_PROG, path,
-            strerror(saved));
-    return -1;
 }
 
 int

@@ -23,6 +23,19 @@ has "$F" '"instruction": "decline"' "mission instruction"
 [ -z "$(ls -A "$R" | grep -vx registry.json)" ] ||
     fail "files left beside the registry: $(ls -A "$R")"
 
+# --- an edit keeps the file's mode (an ILDC may keep the registry 0600)
+chmod 600 "$F"
+cp "$F" "$W/before-mode"
+reg set p-0001 role diplomat
+expect 0 "set on a mode-0600 registry"
+cmp -s "$F" "$W/before-mode" && fail "the set on a mode-0600 registry wrote nothing"
+[ "$(stat -c %a "$F")" = 600 ] ||
+    fail "an edit changed the registry's mode from 600 to $(stat -c %a "$F")"
+checks=$((checks + 1))
+reg set p-0001 role plo
+expect 0 "set back"
+chmod 644 "$F"
+
 # --- lookup with the real matcher finds what add wrote
 "$PLOGUARD" lookup --registry "$F" --json --phone 16135550150 >"$W/look" 2>&1 ||
     fail "lookup of the added person's phone: $(cat "$W/look")"
@@ -318,7 +331,7 @@ for delay in 0.002 0.005 0.01 0.02 0.03 0.05 0.07 0.1; do
     checks=$((checks + 1))
     # A killed edit may leave its temporary file and a lock file behind;
     # the lock is not held by anyone, so the next edit goes through.
-    rm -f "$R"/.kill.json.* 2>/dev/null
+    rm -f "$KF".tmp.* 2>/dev/null
 done
 "$PLOGUARD" registry -f "$KF" set k-0001 role official >/dev/null 2>"$W/err" ||
     fail "an edit after a killed one: $(cat "$W/err")"
