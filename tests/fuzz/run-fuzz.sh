@@ -6,7 +6,7 @@
 #   make fuzz FUZZ_TIME=300 FUZZ_TARGETS='email name'
 #   tests/fuzz/run-fuzz.sh [-t SECONDS] [TARGET...]   (from the build dir)
 #
-# Targets: phone email name registry.  Everything is written under
+# Targets: phone email name registry feed.  Everything is written under
 # $top_builddir/tests/fuzz/libfuzzer/: the binaries, the grown corpus
 # (corpus-TARGET, kept between runs), the logs, and any crashing input
 # (artifacts-TARGET/crash-*).  Replay a crash with the plain driver, e.g.
@@ -16,13 +16,15 @@
 # Environment: top_srcdir, top_builddir (default: this script's tree and
 # the current directory), CLANG (clang), FUZZ_TIME (60), PGR_LIB_SOURCES
 # (the library's .c files, relative to top_srcdir; default: read from
-# resolver/local.mk), FUZZ_CFLAGS and FUZZ_LIBS (default: pkg-config).
+# resolver/local.mk), PGR_FEED_SOURCES (the feed library's, for the feed
+# target; default: read from resolver/sync.mk), FUZZ_CFLAGS and FUZZ_LIBS
+# (default: pkg-config).
 # Exit status: 0 when no target failed, 1 otherwise, 2 on a usage or
 # build error.
 set -eu
 
 usage() {
-    echo "usage: $0 [-t SECONDS] [phone|email|name|registry ...]" >&2
+    echo "usage: $0 [-t SECONDS] [phone|email|name|registry|feed ...]" >&2
     exit 2
 }
 
@@ -42,11 +44,11 @@ script_dir=$(cd "$(dirname "$0")" && pwd)
 srcdir=${top_srcdir:-$(cd "$script_dir/../.." && pwd)}
 builddir=${top_builddir:-$(pwd)}
 clang=${CLANG:-clang}
-targets=${*:-${FUZZ_TARGETS:-phone email name registry}}
+targets=${*:-${FUZZ_TARGETS:-phone email name registry feed}}
 
 for t in $targets; do
     case $t in
-    phone | email | name | registry) ;;
+    phone | email | name | registry | feed) ;;
     *) echo "$0: unknown target '$t'" >&2; usage ;;
     esac
 done
@@ -69,8 +71,18 @@ lib_sources=
 for s in $PGR_LIB_SOURCES; do
     lib_sources="$lib_sources $srcdir/$s"
 done
-cflags=${FUZZ_CFLAGS:-$(pkg-config --cflags jansson icu-uc icu-i18n libidn2)}
-libs=${FUZZ_LIBS:-$(pkg-config --libs jansson icu-uc icu-i18n libidn2)}
+# The feed target also needs the feed library (minisign.c and its state
+# and file code).
+if [ -z "${PGR_FEED_SOURCES:-}" ]; then
+    PGR_FEED_SOURCES=$(sed -n '/^resolver_libpgrfeed_la_SOURCES/,/^$/p' \
+        "$srcdir/resolver/sync.mk" | tr ' \t\\' '\n\n\n' | grep '\.c$')
+fi
+feed_sources=
+for s in $PGR_FEED_SOURCES; do
+    feed_sources="$feed_sources $srcdir/$s"
+done
+cflags=${FUZZ_CFLAGS:-$(pkg-config --cflags jansson icu-uc icu-i18n libidn2 libsodium)}
+libs=${FUZZ_LIBS:-$(pkg-config --libs jansson icu-uc icu-i18n libidn2 libsodium)}
 
 out=$builddir/tests/fuzz/libfuzzer
 mkdir -p "$out"
@@ -89,11 +101,14 @@ for t in $targets; do
     log=$out/fuzz-$t.log
     mkdir -p "$corpus" "$artifacts"
 
+    extra=
+    [ "$t" = feed ] && extra=$feed_sources
+
     echo "fuzz-$t: building"
     # shellcheck disable=SC2086 # word splitting of the flag lists is wanted
     if ! "$clang" -g -O1 -fno-omit-frame-pointer $san \
         -I"$srcdir/resolver" -I"$builddir" $cflags \
-        "$srcdir/tests/fuzz/fuzz_$t.c" $lib_sources $libs -lpthread \
+        "$srcdir/tests/fuzz/fuzz_$t.c" $extra $lib_sources $libs -lpthread \
         -o "$bin"; then
         echo "fuzz-$t: build failed" >&2
         exit 2
