@@ -715,7 +715,9 @@ test_instruction_fallback(void **state)
     assert_string_equal(ada->instruction->id, "refer");
     assert_null(ada->organization);
     assert_string_equal(ada->country, "GB");
-    assert_string_equal(ada->display_name, "Marlow Ada");
+    assert_string_equal(ada->display_name, "Ada Marlow");
+    assert_string_equal(ada->family, "Marlow");
+    assert_string_equal(ada->given, "Ada");
     assert_ptr_equal(ma->organization, mfa);
     assert_string_equal(ma->instruction->id, "decline");
     assert_null(ma->mission);
