@@ -58,29 +58,26 @@ if ! command -v "$clang" >/dev/null 2>&1; then
     exit 2
 fi
 
-# The library's sources, as the build lists them.
-if [ -z "${PGR_LIB_SOURCES:-}" ]; then
-    PGR_LIB_SOURCES=$(sed -n '/^resolver_libpgr_la_SOURCES/,/^$/p' \
-        "$srcdir/resolver/local.mk" | tr ' \t\\' '\n\n\n' | grep '\.c$')
-fi
-if [ -z "$PGR_LIB_SOURCES" ]; then
-    echo "$0: no library sources found in $srcdir/resolver/local.mk" >&2
-    exit 2
-fi
-lib_sources=
-for s in $PGR_LIB_SOURCES; do
-    lib_sources="$lib_sources $srcdir/$s"
-done
+# The sources of one of the build's libraries: $2 when set (as make
+# passes them), else the .c files of the automake variable $1 in $3; each
+# printed with $srcdir/ in front.
+lib_sources_of() {
+    found=${2:-$(sed -n "/^$1/,/^\$/p" "$srcdir/$3" | tr ' \t\\' '\n\n\n' |
+        grep '\.c$')} || true
+    if [ -z "$found" ]; then
+        echo "$0: no sources of $1 found in $srcdir/$3" >&2
+        return 1
+    fi
+    for s in $found; do
+        printf ' %s' "$srcdir/$s"
+    done
+}
+lib_sources=$(lib_sources_of resolver_libpgr_la_SOURCES \
+    "${PGR_LIB_SOURCES:-}" resolver/local.mk) || exit 2
 # The feed target also needs the feed library (minisign.c and its state
 # and file code).
-if [ -z "${PGR_FEED_SOURCES:-}" ]; then
-    PGR_FEED_SOURCES=$(sed -n '/^resolver_libpgrfeed_la_SOURCES/,/^$/p' \
-        "$srcdir/resolver/sync.mk" | tr ' \t\\' '\n\n\n' | grep '\.c$')
-fi
-feed_sources=
-for s in $PGR_FEED_SOURCES; do
-    feed_sources="$feed_sources $srcdir/$s"
-done
+feed_sources=$(lib_sources_of resolver_libpgrfeed_la_SOURCES \
+    "${PGR_FEED_SOURCES:-}" resolver/sync.mk) || exit 2
 cflags=${FUZZ_CFLAGS:-$(pkg-config --cflags jansson icu-uc icu-i18n libidn2 libsodium)}
 libs=${FUZZ_LIBS:-$(pkg-config --libs jansson icu-uc icu-i18n libidn2 libsodium)}
 
