@@ -383,6 +383,8 @@ typedef struct scan {
     char   ctx[PHONE_DIGITS_MAX];   /* tel: phone-context=+digits */
     size_t nctx;
     int    sip;                     /* sip:/sips:, so '@' ends the user part */
+    size_t group1;                  /* digits before the first separator
+                                       that follows a digit; 0: none */
 } scan;
 
 static int
@@ -448,18 +450,42 @@ utf8_next(const unsigned char *s, size_t n, size_t *i)
     return cp;
 }
 
-/* The value of a decimal digit (ASCII, fullwidth, Arabic-Indic), or -1. */
+/*
+ * The first code point of every run of ten decimal digits (Unicode general
+ * category Nd, Unicode 15), sorted: a number copied from text in any script,
+ * or typed in a styled font, still reads.  tests/unit/test_phone.c checks the
+ * table against ICU's u_charDigitValue over every code point.
+ */
+static const long digit_zero[] = {
+    0x0030, 0x0660, 0x06f0, 0x07c0, 0x0966, 0x09e6, 0x0a66, 0x0ae6,
+    0x0b66, 0x0be6, 0x0c66, 0x0ce6, 0x0d66, 0x0de6, 0x0e50, 0x0ed0,
+    0x0f20, 0x1040, 0x1090, 0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80,
+    0x1a90, 0x1b50, 0x1bb0, 0x1c40, 0x1c50, 0xa620, 0xa8d0, 0xa900,
+    0xa9d0, 0xa9f0, 0xaa50, 0xabf0, 0xff10, 0x104a0, 0x10d30, 0x11066,
+    0x110f0, 0x11136, 0x111d0, 0x112f0, 0x11450, 0x114d0, 0x11650, 0x116c0,
+    0x11730, 0x118e0, 0x11950, 0x11c50, 0x11d50, 0x11da0, 0x11f50, 0x16a60,
+    0x16ac0, 0x16b50, 0x1d7ce, 0x1d7d8, 0x1d7e2, 0x1d7ec, 0x1d7f6, 0x1e140,
+    0x1e2f0, 0x1e4f0, 0x1e950, 0x1fbf0
+};
+
+/* The value of a decimal digit of any script, or -1. */
 static int
 cp_digit(long cp)
 {
+    size_t lo = 0, hi = sizeof(digit_zero) / sizeof(digit_zero[0]);
+
     if (cp >= '0' && cp <= '9')
         return (int)(cp - '0');
-    if (cp >= 0xff10 && cp <= 0xff19)
-        return (int)(cp - 0xff10);
-    if (cp >= 0x0660 && cp <= 0x0669)
-        return (int)(cp - 0x0660);
-    if (cp >= 0x06f0 && cp <= 0x06f9)
-        return (int)(cp - 0x06f0);
+    while (lo < hi) {   /* the last run starting at or before cp */
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (digit_zero[mid] <= cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo > 0 && cp - digit_zero[lo - 1] < 10)
+        return (int)(cp - digit_zero[lo - 1]);
     return -1;
 }
 
@@ -469,18 +495,22 @@ cp_plus(long cp)
     return cp == '+' || cp == 0xff0b;
 }
 
-/* Visual separators: spaces, dashes, dots, slashes, brackets, and the
- * invisible direction marks that copying from right-to-left text leaves. */
+/* Visual separators: spaces, dashes, dots, slashes, brackets, line breaks
+ * left inside a copied value, and the invisible marks (direction, soft
+ * hyphen, zero width) that copying from other text leaves. */
 static int
 cp_separator(long cp)
 {
     switch (cp) {
-    case ' ': case '\t': case '-': case '.': case '/':
+    case ' ': case '\t': case '\r': case '\n': case '\v': case '\f':
+    case '-': case '.': case '/':
     case '(': case ')': case '[': case ']':
-    case 0x00a0: case 0x200b: case 0x200e: case 0x200f:
-    case 0x202f: case 0x205f: case 0x2060: case 0x2212:
-    case 0x3000: case 0xfeff:
+    case 0x00a0: case 0x00ad: case 0x00b7: case 0x200b: case 0x200e:
+    case 0x200f: case 0x2027: case 0x202f: case 0x2043: case 0x205f:
+    case 0x2060: case 0x2212: case 0x3000: case 0x30fb: case 0x30fc:
+    case 0xfe58: case 0xfe63: case 0xfeff:
     case 0xff08: case 0xff09: case 0xff0d: case 0xff0e: case 0xff0f:
+    case 0xff3b: case 0xff3d: case 0xff65:
         return 1;
     default:
         break;
@@ -650,6 +680,14 @@ scan_digit(scan *sc, scan_state *state, int d)
     return SCAN_SYNTAX;
 }
 
+/* Remembers how many digits the first group of the number holds. */
+static void
+note_separator(scan *sc, scan_state state)
+{
+    if (state == ST_BASE && sc->group1 == 0)
+        sc->group1 = sc->ndigit;
+}
+
 /*
  * One pass over the input: digits, '+', separators, extension markers,
  * parameters.  Anything else (letters, '*', '%', control bytes, invalid
@@ -666,14 +704,15 @@ scan_input(scan *sc, const char *in, size_t len)
     memset(sc, 0, sizeof(*sc));
     if (in == NULL || len == 0)
         return SCAN_EMPTY;
-    if (len > PHONE_INPUT_MAX)
-        return SCAN_TOO_LONG;
+    /* Padding does not count against the limit: a fixed-width field. */
     while (len > 0 && is_space(s[0])) {
         s++;
         len--;
     }
     while (len > 0 && is_space(s[len - 1]))
         len--;
+    if (len > PHONE_INPUT_MAX)
+        return SCAN_TOO_LONG;
     if (len >= 2 && s[0] == '<' && s[len - 1] == '>') {
         s++;
         len -= 2;
@@ -692,11 +731,20 @@ scan_input(scan *sc, const char *in, size_t len)
             size_t w = i;
             while (i < n && is_alpha(s[i]))
                 i++;
-            if (state != ST_BASE || sc->ndigit == 0 ||
-                !is_ext_word(s + w, i - w))
+            /* "x204", and after a comma ", ext. 204" */
+            if (!(state == ST_BASE || (state == ST_MARK && mark == ',')) ||
+                sc->ndigit == 0 || !is_ext_word(s + w, i - w))
                 return SCAN_SYNTAX;
             mark = 'x';
             state = ST_MARK;
+            continue;
+        }
+        if (c == ',' && state == ST_BASE && sc->ndigit > 0 &&
+            sc->ndigit <= PGR_OUTSIDE_LINE_MAX) {
+            /* "9,6135550142": a pause after the outside line, never an
+             * extension (too few digits before it for a number). */
+            note_separator(sc, state);
+            i++;
             continue;
         }
         if (c == '#' || c == ',') {
@@ -749,6 +797,7 @@ scan_input(scan *sc, const char *in, size_t len)
                 return SCAN_SYNTAX;
             sc->plus = 1;
         } else if (cp_separator(cp)) {
+            note_separator(sc, state);
             if (state == ST_EXT)
                 state = ST_DONE;
         } else {
@@ -974,6 +1023,60 @@ config_outside_line(const pgr_config *cfg)
     return "";
 }
 
+/*
+ * "+011 1 613 555 0142", "+0044 20 7946 0012": an exit code written after
+ * the '+'.  No country code begins with 0, so the digits have no other
+ * reading; the exit codes tried are the region's and the two most common.
+ */
+static void
+read_plus_exit_code(candidates *cs, const region *r, const char *d, size_t n)
+{
+    static const char *const common[] = { "011", "00", NULL };
+    size_t i;
+
+    if (n == 0 || d[0] != '0')
+        return;
+    for (i = 0; r != NULL && r->idd[i] != NULL; i++)
+        if (has_digits_prefix(d, n, r->idd[i]))
+            read_international(cs, d + strlen(r->idd[i]),
+                               n - strlen(r->idd[i]), RANK_DIALED);
+    for (i = 0; common[i] != NULL; i++)
+        if (has_digits_prefix(d, n, common[i]))
+            read_international(cs, d + strlen(common[i]),
+                               n - strlen(common[i]), RANK_DIALED);
+}
+
+/*
+ * Whether the outside-line digits ol may begin this number.  Digits written
+ * in groups show where the number starts: "9 613 555 0142", "9-1-613...",
+ * "9011 44..." have the outside line alone or with the trunk prefix or an
+ * exit code in the first group; in "961 3 555 0142" (a number of country
+ * 961 with its '+' left off) the group runs into the area code, so it is
+ * not 9 + 613 555 0142.  Ungrouped digits ("96135550142", as a PBX shows a
+ * caller) keep both readings.
+ */
+static int
+outside_line_fits(const scan *sc, const region *r, const char *ol)
+{
+    size_t l = strlen(ol), i;
+    const char *d = sc->digit + l;
+    size_t n = sc->ndigit - l;
+
+    if (l == 0 || !has_digits_prefix(sc->digit, sc->ndigit, ol))
+        return 0;
+    if (sc->group1 == 0 || sc->group1 == l)
+        return 1;
+    if (r == NULL)
+        return 0;
+    if (has_digits_prefix(d, n, r->trunk) && sc->group1 == l + strlen(r->trunk))
+        return 1;
+    for (i = 0; r->idd[i] != NULL; i++)
+        if (has_digits_prefix(d, n, r->idd[i]) &&
+            sc->group1 == l + strlen(r->idd[i]))
+            return 1;
+    return 0;
+}
+
 static scan_status
 parse(const pgr_config *cfg, const char *in, size_t len,
       pgr_phone_readings *out, int strict)
@@ -1008,12 +1111,14 @@ parse(const pgr_config *cfg, const char *in, size_t len,
     r = config_region(cfg);
     if (sc.plus) {
         read_international(&cs, sc.digit, sc.ndigit, RANK_DIALED);
+        if (!strict)
+            read_plus_exit_code(&cs, r, sc.digit, sc.ndigit);
     } else if (strict) {
         read_dialed(&cs, r, sc.digit, sc.ndigit, RANK_DIALED, GUESS_OWN_CC);
     } else {
         read_dialed(&cs, r, sc.digit, sc.ndigit, RANK_DIALED, GUESS_ANY);
         ol = config_outside_line(cfg);
-        if (has_digits_prefix(sc.digit, sc.ndigit, ol)) {
+        if (outside_line_fits(&sc, r, ol)) {
             size_t l = strlen(ol);
             read_dialed(&cs, r, sc.digit + l, sc.ndigit - l, RANK_OUTSIDE,
                         GUESS_NONE);

@@ -49,7 +49,8 @@ is_phone_punct(unsigned char c)
 static int
 is_extension_word(const char *w, size_t len)
 {
-    static const char *const words[] = { "x", "ext", "extn", "extension" };
+    static const char *const words[] = { "x", "ext", "extn", "extension",
+                                         "poste" };
     size_t i;
 
     for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
@@ -84,6 +85,19 @@ looks_like_number(const char *s)
     return digits > 0;
 }
 
+/*
+ * What the phone parser reads as a number is one, whatever it is written
+ * with: digits of other scripts, no-break spaces, "callto:", "<tel:...>".
+ * Otherwise such a value would be looked up as a name and never match.
+ */
+static int
+reads_as_phone(const char *s)
+{
+    pgr_phone_readings rd;
+
+    return pgr_phone_parse(NULL, s, strlen(s), &rd) > 0;
+}
+
 /* Dot-separated non-empty labels (a trailing dot allowed), no blanks. */
 static int
 looks_like_domain(const char *s)
@@ -114,7 +128,10 @@ looks_like_domain(const char *s)
 pgr_cli_kind
 pgr_cli_classify(const char *value, pgr_cli_kind forced)
 {
-    int address = strchr(value, '@') != NULL || has_prefix(value, "mailto:");
+    /* '@' or its fullwidth form U+FF20, as East Asian input methods type */
+    int address = strchr(value, '@') != NULL ||
+                  strstr(value, "\xef\xbc\xa0") != NULL ||
+                  has_prefix(value, "mailto:");
 
     switch (forced) {
     case PGR_KIND_PHONE:
@@ -134,7 +151,7 @@ pgr_cli_classify(const char *value, pgr_cli_kind forced)
         return PGR_KIND_PHONE;
     if (address)
         return PGR_KIND_EMAIL;
-    if (looks_like_number(value))
+    if (looks_like_number(value) || reads_as_phone(value))
         return PGR_KIND_PHONE;
     if (looks_like_domain(value))
         return PGR_KIND_DOMAIN;

@@ -139,14 +139,18 @@ pgr_cli_bad_option(const char *prog, int argc, char **argv, int opt)
 {
     const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
 
+    /* Within a run of short options ("-613-555-0142") getopt has not
+     * moved past the current word yet, so arg may be the one before it:
+     * an unknown short option is named by optopt alone. */
     if (opt == ':')
         fprintf(stderr, "%s: option %s needs an argument\n", prog, arg);
-    else if (optopt != 0 && optopt < 256 && arg[0] == '-' && arg[1] != '-')
-        fprintf(stderr, "%s: unknown option -%c\n", prog, optopt);
     else if (optopt != 0 && strncmp(arg, "--", 2) == 0 &&
              strchr(arg, '=') != NULL)
         fprintf(stderr, "%s: option %.*s takes no argument\n", prog,
                 (int)(strchr(arg, '=') - arg), arg);
+    else if (optopt > ' ' && optopt < 127)
+        fprintf(stderr, "%s: unknown option -%c (a value that begins with "
+                "'-' goes after \"--\")\n", prog, optopt);
     else
         fprintf(stderr, "%s: unknown option %s\n", prog, arg);
 }

@@ -62,6 +62,16 @@ test_phones(void **state)
         { "911", PGR_KIND_PHONE },
         { "*67", PGR_KIND_PHONE },
         { "tel:", PGR_KIND_PHONE },            /* the matcher says no */
+        /* what the parser reads, written with more than ASCII digits */
+        { "\xef\xbc\x96\xef\xbc\x91\xef\xbc\x93\xef\xbc\x95\xef\xbc\x95"
+          "\xef\xbc\x95\xef\xbc\x90\xef\xbc\x91\xef\xbc\x94\xef\xbc\x92",
+          PGR_KIND_PHONE },                    /* fullwidth digits */
+        { "613\xc2\xa0" "555\xc2\xa0" "0142", PGR_KIND_PHONE },   /* no-break */
+        { "callto:+16135550142", PGR_KIND_PHONE },
+        { "<tel:+16135550142>", PGR_KIND_PHONE },
+        { "[613] 555-0142", PGR_KIND_PHONE },
+        { "613-555-0142 poste 204", PGR_KIND_PHONE },
+        { "613-555-0142, ext. 204", PGR_KIND_PHONE },
     };
     (void)state;
     CHECK(t, PGR_KIND_AUTO);
@@ -81,6 +91,7 @@ test_emails(void **state)
         { "6135550142@example.org", PGR_KIND_EMAIL },
         { "@", PGR_KIND_EMAIL },
         { "mailto:", PGR_KIND_EMAIL },
+        { "li.na\xef\xbc\xa0" "example.org", PGR_KIND_EMAIL },   /* U+FF20 */
     };
     (void)state;
     CHECK(t, PGR_KIND_AUTO);

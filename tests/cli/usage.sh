@@ -40,6 +40,12 @@ err_has "unknown option --bogus"
 err_has "usage: ploguard lookup"
 run 2 lookup -z --registry "$SAMPLE" 6135550142
 err_has "unknown option -z"
+# a number written with a leading '-' is taken for options: the message
+# names the option, not the word before it, and says what to do
+run 2 lookup --registry "$SAMPLE" -613-555-0142
+err_has "unknown option -6 (a value that begins with '-' goes after \"--\")"
+run 0 lookup --registry "$SAMPLE" -- -613-555-0142
+out_has "DECLINE AND REFER"
 run 2 lookup --json=yes --registry "$SAMPLE" 6135550142
 err_has "takes no argument"
 run 2 lookup --registry "$SAMPLE"

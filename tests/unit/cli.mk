@@ -9,7 +9,7 @@ tests_cli_test_classify_SOURCES = \
 	resolver/cli/cli.h
 tests_cli_test_classify_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/resolver/cli
 tests_cli_test_classify_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(JANSSON_CFLAGS)
-tests_cli_test_classify_LDADD = $(CMOCKA_LIBS)
+tests_cli_test_classify_LDADD = resolver/libpgr.la $(CMOCKA_LIBS)
 
 CLI_SHELL_TESTS = \
 	tests/cli/usage.sh \

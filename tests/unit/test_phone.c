@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <unicode/uchar.h>
 
 #include "pgr.h"
 
@@ -51,6 +52,17 @@ pad_number(char *buf, size_t size, const char *number)
 
     for (i = 0; i < size; i++)
         buf[i] = i < n ? number[i] : ' ';
+}
+
+/* number, then '-' up to size - 1 bytes, then digit: content, not padding. */
+static void
+stretch_number(char *buf, size_t size, const char *number, char digit)
+{
+    size_t i, n = strlen(number);
+
+    for (i = 0; i + 1 < size; i++)
+        buf[i] = i < n ? number[i] : '-';
+    buf[size - 1] = digit;
 }
 
 /* Checks what every reading must satisfy whatever the input. */
@@ -489,7 +501,7 @@ test_canonical_refuses(void **state)
     expect_refused(&cfg, "9 1 613 555 0142", 16,
                    "is not a complete phone number");
     expect_refused(&cfg, "442079460012", 12, "is not a complete phone number");
-    pad_number(big, sizeof(big), "6135550142");
+    stretch_number(big, sizeof(big), "613555014", '2');
     expect_refused(&cfg, big, sizeof(big), "is too long");
     /* Two complete readings. */
     assert_int_equal(pgr_config_set_region(&cfg, "DE"), 0);
@@ -527,8 +539,15 @@ test_input_cap(void **state)
 
     (void)state;
     pgr_config_init(&cfg);
+    /* The cap is on what is left once blanks around the value are cut:
+     * a number padded to a fixed-width field still reads. */
     pad_number(buf, sizeof(buf), "+16135550142");
     assert_int_equal(pgr_phone_parse(&cfg, buf, 128, &rd), 1);
+    assert_int_equal(pgr_phone_parse(&cfg, buf, sizeof(buf), &rd), 1);
+    assert_string_equal(rd.reading[0].e164, "+16135550142");
+    stretch_number(buf, 128, "+1613555014", '2');
+    assert_int_equal(pgr_phone_parse(&cfg, buf, 128, &rd), 1);
+    stretch_number(buf, 129, "+1613555014", '2');
     assert_int_equal(pgr_phone_parse(&cfg, buf, 129, &rd), 0);
     memset(buf, '1', sizeof(buf));
     assert_int_equal(pgr_phone_parse(&cfg, buf, 40, &rd), 0);
@@ -597,6 +616,72 @@ test_random_inputs(void **state)
     }
 }
 
+/* Encodes cp (below 0x110000) as UTF-8 at out; returns the length. */
+static size_t
+utf8_put(char *out, UChar32 cp)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xc0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xe0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    out[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+/*
+ * The parser's digit table against ICU: every decimal digit (Nd) of planes
+ * 0 and 1, where all of them are, ends "+1 613 555 014_" as its value, and
+ * no other code point completes the number there.
+ */
+static void
+test_digits_match_icu(void **state)
+{
+    static const char head[] = "+1 613 555 014";
+    char buf[sizeof(head) + 8], want[] = "+1613555014?";
+    pgr_phone_readings rd;
+    pgr_config cfg;
+    UChar32 cp;
+    unsigned digits = 0;
+
+    (void)state;
+    pgr_config_init(&cfg);
+    memcpy(buf, head, sizeof(head) - 1);
+    for (cp = 0x80; cp < 0x20000; cp++) {
+        size_t n;
+
+        if (cp >= 0xd800 && cp <= 0xdfff)
+            continue;
+        n = sizeof(head) - 1 + utf8_put(buf + sizeof(head) - 1, cp);
+        if (u_charType(cp) == U_DECIMAL_DIGIT_NUMBER) {
+            want[sizeof(want) - 2] = (char)('0' + u_charDigitValue(cp));
+            if (pgr_phone_parse(&cfg, buf, n, &rd) != 1 ||
+                strcmp(rd.reading[0].e164, want) != 0)
+                fail_msg("U+%04X (digit %d) not read as a digit", (unsigned)cp,
+                         u_charDigitValue(cp));
+            digits++;
+        } else if (pgr_phone_parse(&cfg, buf, n, &rd) != 0) {
+            /* nine national digits unless cp counted as a tenth */
+            fail_msg("U+%04X read as a digit (%s)", (unsigned)cp,
+                     rd.reading[0].e164);
+        }
+    }
+    assert_true(digits >= 600);   /* 66 scripts and styles in Unicode 15 */
+}
+
 int
 main(void)
 {
@@ -614,6 +699,7 @@ main(void)
         cmocka_unit_test(test_input_cap),
         cmocka_unit_test(test_output_reset),
         cmocka_unit_test(test_random_inputs),
+        cmocka_unit_test(test_digits_match_icu),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
