@@ -8,7 +8,10 @@
  *
  * These run for every mail value of every entry slapd returns: the ASCII
  * path works only in the caller's buffer and on the stack.  libidn2, which
- * allocates, is called only for a domain that is not plain ASCII.
+ * allocates, is called only for a domain that is not plain ASCII.  A plain
+ * address pays only a few byte tests for the rarer forms (comments, quoted
+ * or fullwidth local parts, invisible characters at the ends); their work
+ * starts only when a byte that is not plain is seen.
  */
 #include <idn2.h>
 #include <stdlib.h>
@@ -20,8 +23,25 @@
 #define LABEL_MAX    63     /* RFC 1035 2.3.4 */
 #define COMMENT_MAX  8      /* nesting depth of a display-name comment */
 #define UDOMAIN_MAX  1024   /* UTF-8 bytes of a domain given to libidn2 */
+#define UTF8_EMAIL_MAX ((size_t)4 * PGR_EMAIL_MAX)  /* 4 bytes a character */
 
 static const char mailto[] = "mailto:";
+static const char smtp[] = "smtp:";     /* Exchange / AD proxyAddresses */
+
+/*
+ * Characters that show as nothing or as a blank, trimmed at the ends of a
+ * value like ASCII white space (pasted from documents and web pages).
+ */
+static const char *const invisible[] = {
+    "\xc2\xa0",          /* U+00A0 no-break space */
+    "\xe2\x80\x8b",      /* U+200B zero width space */
+    "\xe2\x80\x8e",      /* U+200E left-to-right mark */
+    "\xe2\x80\x8f",      /* U+200F right-to-left mark */
+    "\xe2\x80\xaf",      /* U+202F narrow no-break space */
+    "\xe2\x81\xa0",      /* U+2060 word joiner */
+    "\xe3\x80\x80",      /* U+3000 ideographic space */
+    "\xef\xbb\xbf",      /* U+FEFF byte order mark */
+};
 
 static int
 is_space(unsigned char c)
@@ -35,6 +55,47 @@ to_lower(unsigned char c)
     return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
 }
 
+/* The length of the invisible character at the start (at_end 0) or the
+ * end (at_end 1) of s, or 0.  Called only for a byte above 0x7f there. */
+static size_t
+invisible_len(const char *s, size_t n, int at_end)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(invisible) / sizeof(invisible[0]); i++) {
+        size_t k = strlen(invisible[i]);
+
+        if (n >= k && memcmp(at_end ? s + n - k : s, invisible[i], k) == 0)
+            return k;
+    }
+    return 0;
+}
+
+/*
+ * The rare half of trim: white space and invisible characters, taken one
+ * at a time from each end until neither end has any.
+ */
+static void
+trim_invisible(const char **s, size_t *n)
+{
+    size_t k;
+
+    while (*n > 0) {
+        k = is_space((unsigned char)**s) ? 1 : invisible_len(*s, *n, 0);
+        if (k == 0)
+            break;
+        *s += k;
+        *n -= k;
+    }
+    while (*n > 0) {
+        k = is_space((unsigned char)(*s)[*n - 1]) ? 1
+                                                  : invisible_len(*s, *n, 1);
+        if (k == 0)
+            break;
+        *n -= k;
+    }
+}
+
 static void
 trim(const char **s, size_t *n)
 {
@@ -44,6 +105,21 @@ trim(const char **s, size_t *n)
     }
     while (*n > 0 && is_space((unsigned char)(*s)[*n - 1]))
         (*n)--;
+}
+
+/*
+ * trim for the ends of a value as written, where pasted text brings
+ * invisible characters: they are looked for only when a byte left at an
+ * end is above 0x7f, so a plain value runs the ASCII loops alone.  Inline,
+ * so that the rare call does not give every value a stack frame.
+ */
+static inline void
+trim_value(const char **s, size_t *n)
+{
+    trim(s, n);
+    if (*n > 0 && ((unsigned char)**s >= 0x80 ||
+                   (unsigned char)(*s)[*n - 1] >= 0x80))
+        trim_invisible(s, n);
 }
 
 static int
@@ -161,7 +237,7 @@ pgr_domain_normalize(const char *in, size_t len, char *out, size_t outsz)
     out[0] = '\0';
     if (in == NULL)
         return -1;
-    trim(&s, &n);
+    trim_value(&s, &n);
     if (n > 0 && s[n - 1] == '.')
         n--;
     if (n == 0)
@@ -300,15 +376,55 @@ skip_comment(const char *s, size_t n, size_t *i)
 }
 
 /*
+ * A display name holding a comma outside quotes: "Li, Na" ("Last, First",
+ * as mail clients copy it) when every comma stands between two words; a
+ * list when one does not ("Li, <li@example.org>") or when an '@' outside
+ * quotes and comments makes a word an address ("a@example.org, Li").
+ * Quotes and comments were checked by display_name_valid.
+ */
+static int
+comma_name_valid(const char *s, size_t n)
+{
+    size_t i;
+    int word = 0;
+
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c == '"') {
+            if (skip_quoted_string(s, n, &i) != 0)
+                return -1;
+            word = 1;
+        } else if (c == '(') {
+            if (skip_comment(s, n, &i) != 0)
+                return -1;
+            word = 1;
+        } else if (c == '@') {
+            return -1;
+        } else if (c == ',') {
+            if (!word)
+                return -1;
+            word = 0;
+        } else if (!is_space(c)) {
+            word = 1;
+        }
+    }
+    return word ? 0 : -1;
+}
+
+/*
  * A display name before "<address>": words, quoted strings, comments and
- * 8-bit text (RFC 6532).  The characters that would make it a list, a group
- * or a second address are refused outside quotes.  An unquoted '@' is let
- * through: mail clients write "li@example.org <li@example.org>".
+ * 8-bit text (RFC 6532).  The characters that would make it a group or a
+ * second address are refused outside quotes; brackets ("Li Na [MFA]") are
+ * not such.  An unquoted '@' is let through: mail clients write
+ * "li@example.org <li@example.org>"; so is a comma, when comma_name_valid
+ * finds a name and not a list.
  */
 static int
 display_name_valid(const char *s, size_t n)
 {
     size_t i;
+    int comma = 0;
 
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -319,12 +435,14 @@ display_name_valid(const char *s, size_t n)
         } else if (c == '(') {
             if (skip_comment(s, n, &i) != 0)
                 return -1;
+        } else if (c == ',') {
+            comma = 1;
         } else if (c == 0x7f || (c < 0x20 && !is_space(c)) ||
-                   strchr("<>,;:\\[])", c) != NULL) {
+                   strchr("<>;:\\)", c) != NULL) {
             return -1;
         }
     }
-    return 0;
+    return comma ? comma_name_valid(s, n) : 0;
 }
 
 /* Finds the address in "display name <address>". */
@@ -345,16 +463,62 @@ unwrap_angle(const char **s, size_t *n)
     inner = (size_t)(*s + *n - 1 - (lt + 1));
     *s = lt + 1;
     *n = inner;
-    trim(s, n);
+    trim_value(s, n);
     return 0;
+}
+
+/*
+ * Drops the comments and white space before and after an address or a
+ * name-addr (RFC 5322 CFWS): "li@example.org (Li Na)", "(Li Na)
+ * li@example.org".  One forward pass skips quoted strings and comments;
+ * what lies between the first and the last other character is kept, so
+ * comments inside (in a display name) are left to display_name_valid.
+ */
+static int
+strip_cfws(const char **s, size_t *n)
+{
+    size_t i, start = *n, end = 0;
+
+    for (i = 0; i < *n; i++) {
+        unsigned char c = (unsigned char)(*s)[i];
+
+        if (c == '(') {
+            if (skip_comment(*s, *n, &i) != 0)
+                return -1;
+            continue;
+        }
+        if (is_space(c))
+            continue;
+        if (start == *n)
+            start = i;
+        if (c == '"' && skip_quoted_string(*s, *n, &i) != 0)
+            return -1;
+        end = i + 1;
+    }
+    if (start >= end)
+        return -1;      /* nothing but comments */
+    *s += start;
+    *n = end - start;
+    trim_value(s, n);
+    return *n > 0 ? 0 : -1;     /* nothing but invisible characters */
 }
 
 /* Isolates the address proper from the forms people and programs write. */
 static int
 extract_address(const char **s, size_t *n, char *buf, size_t bufsz)
 {
-    trim(s, n);
+    trim_value(s, n);
     if (*n == 0)
+        return -1;
+    /* "SMTP:li@example.org" (proxyAddresses) holds a bare address only.
+     * The first letter is tested here, so a plain address pays one test. */
+    if (to_lower((unsigned char)(*s)[0]) == 's' &&
+        has_prefix_ci(*s, *n, smtp)) {
+        *s += strlen(smtp);
+        *n -= strlen(smtp);
+        return 0;
+    }
+    if (((*s)[0] == '(' || (*s)[*n - 1] == ')') && strip_cfws(s, n) != 0)
         return -1;
     if (!has_prefix_ci(*s, *n, mailto) && (*s)[*n - 1] == '>') {
         if (unwrap_angle(s, n) != 0)
@@ -363,20 +527,110 @@ extract_address(const char **s, size_t *n, char *buf, size_t bufsz)
     return unwrap_mailto(s, n, buf, bufsz);
 }
 
+/*
+ * The ASCII character of the fullwidth form (U+FF01..U+FF5E, that is
+ * U+0021..U+007E plus 0xFEE0) whose UTF-8 bytes start s, or -1.
+ * U+FF01..U+FF3F are EF BC 81..BF, U+FF40..U+FF5E are EF BD 80..9E.
+ */
+static int
+fullwidth_ascii(const char *s, size_t n)
+{
+    unsigned char b1, b2;
+
+    if (n < 3 || (unsigned char)s[0] != 0xef)
+        return -1;
+    b1 = (unsigned char)s[1];
+    b2 = (unsigned char)s[2];
+    if (b1 == 0xbc && b2 >= 0x81 && b2 <= 0xbf)
+        return b2 - 0x60;
+    if (b1 == 0xbd && b2 >= 0x80 && b2 <= 0x9e)
+        return b2 - 0x20;
+    return -1;
+}
+
+/*
+ * Splits an address that is not plain and copies its local part to lbuf:
+ * fullwidth forms there and in its '@' are folded to ASCII (East Asian
+ * input methods type them), and the quotes around a local part are dropped
+ * ("li.na"@example.org); local_valid then refuses quoted text that is not
+ * a dot-atom.  The domain, from s[*dom], is left to pgr_domain_normalize
+ * (IDNA maps fullwidth forms itself).
+ */
+static int
+split_unusual(const char *s, size_t n, char *lbuf, size_t lbufsz,
+              const char **local, size_t *local_len, size_t *dom)
+{
+    size_t i, o = 0;
+
+    for (i = 0; i < n; i++) {
+        int c = fullwidth_ascii(s + i, n - i);
+
+        if (c >= 0)
+            i += 2;
+        else
+            c = (unsigned char)s[i];
+        if (c == '@')
+            break;
+        if (o + 1 >= lbufsz)
+            return -1;
+        lbuf[o++] = (char)c;
+    }
+    if (i + 1 >= n)
+        return -1;      /* no '@', or nothing after it */
+    *dom = i + 1;
+    if (memchr(s + *dom, '@', n - *dom) != NULL)
+        return -1;
+    *local = lbuf;
+    *local_len = o;
+    if (o >= 2 && lbuf[0] == '"' && lbuf[o - 1] == '"') {
+        *local = lbuf + 1;
+        *local_len = o - 2;
+    }
+    return 0;
+}
+
+/*
+ * Splits an address at its '@' into a valid local part and the offset of
+ * the domain.  A plain one is split in place; only when that fails are
+ * the forms that need a copy (8-bit text, quotes) tried.
+ */
+static int
+split_address(const char *s, size_t n, char *lbuf, size_t lbufsz,
+              const char **local, size_t *local_len, size_t *dom)
+{
+    const char *at = memchr(s, '@', n);
+
+    if (at != NULL &&
+        memchr(at + 1, '@', n - (size_t)(at + 1 - s)) == NULL &&
+        local_valid(s, (size_t)(at - s)) == 0) {
+        *local = s;
+        *local_len = (size_t)(at - s);
+        *dom = *local_len + 1;
+        return 0;
+    }
+    if (split_unusual(s, n, lbuf, lbufsz, local, local_len, dom) != 0)
+        return -1;
+    return local_valid(*local, *local_len);
+}
+
 int
 pgr_email_normalize(const char *in, size_t len, char *out, size_t outsz,
                     size_t *domain_off)
 {
     char buf[PGR_EMAIL_MAX + 1];
-    const char *s = in, *at;
-    size_t n = len, i, local_len, base_len;
+    char lbuf[LOCAL_MAX + 3];   /* a quoted local part and its quotes */
+    const char *s = in, *local;
+    size_t n = len, i, local_len, dom, base_len;
 
     if (out == NULL || outsz == 0)
         return -1;
     out[0] = '\0';
     if (in == NULL || extract_address(&s, &n, buf, sizeof(buf)) != 0)
         return -1;
-    if (n == 0 || n > PGR_EMAIL_MAX)
+    /* The limits that count are those of the address written out (local
+     * part, domain); fullwidth and UTF-8 forms take up to 4 bytes a
+     * character. */
+    if (n == 0 || n > UTF8_EMAIL_MAX)
         return -1;
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -384,19 +638,16 @@ pgr_email_normalize(const char *in, size_t len, char *out, size_t outsz,
         if (c <= ' ' || c == 0x7f)
             return -1;
     }
-    at = memchr(s, '@', n);
-    if (at == NULL || memchr(at + 1, '@', n - (size_t)(at + 1 - s)) != NULL)
-        return -1;
-    local_len = (size_t)(at - s);
-    if (local_valid(s, local_len) != 0)
+    if (split_address(s, n, lbuf, sizeof(lbuf), &local, &local_len,
+                      &dom) != 0)
         return -1;
 
     /* "li+x" is delivered to "li".  When what precedes the '+' is not an
      * address of its own ("+x", "li.+x"), the '+' is part of the name. */
     base_len = local_len;
     for (i = 1; i < local_len; i++) {
-        if (s[i] == '+') {
-            if (s[i - 1] != '.')
+        if (local[i] == '+') {
+            if (local[i - 1] != '.')
                 base_len = i;
             break;
         }
@@ -404,9 +655,9 @@ pgr_email_normalize(const char *in, size_t len, char *out, size_t outsz,
     if (base_len + 2 > outsz)
         return -1;
     for (i = 0; i < base_len; i++)
-        out[i] = (char)to_lower((unsigned char)s[i]);
+        out[i] = (char)to_lower((unsigned char)local[i]);
     out[base_len] = '@';
-    if (pgr_domain_normalize(at + 1, n - local_len - 1, out + base_len + 1,
+    if (pgr_domain_normalize(s + dom, n - dom, out + base_len + 1,
                              outsz - base_len - 1) != 0) {
         out[0] = '\0';
         return -1;

@@ -103,10 +103,14 @@ int pgr_phone_canonical(const pgr_config *cfg, const char *in, size_t len,
 #define PGR_DOMAIN_MAX 253
 
 /*
- * Normalizes an e-mail address: accepts "mailto:" and display-name forms
- * ("Li" <li@example.org>), drops a "+sub-address", lower-cases, converts an
- * internationalized domain to its A-label form.  Writes the address to out
- * and the offset of its domain part (after '@') to *domain_off.
+ * Normalizes an e-mail address: accepts "mailto:", "SMTP:" (proxyAddresses)
+ * and display-name forms ("Li" <li@example.org>, Li, Na <li@example.org>),
+ * comments around the address (li@example.org (Li)), a quoted dot-atom
+ * local part, fullwidth forms in the local part and '@', and invisible
+ * characters (U+00A0, U+200B, U+FEFF...) at the ends; drops a
+ * "+sub-address", lower-cases, converts an internationalized domain to its
+ * A-label form.  Writes the address to out and the offset of its domain
+ * part (after '@') to *domain_off.
  * Returns 0, or -1 when the input is not one valid address.
  * Allocates only for a non-ASCII domain (IDNA conversion).
  */

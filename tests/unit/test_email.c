@@ -1,7 +1,8 @@
 /*
  * test_email.c - pgr_email_normalize and pgr_domain_normalize: the golden
  * table tests/unit/email-golden.tsv, then the limits, the buffer contract
- * and the rule that ASCII input allocates nothing.
+ * and the rule that ASCII input allocates nothing; last, that the forms of
+ * a registered address reach the matcher past pgr_email_may_match.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include "pgr.h"
 
 #define GOLDEN "tests/unit/email-golden.tsv"
+#define SAMPLE "data/registry.sample.json"
 
 #ifndef PGR_TEST_SRCDIR
 #define PGR_TEST_SRCDIR "."
@@ -342,6 +344,68 @@ test_address_limit(void **state)
     assert_string_equal(out, "li@example.org");
 }
 
+/* Builds "<local>@<domain>" with a local part of local_len fullwidth 'ａ'
+ * (3 bytes each). */
+static void
+make_fullwidth_address(char *buf, size_t bufsz, size_t local_len,
+                       const char *domain)
+{
+    size_t i;
+
+    assert_true(3 * local_len + 1 + strlen(domain) < bufsz);
+    for (i = 0; i < local_len; i++) {
+        buf[3 * i] = (char)0xef;
+        buf[3 * i + 1] = (char)0xbd;
+        buf[3 * i + 2] = (char)0x81;
+    }
+    buf[3 * local_len] = '@';
+    snprintf(buf + 3 * local_len + 1, bufsz - 3 * local_len - 1, "%s",
+             domain);
+}
+
+static void
+test_unusual_local_limits(void **state)
+{
+    char in[1024], dom[300], out[PGR_EMAIL_MAX + 1];
+    size_t off;
+
+    (void)state;
+    /* 64 fullwidth letters are 64 characters, though 192 bytes */
+    make_fullwidth_address(in, sizeof(in), 64, "example.org");
+    assert_int_equal(pgr_email_normalize(in, strlen(in), out, sizeof(out),
+                                         &off), 0);
+    assert_int_equal(off, 65);
+    make_fullwidth_address(in, sizeof(in), 65, "example.org");
+    assert_int_equal(pgr_email_normalize(in, strlen(in), out, sizeof(out),
+                                         &off), -1);
+    /* the longest address, written with more than 320 bytes */
+    make_domain(dom, 253, 63);
+    make_fullwidth_address(in, sizeof(in), 64, dom);
+    assert_true(strlen(in) > PGR_EMAIL_MAX);
+    assert_int_equal(pgr_email_normalize(in, strlen(in), out, sizeof(out),
+                                         &off), 0);
+    assert_int_equal(strlen(out), 318);
+    /* but plain ASCII that long is no address */
+    memset(in, 'a', PGR_EMAIL_MAX - 11);
+    snprintf(in + PGR_EMAIL_MAX - 11, sizeof(in) - PGR_EMAIL_MAX + 11,
+             "@example.org");
+    assert_int_equal(pgr_email_normalize(in, strlen(in), out, sizeof(out),
+                                         &off), -1);
+
+    /* quotes do not count towards the local part's 64 characters */
+    in[0] = '"';
+    memset(in + 1, 'a', 64);
+    snprintf(in + 65, sizeof(in) - 65, "\"@example.org");
+    assert_int_equal(pgr_email_normalize(in, strlen(in), out, sizeof(out),
+                                         &off), 0);
+    assert_int_equal(off, 65);
+    memset(in + 1, 'a', 65);
+    snprintf(in + 66, sizeof(in) - 66, "\"@example.org");
+    assert_int_equal(pgr_email_normalize(in, strlen(in), out, sizeof(out),
+                                         &off), -1);
+    assert_int_equal(out[0], '\0');
+}
+
 /* ------------------------------------------------------ buffer contract */
 
 static void
@@ -420,6 +484,12 @@ test_same_address(void **state)
         "\"Wang Lihua\" <wang.lihua@mfa.example.test>",
         "Wang Lihua <Wang.Lihua+ottawa@Mfa.Example.Test.>",
         "  <wang.lihua@mfa.example.test>  ",
+        "Wang, Lihua <wang.lihua@mfa.example.test>",
+        "wang.lihua@mfa.example.test (Wang Lihua)",
+        "\"wang.lihua\"@mfa.example.test",
+        "ｗａｎｇ.ｌｉｈｕａ＠mfa.example.test",
+        "\xc2\xa0wang.lihua@mfa.example.test\xe2\x80\x8b",
+        "SMTP:wang.lihua@mfa.example.test",
     };
     char first[PGR_EMAIL_MAX + 1], out[PGR_EMAIL_MAX + 1];
     size_t i, off;
@@ -469,6 +539,13 @@ test_ascii_does_not_allocate(void **state)
         "li@example.org", "\"Li\" <LI+x@Example.ORG>",
         "mailto:li%2Bx@example.org?subject=x", "li@XN--BCHER-KVA.example.org",
         "not an address", "li@example..org",
+        "Li, Na <li.na@example.org>", "li.na@example.org (Li (MFA) Na)",
+        "\"li.na\"@example.org", "SMTP:li.na@example.org",
+    };
+    /* not ASCII, but an ASCII domain: no libidn2 for an address either */
+    static const char *const ascii_domain[] = {
+        "ｌｉ.na＠example.org",
+        "\xef\xbb\xbfli.na@example.org\xc2\xa0",
     };
     void *(*volatile alloc)(size_t) = malloc;
     char out[PGR_EMAIL_MAX + 1];
@@ -492,6 +569,13 @@ test_ascii_does_not_allocate(void **state)
                                    sizeof(out));
         assert_int_equal(alloc_count, before);
     }
+    for (i = 0; i < sizeof(ascii_domain) / sizeof(ascii_domain[0]); i++) {
+        before = alloc_count;
+        assert_int_equal(pgr_email_normalize(ascii_domain[i],
+                                             strlen(ascii_domain[i]), out,
+                                             sizeof(out), &off), 0);
+        assert_int_equal(alloc_count, before);
+    }
     /* the counter does see libidn2's allocations, so the above means it */
     before = alloc_count;
     assert_int_equal(pgr_email_normalize("li@bücher.example.org", 22, out,
@@ -503,6 +587,82 @@ test_ascii_does_not_allocate(void **state)
 #endif
 }
 
+/* ------------------------------------------- forms of a registered address */
+
+/*
+ * Forms of li.na@example.org, registered in the sample registry, that a
+ * red-team review found refused.  Each must normalize to the registered
+ * address, pass the overlay's pre-check (which judges only plain values)
+ * and match the entry.
+ */
+static const char *const li_na_forms[] = {
+    "Li, Na <li.na@example.org>",
+    "Li, Na (MFA) <li.na@example.org>",
+    "Li Na <li.na@example.org> (MFA)",
+    "li.na@example.org (Li Na)",
+    "(Li Na) li.na@example.org",
+    "li.na@example.org(Li Na)",
+    "\"li.na\"@example.org",
+    "\"LI.NA\"@example.org (Li Na)",
+    "ｌｉ.ｎａ@example.org",
+    "li.na＠example.org",
+    "ＬＩ.ＮＡ＠ＥＸＡＭＰＬＥ.ＯＲＧ",
+    "li.na@example。org",
+    "\xc2\xa0li.na@example.org",
+    "li.na@example.org\xc2\xa0",
+    "\xe2\x80\x8bli.na@example.org\xe2\x80\x8b",
+    "\xef\xbb\xbfli.na@example.org",
+    "\xe2\x80\x8eli.na@example.org\xe2\x80\x8f",
+    "li.na@example.org\xe2\x80\xaf",
+    "\xe2\x81\xa0li.na@example.org\xe2\x81\xa0",
+    "SMTP:li.na@example.org",
+    "smtp:li.na@example.org",
+};
+
+static void
+test_registered_forms(void **state)
+{
+    const char *dir = getenv("top_srcdir");
+    char path[4096], out[PGR_EMAIL_MAX + 1];
+    pgr_config cfg;
+    pgr_errors errs;
+    pgr_registry *reg;
+    pgr_result res;
+    size_t i, off;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/%s", dir ? dir : PGR_TEST_SRCDIR,
+             SAMPLE);
+    pgr_config_init(&cfg);
+    pgr_errors_init(&errs);
+    reg = pgr_registry_load_file(path, &cfg, &errs);
+    pgr_errors_free(&errs);
+    assert_non_null(reg);
+
+    /* the plain form is registered, and the pre-check sees it */
+    assert_true(pgr_email_may_match(reg, "li.na@example.org", 17));
+    assert_true(pgr_match_email(reg, "li.na@example.org", 17, &res) > 0);
+    assert_string_equal(res.hit[0].entity->id, "li-na");
+
+    for (i = 0; i < sizeof(li_na_forms) / sizeof(li_na_forms[0]); i++) {
+        const char *v = li_na_forms[i];
+        size_t len = strlen(v);
+
+        if (pgr_email_normalize(v, len, out, sizeof(out), &off) != 0)
+            fail_msg("form %zu refused: %s", i, v);
+        if (strcmp(out, "li.na@example.org") != 0)
+            fail_msg("form %zu gave %s: %s", i, out, v);
+        if (!pgr_email_may_match(reg, v, len))
+            fail_msg("form %zu stopped by the pre-check: %s", i, v);
+        if (pgr_match_email(reg, v, len, &res) == 0)
+            fail_msg("form %zu not matched: %s", i, v);
+        assert_string_equal(res.hit[0].entity->id, "li-na");
+        assert_int_equal(res.hit[0].on, PGR_ON_EMAIL);
+        assert_string_equal(res.normalized, "li.na@example.org");
+    }
+    pgr_registry_free(reg);
+}
+
 int
 main(void)
 {
@@ -511,12 +671,14 @@ main(void)
         cmocka_unit_test(test_local_part_limit),
         cmocka_unit_test(test_domain_limits),
         cmocka_unit_test(test_address_limit),
+        cmocka_unit_test(test_unusual_local_limits),
         cmocka_unit_test(test_length_counted),
         cmocka_unit_test(test_small_buffer),
         cmocka_unit_test(test_null_arguments),
         cmocka_unit_test(test_same_address),
         cmocka_unit_test(test_idempotent),
         cmocka_unit_test(test_ascii_does_not_allocate),
+        cmocka_unit_test(test_registered_forms),
     };
 
     return cmocka_run_group_tests_name("email", tests, NULL, NULL);
