@@ -75,21 +75,23 @@ pg_match_value(const pg_info *pi, const pg_snapshot *s, int is_phone,
     return added;
 }
 
+/* Every value of every attribute of pa's types, tagged ones included
+ * (telephoneNumber;lang-en), in the configured order. */
 static void
 pg_attrs_hits(const pg_info *pi, const pg_snapshot *s, const Entry *e,
               const pg_attrs *pa, int is_phone, pg_hits *h)
 {
+    const Attribute *a;
     int i;
     unsigned j;
 
-    for (i = 0; i < pa->n; i++) {
-        Attribute *a = attr_find(e->e_attrs, pa->ad[i]);
-
-        if (a == NULL)
-            continue;
-        for (j = 0; j < a->a_numvals; j++)
-            (void)pg_match_value(pi, s, is_phone, &a->a_vals[j], h);
-    }
+    for (i = 0; i < pa->n; i++)
+        for (a = e->e_attrs; a != NULL; a = a->a_next) {
+            if (a->a_desc->ad_type != pa->ad[i]->ad_type)
+                continue;
+            for (j = 0; j < a->a_numvals; j++)
+                (void)pg_match_value(pi, s, is_phone, &a->a_vals[j], h);
+        }
 }
 
 /* Whether some value of a may match the registry (the resolver's cheap
@@ -109,14 +111,14 @@ pg_attr_may_match(const pg_snapshot *s, const Attribute *a, int is_phone)
     return 0;
 }
 
-/* Whether ad is in pa. */
+/* Whether ad's type is one of pa's (ad may carry tags). */
 static int
 pg_attrs_in(const pg_attrs *pa, const AttributeDescription *ad)
 {
     int i;
 
     for (i = 0; i < pa->n; i++)
-        if (pa->ad[i] == ad)
+        if (pa->ad[i]->ad_type == ad->ad_type)
             return 1;
     return 0;
 }
@@ -139,7 +141,7 @@ pg_entry_scan(const pg_info *pi, const pg_snapshot *s, const Entry *e)
 
         if (!(want & bit))
             continue;
-        if (a->a_desc == pg_ad_match)
+        if (a->a_desc->ad_type == pg_ad_match->ad_type)
             return -1;
         if (may)
             continue;   /* still looking for ploguardMatch */

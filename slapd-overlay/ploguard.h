@@ -53,11 +53,12 @@ typedef struct pg_attrs {
 } pg_attrs;
 
 /* One bit of a 64-bit summary of a set of attribute descriptions, so that
- * an entry's other attributes are passed over with one test each. */
+ * an entry's other attributes are passed over with one test each.  The bit
+ * is the attribute type's: telephoneNumber;lang-en shares telephoneNumber's. */
 static inline uint64_t
 pg_ad_bit(const AttributeDescription *ad)
 {
-    return 1ULL << (((uintptr_t)ad * 0x9e3779b97f4a7c15ULL) >> 58);
+    return 1ULL << (((uintptr_t)ad->ad_type * 0x9e3779b97f4a7c15ULL) >> 58);
 }
 
 struct pg_shared;   /* synth.c */
@@ -71,8 +72,9 @@ struct pg_shared;   /* synth.c */
  */
 typedef struct pg_snapshot {
     pgr_registry  *reg;
-    char         **shorts;      /* distinct instruction short texts */
-    size_t         nshorts;
+    char         **reserved;    /* distinct instruction texts, short and
+                                   full: no client may store them (write.c) */
+    size_t         nreserved;
     char          *regid;       /* registry id, for ploguardMatch */
     long long      seq;
     char           seqtext[24]; /* seq in decimal, formatted once */

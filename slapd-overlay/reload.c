@@ -27,9 +27,9 @@ pg_snapshot_free(pg_snapshot *s)
 {
     size_t i;
 
-    for (i = 0; i < s->nshorts; i++)
-        ch_free(s->shorts[i]);
-    ch_free(s->shorts);
+    for (i = 0; i < s->nreserved; i++)
+        ch_free(s->reserved[i]);
+    ch_free(s->reserved);
     ch_free(s->regid);
     pg_shared_free_all(s);
     ldap_pvt_thread_mutex_destroy(&s->shared_lock);
@@ -78,24 +78,24 @@ pg_snapshot_swap(pg_info *pi, pg_snapshot *snap)
 }
 
 static void
-pg_add_short(pg_snapshot *s, size_t *cap, const char *text)
+pg_add_reserved(pg_snapshot *s, size_t *cap, const char *text)
 {
     size_t i;
 
     if (text == NULL || text[0] == '\0')
         return;
-    for (i = 0; i < s->nshorts; i++)
-        if (strcasecmp(s->shorts[i], text) == 0)
+    for (i = 0; i < s->nreserved; i++)
+        if (strcasecmp(s->reserved[i], text) == 0)
             return;
-    if (s->nshorts == *cap) {
+    if (s->nreserved == *cap) {
         *cap = *cap ? *cap * 2 : 8;
-        s->shorts = ch_realloc(s->shorts, *cap * sizeof(s->shorts[0]));
+        s->reserved = ch_realloc(s->reserved, *cap * sizeof(s->reserved[0]));
     }
-    s->shorts[s->nshorts++] = ch_strdup(text);
+    s->reserved[s->nreserved++] = ch_strdup(text);
 }
 
-/* Takes ownership of reg.  The distinct short texts are what write.c
- * refuses at the start of a display value. */
+/* Takes ownership of reg.  The distinct instruction texts are what write.c
+ * refuses at the start of a display or notes value. */
 static pg_snapshot *
 pg_snapshot_new(pgr_registry *reg)
 {
@@ -118,8 +118,10 @@ pg_snapshot_new(pgr_registry *reg)
         if (e == NULL || e->instruction == NULL || e->instruction == last)
             continue;
         last = e->instruction;
-        pg_add_short(s, &cap, last->short_en);
-        pg_add_short(s, &cap, last->short_fr);
+        pg_add_reserved(s, &cap, last->short_en);
+        pg_add_reserved(s, &cap, last->short_fr);
+        pg_add_reserved(s, &cap, last->en);
+        pg_add_reserved(s, &cap, last->fr);
     }
     return s;
 }

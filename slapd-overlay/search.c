@@ -129,32 +129,6 @@ pg_settle(pg_search *ps, SlapReply *rs)
     ps->pending = 0;
 }
 
-/*
- * The wants whose synthesized DN is e's: a real entry stored there (the
- * overlay does not forbid it) is returned instead, never both.
- */
-static unsigned
-pg_dn_wants(Operation *op, const pg_search *ps, const struct berval *ndn)
-{
-    size_t pl = sizeof(PG_RDN_PREFIX) - 1;
-    unsigned mask = 0;
-    int i;
-
-    if (ndn->bv_len <= pl || strncasecmp(ndn->bv_val, PG_RDN_PREFIX, pl) != 0)
-        return 0;
-    for (i = 0; i < ps->nwant; i++) {
-        size_t idlen = strlen(ps->want[i].id);
-
-        if (ndn->bv_len == pl + idlen + 1 + op->o_req_ndn.bv_len &&
-            strncasecmp(ndn->bv_val + pl, ps->want[i].id, idlen) == 0 &&
-            ndn->bv_val[pl + idlen] == ',' &&
-            memcmp(ndn->bv_val + pl + idlen + 1, op->o_req_ndn.bv_val,
-                   op->o_req_ndn.bv_len) == 0)
-            mask |= 1u << i;
-    }
-    return mask;
-}
-
 static int
 pg_search_cb(Operation *op, SlapReply *rs)
 {
@@ -162,11 +136,9 @@ pg_search_cb(Operation *op, SlapReply *rs)
     slap_overinst *on = ps->oe.oe_key;
     pg_info *pi = on->on_bi.bi_private;
 
+    /* Only an entry that matched a record counts for it (pg_response_check
+     * marks it pending), not one merely stored at its synthesized DN. */
     pg_settle(ps, rs);
-    if (rs->sr_type == REP_SEARCH && rs->sr_entry != NULL) {
-        ps->pending = pg_dn_wants(op, ps, &rs->sr_entry->e_nname);
-        ps->pending_n = rs->sr_nentries;
-    }
     if (rs->sr_type != REP_RESULT || pi == NULL)
         return SLAP_CB_CONTINUE;
     if (ps->base_id[0] != '\0')
@@ -288,6 +260,18 @@ pg_verdict_key_of(Operation *op, const SlapReply *rs, const pg_info *pi,
                                a->a_vals[0].bv_len) == 0;
 }
 
+static int
+pg_entry_readable(Operation *op, Entry *e, slap_overinst *on)
+{
+    BackendInfo *bi = op->o_bd->bd_info;
+    int ok;
+
+    op->o_bd->bd_info = (BackendInfo *)on->on_info;
+    ok = access_allowed(op, e, slap_schema.si_ad_entry, NULL, ACL_READ, NULL);
+    op->o_bd->bd_info = bi;
+    return ok;
+}
+
 /*
  * Checks the entry's values against the registry and annotates it when
  * they match: what the verdict table could not answer (key NULL: the
@@ -320,6 +304,18 @@ pg_response_check(Operation *op, SlapReply *rs, slap_overinst *on,
         return SLAP_CB_CONTINUE;   /* no match: not a byte changed */
     }
 
+    /* An entry the client may not read is not sent (slapd checks after
+     * the callbacks): nothing to log, annotate or count as returned.  The
+     * ACL check may search (group membership), so it runs unlocked, and
+     * the hits are found again after it: rare, only for a match. */
+    pg_snapshot_release(pi);
+    if (!pg_entry_readable(op, rs->sr_entry, on))
+        return SLAP_CB_CONTINUE;
+    s = pg_snapshot_acquire(pi);
+    if (s == NULL || pg_entry_hits(pi, s, rs->sr_entry, &h) <= 0) {
+        pg_snapshot_release(pi);
+        return SLAP_CB_CONTINUE;
+    }
     ps = pg_find_search(op, on);
     if (ps != NULL) {
         /* pg_search_cb has settled the previous entry already */

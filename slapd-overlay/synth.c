@@ -390,9 +390,12 @@ pg_b_find(pg_builder *b, const AttributeDescription *ad)
 static pg_battr *
 pg_b_attr(pg_builder *b, AttributeDescription *ad)
 {
-    pg_battr *a = pg_b_find(b, ad);
+    pg_battr *a;
 
-    if (a == NULL && ad != NULL && b->n < PG_SYNTH_ATTRS) {
+    if (ad == NULL)
+        return NULL;   /* an attribute the schema lacks */
+    a = pg_b_find(b, ad);
+    if (a == NULL && b->n < PG_SYNTH_ATTRS) {
         a = &b->attr[b->n++];
         a->ad = ad;
         a->n = 0;
@@ -674,7 +677,10 @@ pg_synth_deliver(Operation *op, SlapReply *rs, Entry *e)
     SlapReply r = { .sr_type = REP_SEARCH };
     int rc;
 
-    if (!dnIsSuffixScope(&e->e_nname, &op->o_req_ndn, op->ors_scope) ||
+    /* a synthesized entry is no subentry: none under the subentries
+     * control (RFC 3672), which asks for subentries only */
+    if (get_subentries_visibility(op) ||
+        !dnIsSuffixScope(&e->e_nname, &op->o_req_ndn, op->ors_scope) ||
         test_filter(op, e, op->ors_filter) != LDAP_COMPARE_TRUE)
         return -1;
     if (op->ors_slimit >= 0 && rs->sr_nentries >= op->ors_slimit)
@@ -689,8 +695,8 @@ pg_synth_deliver(Operation *op, SlapReply *rs, Entry *e)
 }
 
 /*
- * Logs and sends the entry for ent: w is the assertion it answers, or
- * NULL for a base read of its DN.  s must be held (pg_snapshot_hold) by
+ * Sends the entry for ent, and logs it once sent: w is the assertion it
+ * answers, or NULL for a base read of its DN.  s must be held (pg_snapshot_hold) by
  * the caller.  Returns as pg_synth_deliver.
  */
 int
@@ -706,6 +712,7 @@ pg_synth_send(Operation *op, SlapReply *rs, const pg_info *pi,
     char matchbuf[1024];
     struct berval match;
     int owned, len, rc = -1;
+    int sent;
 
     if (pi->pi_notes.n == 0 ||
         (sh = pg_shared_get(s, pi, ent->instruction, &owned)) == NULL)
@@ -734,8 +741,10 @@ pg_synth_send(Operation *op, SlapReply *rs, const pg_info *pi,
         pg_synth_identifiers(&b, pi, ent, w);
         pg_synth_instruction(&b, pi, sh, &match);
         pg_b_link(&b, &e, attrs);
-        pg_log_match(op, pi, s, &h, "synthesized", e.e_name.bv_val);
+        sent = rs->sr_nentries;
         rc = pg_synth_deliver(op, rs, &e);
+        if (rs->sr_nentries > sent)   /* logged only once the client has it */
+            pg_log_match(op, pi, s, &h, "synthesized", e.e_name.bv_val);
     }
     pg_b_done(&b);
     if (owned)

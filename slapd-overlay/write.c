@@ -4,10 +4,13 @@
  * ploguardInstruction and ploguardMatch are NO-USER-MODIFICATION, so the
  * frontend already refuses writes to them.  What remains user-writable is
  * refused here with constraintViolation (19):
- *   - a value of a display attribute that starts with an instruction's
- *     short text (a stored fake warning, or one made to look like ours);
+ *   - a value of a display or notes attribute that starts with an
+ *     instruction's short or full text (a stored fake warning, or one made
+ *     to look like ours), however it is spaced, cased or dashed;
  *   - the object class ploguardContact, which only synthesized entries
- *     carry.
+ *     carry;
+ *   - an entry named uid=ploguard-..., the names of synthesized entries:
+ *     a stored entry there would be taken for the registry record's.
  * Add, modify and modrdn (whose new RDN may carry such a value) are
  * checked.  Replication (a syncrepl consumer applying its provider's
  * changes) is let through: the provider checked the write, and refusing
@@ -16,7 +19,11 @@
  */
 #include "ploguard.h"
 
+#include <ctype.h>
 #include <string.h>
+
+#define PG_RDN_REFUSED "ploguard: names uid=ploguard-... are reserved for " \
+                       "the entries the overlay synthesizes"
 
 static int
 pg_write_exempt(Operation *op)
@@ -24,19 +31,93 @@ pg_write_exempt(Operation *op)
     return SLAPD_SYNC_IS_SYNCCONN(op->o_connid);
 }
 
-/* Returns the instruction short text val starts with, or NULL. */
+/* The length of the blank (a space of any width, or an invisible mark) at
+ * p, or 0.  caseIgnoreMatch ignores such blanks; so must the check. */
+static size_t
+pg_blank_len(const unsigned char *p, size_t n)
+{
+    if (n >= 1 && (p[0] == ' ' || p[0] == '\t' || p[0] == '\r' ||
+                   p[0] == '\n'))
+        return 1;
+    if (n >= 2 && p[0] == 0xc2 && (p[1] == 0xa0 || p[1] == 0xad))
+        return 2;   /* U+00A0, U+00AD */
+    if (n >= 3 && p[0] == 0xe2 && p[1] == 0x80 &&
+        (p[2] <= 0x8f || p[2] == 0xaf))
+        return 3;   /* U+2000..U+200F, U+202F */
+    if (n >= 3 && p[0] == 0xe2 && p[1] == 0x81 && (p[2] == 0x9f || p[2] == 0xa0))
+        return 3;   /* U+205F, U+2060 */
+    if (n >= 3 && ((p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80) ||
+                   (p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)))
+        return 3;   /* U+3000, U+FEFF */
+    return 0;
+}
+
+/* The length of the dash at p (ASCII or a Unicode look-alike), or 0. */
+static size_t
+pg_dash_len(const unsigned char *p, size_t n)
+{
+    if (n >= 1 && p[0] == '-')
+        return 1;
+    if (n >= 3 && p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0x90 &&
+        p[2] <= 0x95)
+        return 3;   /* U+2010..U+2015 */
+    if (n >= 3 && ((p[0] == 0xe2 && p[1] == 0x88 && p[2] == 0x92) ||
+                   (p[0] == 0xef && p[1] == 0xb9 && p[2] == 0xa3) ||
+                   (p[0] == 0xef && p[1] == 0xbc && p[2] == 0x8d)))
+        return 3;   /* U+2212, U+FE63, U+FF0D */
+    return 0;
+}
+
+static size_t
+pg_skip_blanks(const unsigned char *p, size_t n)
+{
+    size_t i = 0, k;
+
+    while ((k = pg_blank_len(p + i, n - i)) > 0)
+        i += k;
+    return i;
+}
+
+/*
+ * Whether val starts with text: leading blanks skipped, a run of blanks
+ * for each space of text, any dash for '-', ASCII letters in any case.
+ */
+static int
+pg_starts_with(const struct berval *val, const char *text)
+{
+    const unsigned char *v = (const unsigned char *)val->bv_val;
+    const unsigned char *t = (const unsigned char *)text;
+    size_t n = val->bv_len, i = pg_skip_blanks(v, n), k;
+
+    for (; *t != '\0'; t++) {
+        if (*t == ' ') {
+            if ((k = pg_skip_blanks(v + i, n - i)) == 0)
+                return 0;
+            i += k;
+            while (t[1] == ' ')
+                t++;
+        } else if (*t == '-') {
+            if ((k = pg_dash_len(v + i, n - i)) == 0)
+                return 0;
+            i += k;
+        } else {
+            if (i >= n || tolower(v[i]) != tolower(*t))
+                return 0;
+            i++;
+        }
+    }
+    return 1;
+}
+
+/* Returns the instruction text (short or full) val starts with, or NULL. */
 static const char *
 pg_spoofed(const pg_snapshot *s, const struct berval *val)
 {
     size_t i;
 
-    for (i = 0; i < s->nshorts; i++) {
-        size_t len = strlen(s->shorts[i]);
-
-        if (val->bv_len >= len &&
-            strncasecmp(val->bv_val, s->shorts[i], len) == 0)
-            return s->shorts[i];
-    }
+    for (i = 0; i < s->nreserved; i++)
+        if (pg_starts_with(val, s->reserved[i]))
+            return s->reserved[i];
     return NULL;
 }
 
@@ -63,17 +144,39 @@ pg_check_values(const pg_info *pi, const pg_snapshot *s,
         }
         return 0;
     }
-    if (s == NULL || !pg_attrs_has(&pi->pi_display, ad))
+    if (s == NULL || (!pg_attrs_has(&pi->pi_display, ad) &&
+                      !pg_attrs_has(&pi->pi_notes, ad)))
         return 0;
     for (i = 0; vals[i].bv_val != NULL; i++) {
         const char *hit = pg_spoofed(s, &vals[i]);
 
         if (hit != NULL) {
-            snprintf(msg, msgsz, "ploguard: a %s value may not start with "
-                     "the instruction text \"%s\" (reserved for the "
-                     "overlay's warnings)", ad->ad_cname.bv_val, hit);
+            snprintf(msg, msgsz, "ploguard: a %s value may not start with the "
+                     "instruction text \"%.40s%s\" (reserved for the "
+                     "overlay's warnings)", ad->ad_cname.bv_val, hit,
+                     strlen(hit) > 40 ? "..." : "");
             return -1;
         }
+    }
+    return 0;
+}
+
+/*
+ * Whether the first RDN of the normalized DN or RDN ndn has a value
+ * uid=ploguard-... (one of its AVAs, which a normalized DN separates with
+ * unescaped '+').
+ */
+static int
+pg_reserved_rdn(const struct berval *ndn)
+{
+    size_t pl = sizeof(PG_RDN_PREFIX) - 1, i = 0;
+
+    while (i < ndn->bv_len && ndn->bv_val[i] != ',') {
+        if ((i == 0 || ndn->bv_val[i - 1] == '+') &&
+            ndn->bv_len - i >= pl &&
+            strncasecmp(ndn->bv_val + i, PG_RDN_PREFIX, pl) == 0)
+            return 1;
+        i++;
     }
     return 0;
 }
@@ -83,9 +186,10 @@ pg_refuse(Operation *op, SlapReply *rs, const char *msg)
 {
     slap_overinst *on = (slap_overinst *)op->o_bd->bd_info;
 
-    Log(LDAP_DEBUG_STATS, LDAP_LEVEL_NOTICE, "%s ploguard: refused write to "
-        "\"%s\" by \"%s\": %s\n", op->o_log_prefix, op->o_req_dn.bv_val,
-        op->o_ndn.bv_val ? op->o_ndn.bv_val : "", msg);
+    /* msg begins "ploguard: " (the client sees it too) */
+    Log(LDAP_DEBUG_STATS, LDAP_LEVEL_NOTICE, "%s %s (refused write to "
+        "\"%s\" by \"%s\")\n", op->o_log_prefix, msg, op->o_req_dn.bv_val,
+        op->o_ndn.bv_val ? op->o_ndn.bv_val : "");
     op->o_bd->bd_info = (BackendInfo *)on->on_info;
     send_ldap_error(op, rs, LDAP_CONSTRAINT_VIOLATION, msg);
     return rs->sr_err;
@@ -134,6 +238,8 @@ pg_op_add(Operation *op, SlapReply *rs)
 
     if (pi == NULL || pg_write_exempt(op) || op->ora_e == NULL)
         return SLAP_CB_CONTINUE;
+    if (pg_reserved_rdn(&op->o_req_ndn))
+        return pg_refuse(op, rs, PG_RDN_REFUSED);
     s = pg_snapshot_acquire(pi);
     for (a = op->ora_e->e_attrs; a != NULL && !bad; a = a->a_next)
         bad = pg_check_values(pi, s, a->a_desc, a->a_vals,
@@ -204,5 +310,7 @@ pg_op_modrdn(Operation *op, SlapReply *rs)
     pg_verdicts_guard(op, pi, op->orr_modlist, op->orr_no_opattrs);
     if (pg_write_exempt(op))
         return SLAP_CB_CONTINUE;
+    if (pg_reserved_rdn(&op->orr_nnewrdn))
+        return pg_refuse(op, rs, PG_RDN_REFUSED);
     return pg_check_modlist(op, rs, op->orr_modlist);
 }

@@ -10,7 +10,9 @@ P=$(pg_port 4 1)
 PA=$(pg_port 4 2)
 it_server ovl "$P"
 # ACL: the synthesized subtree DNs are not readable by anyone but the rootdn
+# and uid=zhang.wei (registered, in the directory) is hidden from everyone
 PG_DB_EXTRA='access to dn.regex="^uid=ploguard-[^,]+,ou=People,dc=agency,dc=test$" by * none
+access to dn.exact="uid=zhang.wei,ou=People,dc=agency,dc=test" by * none
 access to * by * read' it_server acl "$PA"
 O=$PG_DIR/out
 client() { _p=$1; shift; "$PG_CLIENT" -H "ldap://127.0.0.1:$_p/" "$@"; }
@@ -46,6 +48,31 @@ client "$PA" -b "$PEOPLE" search '(uid=wang.lihua)' cn > "$O.aclreal" 2>&1
 pg_has "$O.aclreal" '^entries: 1$' "ACL server still returns real annotated entries"
 pg_search "$PA" -b "$PEOPLE" '(uid=wang.lihua)' cn > "$O.aclcn"
 pg_has "$O.aclcn" "^cn: $DECLINE_EN" "... annotated"
+
+# --- what the MATCH log says: only what the client was sent
+LOGO=$PG_DIR/ovl/slapd.log
+LOGA=$PG_DIR/acl/slapd.log
+pg_search "$P" -b "$PEOPLE" '(telephoneNumber=+16135550113)' cn > /dev/null
+pg_has "$LOGO" "ploguard: MATCH synthesized dn=\"$CHEN_DN\" .*entity=$CHEN_ID" \
+    "a synthesized answer is logged (MATCH synthesized, the entity id)"
+pg_search "$P" -b "$PEOPLE" '(uid=wang.lihua)' cn > /dev/null
+pg_has "$LOGO" "ploguard: MATCH annotated dn=\"uid=wang.lihua,$PEOPLE\" .*entity=$WANG_ID" \
+    "an annotated entry is logged (MATCH annotated)"
+logged=$(wc -l < "$LOGO")
+pg_search "$P" -b "$PEOPLE" '(&(telephoneNumber=+16135550121)(uid=nomatch))' cn > "$O.nolog"
+pg_count "$O.nolog" '^dn: ' 0 "a synthesized entry that fails the rest of the filter is not sent"
+tail -n "+$((logged + 1))" "$LOGO" > "$O.nolog.log"
+pg_has "$O.nolog.log" 'SEARCH RESULT' "... (its search is in the log)"
+pg_hasnt "$O.nolog.log" "MATCH synthesized" "... and not logged"
+client "$PA" -b "$PEOPLE" search '(uid=zhang.wei)' cn > "$O.hidden" 2>&1
+pg_has "$O.hidden" '^entries: 0$' "ACL hides a registered entry from the client"
+pg_hasnt "$LOGA" "MATCH annotated dn=\"uid=zhang.wei," "... and no match is logged for it"
+pg_hasnt "$LOGA" "MATCH synthesized dn=\"$CHEN_DN\"" "the ACL-denied synthesized entry is not logged"
+
+# --- the subentries control asks for subentries only: none synthesized
+ldapsearch -x -LLL -o ldif-wrap=no -H "ldap://127.0.0.1:$P/" -E '!subentries=true' \
+    -b "$PEOPLE" '(telephoneNumber=+16135550113)' cn > "$O.subent" 2>&1
+pg_count "$O.subent" '^dn: ' 0 "subentries control: no synthesized entry"
 
 # --- paged results
 client "$P" -b "$PEOPLE" -P 4 search '(objectClass=inetOrgPerson)' cn > "$O.paged" 2>&1

@@ -1,8 +1,9 @@
 #!/bin/sh
 # No client adds, modifies or renames its way into or out of the annotation:
-# ploguardMatch/ploguardInstruction are NO-USER-MODIFICATION (19), a spoofed
-# display prefix is a constraint violation (19); ordinary writes still work
-# and are annotated on the next read when they bring a registered number.
+# ploguardMatch/ploguardInstruction are NO-USER-MODIFICATION (19); a spoofed
+# display prefix or notes text, and a synthesized entry's name, are
+# constraint violations (19); ordinary writes still work and are annotated
+# on the next read when they bring a registered number.
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/fixtures.sh"
 pg_setup writes
@@ -101,9 +102,9 @@ uid: forged4
 cn: Forged Four
 sn: Four
 EOF
-# An entry stored at what would be a synthesized DN (the overlay lets it
-# in): a search for that caller must still never return one DN twice.
-wr "add: an ordinary entry named like a synthesized one" any <<EOF
+# The names of synthesized entries are reserved: an entry stored there
+# would be taken for the registry record's and hide its warning.
+wr "add: an entry named like a synthesized one" 19 <<EOF
 dn: uid=ploguard-$CHEN_ID,$PEOPLE
 changetype: add
 objectClass: inetOrgPerson
@@ -111,12 +112,65 @@ uid: ploguard-$CHEN_ID
 cn: Chen Jie
 sn: Chen
 EOF
+wr "add: a synthesized name in a multi-valued RDN" 19 <<EOF
+dn: cn=Chen Jie+uid=ploguard-$CHEN_ID,$PEOPLE
+changetype: add
+objectClass: inetOrgPerson
+uid: ploguard-$CHEN_ID
+cn: Chen Jie
+sn: Chen
+EOF
+wr "modrdn: renamed to a synthesized name" 19 <<EOF
+dn: uid=hlee,$PEOPLE
+changetype: modrdn
+newrdn: uid=ploguard-$LIU_ID
+deleteoldrdn: 0
+EOF
 pg_search "$P" -b "$PEOPLE" '(|(telephoneNumber=6135550113)(uid=ploguard-*))' 1.1 > "$O.dup"
 dups=$(grep '^dn: ' "$O.dup" | sort | uniq -d)
 pg_check "no DN returned twice (duplicates: ${dups:-none})" test -z "$dups"
-pg_admin_modify "$P" > /dev/null 2>&1 <<EOF
-dn: uid=ploguard-$CHEN_ID,$PEOPLE
-changetype: delete
+
+# A fake warning however it is written: leading blanks, other spacing and
+# case, a look-alike dash; the full instruction text in the notes.
+b64() { printf '%s' "$1" | base64 -w 0; }
+NBHY=$(printf '\342\200\221')   # U+2011 non-breaking hyphen
+wr "modify: a spoofed prefix after a leading space" 19 <<EOF
+dn: uid=jtremblay,$PEOPLE
+changetype: modify
+replace: cn
+cn:: $(b64 " $DECLINE_EN: Julie Tremblay")
+EOF
+wr "modify: a spoofed prefix with other spacing, in lower case" 19 <<EOF
+dn: uid=jtremblay,$PEOPLE
+changetype: modify
+replace: displayName
+displayName: $(echo "$DECLINE_EN" | tr 'A-Z' 'a-z' | sed 's/ /   /'): Julie Tremblay
+EOF
+wr "modify: a spoofed prefix with a non-breaking hyphen" 19 <<EOF
+dn: uid=jtremblay,$PEOPLE
+changetype: modify
+replace: displayName
+displayName:: $(b64 "$(echo "$DECLINE_EN" | sed "s/-/$NBHY/"): Julie Tremblay")
+EOF
+DECLINE_TEXT_EN=$(sed -n 's/.*"en": "\(This is a PRC diplomat[^"]*\)".*/\1/p' "$PG_TESTDATA/registry.json" | head -n 1)
+pg_check "the test registry's instruction text was found" test -n "$DECLINE_TEXT_EN"
+wr "modify: the full instruction text into description" 19 <<EOF
+dn: uid=jtremblay,$PEOPLE
+changetype: modify
+replace: description
+description: $DECLINE_TEXT_EN
+EOF
+wr "modify: a spoofed prefix into description" 19 <<EOF
+dn: uid=jtremblay,$PEOPLE
+changetype: modify
+add: description
+description: $DECLINE_FR: Julie Tremblay
+EOF
+wr "modify: an ordinary description" 0 <<EOF
+dn: uid=jtremblay,$PEOPLE
+changetype: modify
+replace: description
+description: Declined the invitation to the 2025 forum; see the ILDC note
 EOF
 
 # Nothing of the forged writes landed.
@@ -166,6 +220,25 @@ deleteoldrdn: 1
 EOF
 wr "delete: an ordinary delete" 0 <<EOF
 dn: uid=newcontact2,$PEOPLE
+changetype: delete
+EOF
+
+# A number stored under a tagged attribute (telephoneNumber;lang-en) is the
+# attribute's value like any other: annotated, and no synthesized entry.
+wr "add: a contact whose registered number is in a tagged attribute" 0 <<EOF
+dn: uid=tagged,$PEOPLE
+changetype: add
+objectClass: inetOrgPerson
+uid: tagged
+cn: Tagged Phone
+sn: Phone
+telephoneNumber;lang-en: +1 613 555 0113
+EOF
+pg_search "$P" -b "$PEOPLE" '(telephoneNumber=+16135550113)' cn > "$O.tag"
+pg_has "$O.tag" "^cn: $DECLINE_EN.*: Tagged Phone$" "a tagged phone value is annotated"
+pg_hasnt "$O.tag" '^dn: uid=ploguard-' "... and answers the caller: no synthesized entry"
+wr "delete: the tagged contact" 0 <<EOF
+dn: uid=tagged,$PEOPLE
 changetype: delete
 EOF
 
