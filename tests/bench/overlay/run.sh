@@ -56,13 +56,20 @@ pg_registry_copy ovl "$PG_DIR/registry.json"
 # measure the method's own noise on this machine)
 # BENCH_OVERLAY_NULL=1: a control run, the "overlay" side runs the null
 # overlay (tests/bench/overlay/nullovl.c): slapd's own cost of any overlay;
-# BENCH_OVERLAY_NULL=task: the null overlay with a run-queue task as well
+# BENCH_OVERLAY_NULL=task: the null overlay with a run-queue task as well;
+# BENCH_OVERLAY_NULL=global: the null overlay as a global (frontend) overlay
 CONTROL=
 NULLOVL=$top_builddir/tests/bench/overlay/.libs/nullovl.so
 # conf_null SIDE [ARG]: SIDE is stock slapd with the null overlay (loaded
 # with the module argument ARG)
 conf_null() {
     [ -f "$NULLOVL" ] || pg_die "$NULLOVL not built (make check builds it)"
+    if [ "${2:-}" = global ]; then
+        PG_GLOBAL_EXTRA="$PG_GLOBAL_EXTRA
+moduleload $NULLOVL
+overlay pgbenchnull" PG_EXTRA_INDEX= PG_OVERLAY=0 pg_conf "$1"
+        return
+    fi
     PG_GLOBAL_EXTRA="$PG_GLOBAL_EXTRA
 moduleload $NULLOVL${2:+ $2}" PG_DB_EXTRA="overlay pgbenchnull" PG_EXTRA_INDEX= \
         PG_OVERLAY=0 pg_conf "$1"
@@ -71,6 +78,8 @@ if [ "${BENCH_OVERLAY_AA:-0}" = 1 ]; then OVL_ON=0; CONTROL="both servers are st
 elif [ "${BENCH_OVERLAY_NULL:-0}" = 1 ]; then OVL_ON=0; CONTROL="the overlay side runs the null overlay"
 elif [ "${BENCH_OVERLAY_NULL:-0}" = task ]; then OVL_ON=0
     CONTROL="the overlay side runs the null overlay with a task in slapd's run queue"
+elif [ "${BENCH_OVERLAY_NULL:-0}" = global ]; then OVL_ON=0
+    CONTROL="the overlay side runs the null overlay as a global overlay (frontend)"
 else OVL_ON=1; fi
 # index ipPhone/otherTelephone too if the overlay's schema defines them
 [ "$OVL_ON" = 0 ] || pg_probe_extra_index ovl
@@ -114,6 +123,8 @@ if [ "${BENCH_OVERLAY_NULL:-0}" = 1 ]; then
     conf_null ovl
 elif [ "${BENCH_OVERLAY_NULL:-0}" = task ]; then
     conf_null ovl task
+elif [ "${BENCH_OVERLAY_NULL:-0}" = global ]; then
+    conf_null ovl global
 elif [ -f "$NULLOVL" ]; then
     conf_null null
     cp "$PG_DIR/stock/db/"*.mdb "$PG_DIR/null/db/" || pg_die "cannot copy the database"
