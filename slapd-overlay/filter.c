@@ -40,8 +40,12 @@ pg_want_add(pg_search *ps, const pg_hit *hit, const Filter *node,
     pg_want *w;
     int i;
 
+    /* one want per record and asserted value: an AND of a record's number
+     * and address makes two, and its entry holds both */
     for (i = 0; i < ps->nwant; i++)
-        if (ps->want[i].ent == hit->entity)
+        if (ps->want[i].ent == hit->entity && ps->want[i].ad == ad &&
+            ps->want[i].vlen == vlen &&
+            memcmp(ps->want[i].value, val, vlen) == 0)
             return;
     if (ps->nwant >= PG_MAX_WANT || vlen > PG_VALUE_MAX ||
         hit->entity->id == NULL ||

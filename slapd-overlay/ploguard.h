@@ -290,7 +290,8 @@ int  pg_base_id(const struct berval *dn, char *out, size_t outsz);
 
 /* synth.c */
 int  pg_synth_send(Operation *op, SlapReply *rs, const pg_info *pi,
-                   pg_snapshot *s, const pgr_entity *ent, const pg_want *w);
+                   pg_snapshot *s, const pgr_entity *ent,
+                   const pg_want *const *wants, int nw);
 void pg_shared_free_all(pg_snapshot *s);
 void pg_synth_prepare(void);
 

@@ -43,12 +43,17 @@ pg_skip_op(Operation *op)
 
 /* --------------------------------------------------- synthesized entries */
 
-/* Answers every wanted record nothing was returned for (synth.c). */
+/*
+ * Answers every wanted record nothing was returned for (synth.c), once,
+ * with every value the filter asserted of it.
+ */
 static void
 pg_synthesize(Operation *op, SlapReply *rs, pg_info *pi, pg_search *ps)
 {
     pg_snapshot *s = pg_snapshot_hold(pi);
-    int i, rc;
+    const pg_want *group[PG_MAX_WANT];
+    unsigned done = 0;
+    int i, j, n, rc;
 
     if (s == NULL)
         return;
@@ -56,13 +61,18 @@ pg_synthesize(Operation *op, SlapReply *rs, pg_info *pi, pg_search *ps)
         const pg_want *w = &ps->want[i];
         const pgr_entity *ent;
 
-        if (w->seen)
+        if (w->seen || (done & (1u << i)))
             continue;
+        for (n = 0, j = i; j < ps->nwant; j++)
+            if (strcmp(ps->want[j].id, w->id) == 0) {
+                group[n++] = &ps->want[j];
+                done |= 1u << j;
+            }
         /* looked up again: the registry may have been reloaded */
         ent = pgr_registry_find(s->reg, w->id, strlen(w->id));
         if (ent == NULL)
             continue;
-        rc = pg_synth_send(op, rs, pi, s, ent, w);
+        rc = pg_synth_send(op, rs, pi, s, ent, group, n);
         if (rc == LDAP_SIZELIMIT_EXCEEDED) {
             rs->sr_err = LDAP_SIZELIMIT_EXCEEDED;
             break;
@@ -107,7 +117,7 @@ pg_serve_base(Operation *op, SlapReply *rs, pg_info *pi, pg_search *ps)
         rs->sr_matched = NULL;
         rs->sr_text = NULL;
         rs->sr_err = LDAP_SUCCESS;
-        if (pg_synth_send(op, rs, pi, s, ent, NULL) ==
+        if (pg_synth_send(op, rs, pi, s, ent, NULL, 0) ==
             LDAP_SIZELIMIT_EXCEEDED)
             rs->sr_err = LDAP_SIZELIMIT_EXCEEDED;
     }

@@ -410,9 +410,13 @@ pg_b_add(pg_builder *b, AttributeDescription *ad, const struct berval *v,
          const struct berval *nv)
 {
     pg_battr *a = pg_b_attr(b, ad);
+    unsigned i;
 
     if (a == NULL || a->n >= PG_SYNTH_VALS)
         return;
+    for (i = 0; i < a->n; i++)
+        if (bvmatch(&a->nvals[i], nv))
+            return;     /* two assertions of one value, written twice */
     a->vals[a->n] = *v;
     a->nvals[a->n] = *nv;
     a->n++;
@@ -620,17 +624,19 @@ pg_synth_names(pg_builder *b, const pgr_entity *ent, const pg_shared *sh,
  * with the caller's number), or for a base read the registry's own. */
 static void
 pg_synth_identifiers(pg_builder *b, const pg_info *pi, const pgr_entity *ent,
-                     const pg_want *w)
+                     const pg_want *const *w, int nw)
 {
     struct berval v;
     size_t i;
+    int k;
 
-    if (w != NULL) {
-        v.bv_val = (char *)w->value;
-        v.bv_len = w->vlen;
-        pg_b_value(b, w->ad, &v);
-        return;
+    for (k = 0; k < nw; k++) {
+        v.bv_val = (char *)w[k]->value;
+        v.bv_len = w[k]->vlen;
+        pg_b_value(b, w[k]->ad, &v);
     }
+    if (nw > 0)
+        return;
     for (i = 0; i < ent->nphones && pi->pi_phone.n > 0; i++)
         pg_b_string(b, pi->pi_phone.ad[0], ent->phones[i]);
     for (i = 0; i < ent->nemails && pi->pi_mail.n > 0; i++)
@@ -695,14 +701,18 @@ pg_synth_deliver(Operation *op, SlapReply *rs, Entry *e)
 }
 
 /*
- * Sends the entry for ent, and logs it once sent: w is the assertion it
- * answers, or NULL for a base read of its DN.  s must be held (pg_snapshot_hold) by
- * the caller.  Returns as pg_synth_deliver.
+ * Sends the entry for ent, and logs it once sent: w[0..nw-1] are the
+ * assertions of the filter it answers (each asserted value is in the
+ * entry, so that an AND of a record's number and address passes), none
+ * for a base read of its DN.  s must be held (pg_snapshot_hold) by the
+ * caller.  Returns as pg_synth_deliver.
  */
 int
 pg_synth_send(Operation *op, SlapReply *rs, const pg_info *pi,
-              pg_snapshot *s, const pgr_entity *ent, const pg_want *w)
+              pg_snapshot *s, const pgr_entity *ent,
+              const pg_want *const *wants, int nw)
 {
+    const pg_want *w = nw > 0 ? wants[0] : NULL;
     pg_builder b;
     Attribute attrs[PG_SYNTH_ATTRS];
     Entry e;
@@ -738,7 +748,7 @@ pg_synth_send(Operation *op, SlapReply *rs, const pg_info *pi,
         match.bv_val = matchbuf;
         match.bv_len = (size_t)len;
         pg_synth_names(&b, ent, sh, uidbuf, sizeof(uidbuf));
-        pg_synth_identifiers(&b, pi, ent, w);
+        pg_synth_identifiers(&b, pi, ent, wants, nw);
         pg_synth_instruction(&b, pi, sh, &match);
         pg_b_link(&b, &e, attrs);
         sent = rs->sr_nentries;

@@ -44,7 +44,8 @@ pg_blank_len(const unsigned char *p, size_t n)
     if (n >= 3 && p[0] == 0xe2 && p[1] == 0x80 &&
         (p[2] <= 0x8f || p[2] == 0xaf))
         return 3;   /* U+2000..U+200F, U+202F */
-    if (n >= 3 && p[0] == 0xe2 && p[1] == 0x81 && (p[2] == 0x9f || p[2] == 0xa0))
+    if (n >= 3 && p[0] == 0xe2 && p[1] == 0x81 &&
+        (p[2] == 0x9f || p[2] == 0xa0))
         return 3;   /* U+205F, U+2060 */
     if (n >= 3 && ((p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80) ||
                    (p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)))

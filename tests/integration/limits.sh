@@ -38,6 +38,16 @@ client "$P" -b "$PEOPLE" -z 2 search "$mixed" cn > "$O.mixed2" 2>&1
 pg_has "$O.mixed2" '^result: 0 ' "... size limit 2: success"
 pg_has "$O.mixed2" '^entries: 2$' "... two entries"
 
+# --- one synthesized entry per record, holding every value asserted of it
+pg_search "$P" -b "$PEOPLE" "(&(telephoneNumber=+16135550113)(mail=$CHEN_MAIL))" telephoneNumber mail > "$O.and"
+pg_count "$O.and" '^dn: ' 1 "an AND of a record's number and address: one synthesized entry"
+pg_has "$O.and" "^mail: $CHEN_MAIL$" "... holding the asserted address"
+pg_has "$O.and" '^telephoneNumber: ' "... and the asserted number"
+pg_search "$P" -b "$PEOPLE" '(|(telephoneNumber=6135550113)(mobile=+1 613 555 0113)(telephoneNumber=613-555-0113))' telephoneNumber mobile > "$O.forms"
+pg_count "$O.forms" '^dn: ' 1 "three forms of one number: one synthesized entry"
+pg_count "$O.forms" '^telephoneNumber: ' 1 "... with no value twice (one normalized value)"
+pg_has "$O.forms" '^mobile: ' "... and the value asserted on mobile"
+
 # --- ACLs
 client "$PA" -b "$PEOPLE" search '(telephoneNumber=+16135550113)' cn > "$O.acl" 2>&1
 pg_has "$O.acl" '^result: 0 ' "ACL denies the synthesized DN: the search still succeeds"
