@@ -410,13 +410,9 @@ pg_b_add(pg_builder *b, AttributeDescription *ad, const struct berval *v,
          const struct berval *nv)
 {
     pg_battr *a = pg_b_attr(b, ad);
-    unsigned i;
 
     if (a == NULL || a->n >= PG_SYNTH_VALS)
         return;
-    for (i = 0; i < a->n; i++)
-        if (bvmatch(&a->nvals[i], nv))
-            return;     /* two assertions of one value, written twice */
     a->vals[a->n] = *v;
     a->nvals[a->n] = *nv;
     a->n++;
@@ -456,6 +452,24 @@ pg_b_value(pg_builder *b, AttributeDescription *ad, struct berval *v)
 
     if (ad != NULL && v->bv_len > 0 && pg_b_norm(b, ad, v, &nv) == 0)
         pg_b_add(b, ad, v, &nv);
+}
+
+/* pg_b_value, unless ad has the value already: one value asserted twice,
+ * written two ways. */
+static void
+pg_b_value_once(pg_builder *b, AttributeDescription *ad, struct berval *v)
+{
+    const pg_battr *a;
+    struct berval nv;
+    unsigned i;
+
+    if (ad == NULL || v->bv_len == 0 || pg_b_norm(b, ad, v, &nv) != 0)
+        return;
+    a = pg_b_find(b, ad);
+    for (i = 0; a != NULL && i < a->n; i++)
+        if (bvmatch(&a->nvals[i], &nv))
+            return;
+    pg_b_add(b, ad, v, &nv);
 }
 
 static void
@@ -631,9 +645,11 @@ pg_synth_identifiers(pg_builder *b, const pg_info *pi, const pgr_entity *ent,
     int k;
 
     for (k = 0; k < nw; k++) {
+        if (w[k] == NULL)
+            continue;
         v.bv_val = (char *)w[k]->value;
         v.bv_len = w[k]->vlen;
-        pg_b_value(b, w[k]->ad, &v);
+        pg_b_value_once(b, w[k]->ad, &v);
     }
     if (nw > 0)
         return;
@@ -701,7 +717,7 @@ pg_synth_deliver(Operation *op, SlapReply *rs, Entry *e)
 }
 
 /*
- * Sends the entry for ent, and logs it once sent: w[0..nw-1] are the
+ * Sends the entry for ent, and logs it once sent: wants[0..nw-1] are the
  * assertions of the filter it answers (each asserted value is in the
  * entry, so that an AND of a record's number and address passes), none
  * for a base read of its DN.  s must be held (pg_snapshot_hold) by the
@@ -712,7 +728,7 @@ pg_synth_send(Operation *op, SlapReply *rs, const pg_info *pi,
               pg_snapshot *s, const pgr_entity *ent,
               const pg_want *const *wants, int nw)
 {
-    const pg_want *w = nw > 0 ? wants[0] : NULL;
+    const pg_want *w;
     pg_builder b;
     Attribute attrs[PG_SYNTH_ATTRS];
     Entry e;
@@ -724,6 +740,9 @@ pg_synth_send(Operation *op, SlapReply *rs, const pg_info *pi,
     int owned, len, rc = -1;
     int sent;
 
+    if (wants == NULL)
+        nw = 0;
+    w = nw > 0 ? wants[0] : NULL;   /* the first assertion names the match */
     if (pi->pi_notes.n == 0 ||
         (sh = pg_shared_get(s, pi, ent->instruction, &owned)) == NULL)
         return -1;
