@@ -111,18 +111,6 @@ pg_attr_may_match(const pg_snapshot *s, const Attribute *a, int is_phone)
     return 0;
 }
 
-/* Whether ad's type is one of pa's (ad may carry tags). */
-static int
-pg_attrs_in(const pg_attrs *pa, const AttributeDescription *ad)
-{
-    int i;
-
-    for (i = 0; i < pa->n; i++)
-        if (pa->ad[i]->ad_type == ad->ad_type)
-            return 1;
-    return 0;
-}
-
 /*
  * One pass over e's attributes: -1 when e carries ploguardMatch already
  * (synthesized or annotated: left alone), 1 when some phone or mail value
@@ -145,10 +133,10 @@ pg_entry_scan(const pg_info *pi, const pg_snapshot *s, const Entry *e)
             return -1;
         if (may)
             continue;   /* still looking for ploguardMatch */
-        if ((pi->pi_phone.mask & bit) && pg_attrs_in(&pi->pi_phone, a->a_desc))
+        if ((pi->pi_phone.mask & bit) && pg_attrs_has(&pi->pi_phone, a->a_desc))
             may = pg_attr_may_match(s, a, 1);
         if (!may && (pi->pi_mail.mask & bit) &&
-            pg_attrs_in(&pi->pi_mail, a->a_desc))
+            pg_attrs_has(&pi->pi_mail, a->a_desc))
             may = pg_attr_may_match(s, a, 0);
     }
     return may;

@@ -61,6 +61,20 @@ pg_ad_bit(const AttributeDescription *ad)
     return 1ULL << (((uintptr_t)ad->ad_type * 0x9e3779b97f4a7c15ULL) >> 58);
 }
 
+/* Whether ad's type is one of pa's (ad may carry tags: a value of
+ * telephoneNumber;lang-en is a telephoneNumber).  Inline: the filter walk
+ * and the entry scan ask it on the search path. */
+static inline int
+pg_attrs_has(const pg_attrs *pa, const AttributeDescription *ad)
+{
+    int i;
+
+    for (i = 0; i < pa->n; i++)
+        if (pa->ad[i]->ad_type == ad->ad_type)
+            return 1;
+    return 0;
+}
+
 struct pg_shared;   /* synth.c */
 
 /*
@@ -172,7 +186,6 @@ int  pg_attrs_resolve(pg_attrs *pa, const char *dflt, int optional_defaults,
                       const char *directive, char *msg, size_t msgsz);
 int  pg_attrs_check_text(const char *text, char *msg, size_t msgsz);
 int  pg_resolve_all(pg_info *pi, char *msg, size_t msgsz);
-int  pg_attrs_has(const pg_attrs *pa, const AttributeDescription *ad);
 
 /* config.c */
 int  pg_config_init(BackendInfo *bi);

@@ -127,17 +127,6 @@ pg_attrs_check_text(const char *text, char *msg, size_t msgsz)
     return n == 0 ? -1 : n;
 }
 
-int
-pg_attrs_has(const pg_attrs *pa, const AttributeDescription *ad)
-{
-    int i;
-
-    for (i = 0; i < pa->n; i++)
-        if (pa->ad[i]->ad_type == ad->ad_type)
-            return 1;
-    return 0;
-}
-
 /* The defaults otherTelephone and ipPhone are used only where the schema
  * defines them; any other name must resolve. */
 static int
