@@ -81,8 +81,9 @@ struct pg_shared;   /* synth.c */
  * One loaded registry and what the overlay derives from it once.  It is
  * reference-counted: pi_snap holds one reference, and a search that sends
  * entries pointing into it (synth.c) holds another while it sends, so
- * that no lock is held across network writes.  Everything else uses it
- * under the read lock.
+ * that no lock is held across network writes; so does the annotation of a
+ * matching entry across its ACL check (search.c), which may search.
+ * Everything else uses it under the read lock.
  */
 typedef struct pg_snapshot {
     pgr_registry  *reg;
@@ -226,6 +227,14 @@ pg_snapshot_acquire(pg_info *pi)
 {
     pthread_rwlock_rdlock(&pi->pi_lock);
     return pi->pi_snap;
+}
+
+/* A reference to s, taken under the read lock: s stays usable after the
+ * lock is released, until pg_snapshot_drop. */
+static inline void
+pg_snapshot_ref(pg_snapshot *s)
+{
+    __atomic_add_fetch(&s->refs, 1, __ATOMIC_RELAXED);
 }
 
 static inline void

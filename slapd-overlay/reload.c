@@ -53,7 +53,7 @@ pg_snapshot_hold(pg_info *pi)
     pg_snapshot *s = pg_snapshot_acquire(pi);
 
     if (s != NULL)
-        __atomic_add_fetch(&s->refs, 1, __ATOMIC_RELAXED);
+        pg_snapshot_ref(s);
     pg_snapshot_release(pi);
     return s;
 }

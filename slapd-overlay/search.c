@@ -316,14 +316,13 @@ pg_response_check(Operation *op, SlapReply *rs, slap_overinst *on,
 
     /* An entry the client may not read is not sent (slapd checks after
      * the callbacks): nothing to log, annotate or count as returned.  The
-     * ACL check may search (group membership), so it runs unlocked, and
-     * the hits are found again after it: rare, only for a match. */
+     * ACL check may search (group membership), so the lock is given up
+     * for a reference, which keeps the hits' entities valid: only for a
+     * match, which is rare. */
+    pg_snapshot_ref(s);
     pg_snapshot_release(pi);
-    if (!pg_entry_readable(op, rs->sr_entry, on))
-        return SLAP_CB_CONTINUE;
-    s = pg_snapshot_acquire(pi);
-    if (s == NULL || pg_entry_hits(pi, s, rs->sr_entry, &h) <= 0) {
-        pg_snapshot_release(pi);
+    if (!pg_entry_readable(op, rs->sr_entry, on)) {
+        pg_snapshot_drop(s);
         return SLAP_CB_CONTINUE;
     }
     ps = pg_find_search(op, on);
@@ -340,7 +339,7 @@ pg_response_check(Operation *op, SlapReply *rs, slap_overinst *on,
         (void)rs_entry2modifiable(op, rs, on);
         pg_annotate(pi, s, rs->sr_entry, &h);
     }
-    pg_snapshot_release(pi);
+    pg_snapshot_drop(s);
     return SLAP_CB_CONTINUE;
 }
 
