@@ -376,55 +376,20 @@ skip_comment(const char *s, size_t n, size_t *i)
 }
 
 /*
- * A display name holding a comma outside quotes: "Li, Na" ("Last, First",
- * as mail clients copy it) when every comma stands between two words; a
- * list when one does not ("Li, <li@example.org>") or when an '@' outside
- * quotes and comments makes a word an address ("a@example.org, Li").
- * Quotes and comments were checked by display_name_valid.
- */
-static int
-comma_name_valid(const char *s, size_t n)
-{
-    size_t i;
-    int word = 0;
-
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-
-        if (c == '"') {
-            if (skip_quoted_string(s, n, &i) != 0)
-                return -1;
-            word = 1;
-        } else if (c == '(') {
-            if (skip_comment(s, n, &i) != 0)
-                return -1;
-            word = 1;
-        } else if (c == '@') {
-            return -1;
-        } else if (c == ',') {
-            if (!word)
-                return -1;
-            word = 0;
-        } else if (!is_space(c)) {
-            word = 1;
-        }
-    }
-    return word ? 0 : -1;
-}
-
-/*
  * A display name before "<address>": words, quoted strings, comments and
  * 8-bit text (RFC 6532).  The characters that would make it a group or a
  * second address are refused outside quotes; brackets ("Li Na [MFA]") are
  * not such.  An unquoted '@' is let through: mail clients write
- * "li@example.org <li@example.org>"; so is a comma, when comma_name_valid
- * finds a name and not a list.
+ * "li@example.org <li@example.org>".  So is a comma ("Li, Na": "Last,
+ * First", as mail clients copy it) when every comma stands between two
+ * words and no '@' outside quotes and comments makes a word an address:
+ * "Li, <li@example.org>" and "a@example.org, Li <...>" are lists.
  */
 static int
 display_name_valid(const char *s, size_t n)
 {
     size_t i;
-    int comma = 0;
+    int word = 0, comma = 0, at = 0, bare_comma = 0;
 
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -432,17 +397,26 @@ display_name_valid(const char *s, size_t n)
         if (c == '"') {
             if (skip_quoted_string(s, n, &i) != 0)
                 return -1;
+            word = 1;
         } else if (c == '(') {
             if (skip_comment(s, n, &i) != 0)
                 return -1;
+            word = 1;
         } else if (c == ',') {
+            bare_comma |= !word;
             comma = 1;
+            word = 0;
+        } else if (c == '@') {
+            at = 1;
+            word = 1;
         } else if (c == 0x7f || (c < 0x20 && !is_space(c)) ||
                    strchr("<>;:\\)", c) != NULL) {
             return -1;
+        } else if (!is_space(c)) {
+            word = 1;
         }
     }
-    return comma ? comma_name_valid(s, n) : 0;
+    return comma && (bare_comma || at || !word) ? -1 : 0;
 }
 
 /* Finds the address in "display name <address>". */
