@@ -952,6 +952,22 @@ typedef enum guess_mode {
     GUESS_ANY       /* also when no other reading is complete */
 } guess_mode;
 
+/* International readings of what follows each of the exit codes idd
+ * (NULL-terminated) that d begins with; whether there was one. */
+static int
+read_after_exit_code(candidates *cs, const char *const *idd, const char *d,
+                     size_t n, int rank)
+{
+    int found = 0;
+    size_t i;
+
+    for (i = 0; idd[i] != NULL; i++)
+        if (has_digits_prefix(d, n, idd[i]))
+            found |= read_international(cs, d + strlen(idd[i]),
+                                        n - strlen(idd[i]), rank);
+    return found;
+}
+
 /*
  * Digits without '+': after an exit code, national with and without the
  * trunk prefix and, per guess, international with the '+' left off.
@@ -963,13 +979,7 @@ read_dialed(candidates *cs, const region *r, const char *d, size_t n,
     int found = 0;
 
     if (r != NULL) {
-        size_t i;
-
-        for (i = 0; r->idd[i] != NULL; i++)
-            if (has_digits_prefix(d, n, r->idd[i])) {
-                size_t l = strlen(r->idd[i]);
-                found |= read_international(cs, d + l, n - l, rank);
-            }
+        found |= read_after_exit_code(cs, r->idd, d, n, rank);
         if (has_digits_prefix(d, n, r->trunk)) {
             size_t l = strlen(r->trunk);
             found |= read_national(cs, r, d + l, n - l, rank);
@@ -1032,18 +1042,12 @@ static void
 read_plus_exit_code(candidates *cs, const region *r, const char *d, size_t n)
 {
     static const char *const common[] = { "011", "00", NULL };
-    size_t i;
 
     if (n == 0 || d[0] != '0')
         return;
-    for (i = 0; r != NULL && r->idd[i] != NULL; i++)
-        if (has_digits_prefix(d, n, r->idd[i]))
-            read_international(cs, d + strlen(r->idd[i]),
-                               n - strlen(r->idd[i]), RANK_DIALED);
-    for (i = 0; common[i] != NULL; i++)
-        if (has_digits_prefix(d, n, common[i]))
-            read_international(cs, d + strlen(common[i]),
-                               n - strlen(common[i]), RANK_DIALED);
+    if (r != NULL)
+        (void)read_after_exit_code(cs, r->idd, d, n, RANK_DIALED);
+    (void)read_after_exit_code(cs, common, d, n, RANK_DIALED);
 }
 
 /*
