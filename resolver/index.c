@@ -500,16 +500,17 @@ filter_suffix(const pgr_filter *f, uint64_t v, size_t k)
 
 /*
  * What one byte of a phone value adds to its count of digits: 1 for an
- * ASCII digit, 0 for a separator of a plain value (" +-.()/"), and for any
+ * ASCII digit, 0 for a separator of a plain value (" +-.()"), and for any
  * other byte N, more than FILTER_DIGITS_MAX, so that a single comparison
  * per byte stops the scan on a value that is not plain as on a value with
- * too many digits for the parser (either may match).
+ * too many digits for the parser (either may match).  '/' is not plain: it
+ * may part two numbers, which pgr_match_phone reads one by one.
  */
 #define N (FILTER_DIGITS_MAX + 1)
 static const unsigned char phone_count[256] = {
     N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N,   /* 0x00 */
     N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N,   /* 0x10 */
-    0, N, N, N, N, N, N, N, 0, 0, N, 0, N, 0, 0, 0,   /* 0x20 */
+    0, N, N, N, N, N, N, N, 0, 0, N, 0, N, 0, 0, N,   /* 0x20 */
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, N, N, N, N, N, N,   /* 0x30 */
     N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N,   /* 0x40 */
     N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N,   /* 0x50 */
@@ -543,7 +544,7 @@ static const uint64_t phone_weight[FILTER_DIGITS_MAX + 1] = {
 };
 
 /*
- * Only plain values (ASCII digits, spaces, "+-.()/") are judged; anything
+ * Only plain values (ASCII digits, spaces, "+-.()") are judged; anything
  * else (an extension, a URI, other scripts) may match.  The parser reads a
  * plain value's digits D as a country code followed by a suffix of D
  * (after an exit code, trunk prefix or outside line, or a "(0)"), so a

@@ -2,7 +2,8 @@
  * match.c - looking raw client values up in a loaded registry.
  *
  * Phones: every plausible reading of the input is looked up as a whole
- * number, then as a member of each mission number block.  E-mail: the
+ * number, then as a member of each mission number block; a value that
+ * reads as no number may be a list of several.  E-mail: the
  * normalized address, then its domain and every parent domain on label
  * boundaries.  Names: folded name keys, reported as possible only.
  * The phone, e-mail and (ASCII) domain paths use fixed stack buffers and
@@ -102,14 +103,169 @@ match_prefixes(const pgr_registry *reg, const pgr_phone *ph, collector *c)
     }
 }
 
+/*
+ * Looks every reading of one number up, whole numbers first (an exact
+ * number outranks its block).  The first reading that hits names the
+ * result, with its number's extension.
+ */
+static void
+match_readings(const pgr_registry *reg, const pgr_phone_readings *rd,
+               pgr_result *out, int *named)
+{
+    collector c;
+    size_t i, n = rd->count < PGR_PHONE_READINGS ? rd->count
+                                                 : PGR_PHONE_READINGS;
+    int pass;
+
+    for (pass = 0; pass < 2; pass++) {
+        if (pass == 1 && reg->prefix_lengths == 0)
+            break;
+        collector_init(&c, reg, out, pass == 0 ? PGR_ON_PHONE
+                                               : PGR_ON_PHONE_PREFIX,
+                       PGR_EXACT);
+        for (i = 0; i < n; i++) {
+            c.added = 0;
+            if (pass == 0)
+                pgr_num_table_visit(&reg->phones, rd->reading[i].key,
+                                    collect_hit, &c);
+            else if (rd->reading[i].ndigits <= PGR_E164_MAX)
+                match_prefixes(reg, &rd->reading[i], &c);
+            if (c.added > 0 && !*named) {
+                set_normalized(out, rd->reading[i].e164);
+                memcpy(out->ext, rd->ext, sizeof(out->ext));
+                out->ext[PGR_EXT_MAX] = '\0';
+                *named = 1;
+            }
+        }
+    }
+}
+
+/*
+ * A value that holds several numbers: "613-555-0142 / 613-555-0143",
+ * "Work: 613-555-0142; Cell: 613-555-0143", "613-555-0142 or 0143".
+ * Parts are split at ';', ',', '|', a line break and the words or, ou,
+ * and, et, '&'; a part that reads as no number is split again at '/'
+ * (which also separates an area code: "030/1234567").  Each part that
+ * reads as a complete number by itself is looked up; a part is never
+ * completed from its neighbour ("0143" above stays unread).
+ */
+#define PHONE_LIST_MAX  512   /* bytes of a value read as a list */
+
+static int
+is_list_blank(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* Whether v[i] parts two numbers: a ';', '|' or line break, or a ','
+ * not followed by an extension (", ext. 204" stays with its number). */
+static int
+is_list_separator(const char *v, size_t n, size_t i)
+{
+    const unsigned char *s = (const unsigned char *)v;
+    size_t w;
+
+    if (s[i] == ';' || s[i] == '|' || s[i] == '\n')
+        return 1;
+    if (s[i] != ',')
+        return 0;
+    for (i++; i < n && is_list_blank(s[i]); i++)
+        ;
+    for (w = i; i < n && ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z'); i++)
+        ;
+    return !pgr_phone_ext_word(s + w, i - w);
+}
+
+/* The length of a list word ("or", "ou", "and", "et", "&") at v[i],
+ * between blanks, or 0. */
+static size_t
+list_word_at(const char *v, size_t n, size_t i)
+{
+    static const char *const words[] = { "or", "ou", "and", "et", "&", NULL };
+    size_t k, l, j;
+
+    if (i == 0 || !is_list_blank((unsigned char)v[i - 1]))
+        return 0;
+    for (k = 0; words[k] != NULL; k++) {
+        l = strlen(words[k]);
+        if (n - i <= l || !is_list_blank((unsigned char)v[i + l]))
+            continue;
+        for (j = 0; j < l; j++)
+            if ((v[i + j] | 0x20) != words[k][j])
+                break;
+        if (j == l)
+            return l;
+    }
+    return 0;
+}
+
+static int
+read_part(const pgr_config *cfg, const char *v, size_t n,
+          pgr_phone_readings *rd)
+{
+    return n > 0 && pgr_phone_parse(cfg, v, n, rd) > 0;
+}
+
+static void
+match_part(const pgr_registry *reg, const pgr_config *cfg, const char *v,
+           size_t n, pgr_result *out, int *named)
+{
+    pgr_phone_readings rd;
+    size_t i, start = 0;
+
+    if (read_part(cfg, v, n, &rd)) {
+        match_readings(reg, &rd, out, named);
+        return;
+    }
+    for (i = 0; i <= n; i++) {
+        if (i < n && v[i] != '/')
+            continue;
+        if (read_part(cfg, v + start, i - start, &rd))
+            match_readings(reg, &rd, out, named);
+        start = i + 1;
+    }
+}
+
+/* Whether v holds anything match_phone_list splits at. */
+static int
+may_be_list(const char *v, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (is_list_separator(v, n, i) || v[i] == '/' ||
+            list_word_at(v, n, i) > 0)
+            return 1;
+    return 0;
+}
+
+static void
+match_phone_list(const pgr_registry *reg, const pgr_config *cfg,
+                 const char *v, size_t n, pgr_result *out)
+{
+    size_t i = 0, start = 0, w;
+    int named = 0;
+
+    if (n > PHONE_LIST_MAX || !may_be_list(v, n))
+        return;
+    while (i <= n) {
+        w = i < n ? list_word_at(v, n, i) : 0;
+        if (i < n && w == 0 && !is_list_separator(v, n, i)) {
+            i++;
+            continue;
+        }
+        match_part(reg, cfg, v + start, i - start, out, &named);
+        i += w > 0 ? w : 1;
+        start = i;
+    }
+}
+
 size_t
 pgr_match_phone(const pgr_registry *reg, const pgr_config *cfg,
                 const char *value, size_t len, pgr_result *out)
 {
     pgr_config defaults;
     pgr_phone_readings rd;
-    collector c;
-    size_t i;
     int named = 0;
 
     if (out == NULL)
@@ -121,37 +277,14 @@ pgr_match_phone(const pgr_registry *reg, const pgr_config *cfg,
         pgr_config_init(&defaults);
         cfg = &defaults;
     }
-    if (pgr_phone_parse(cfg, value, len, &rd) == 0)
-        return 0;
-    if (rd.count > PGR_PHONE_READINGS)
-        rd.count = PGR_PHONE_READINGS;
+    if (pgr_phone_parse(cfg, value, len, &rd) == 0) {
+        match_phone_list(reg, cfg, value, len, out);
+        return out->count;
+    }
     rd.ext[PGR_EXT_MAX] = '\0';
     memcpy(out->ext, rd.ext, sizeof(out->ext));
     set_normalized(out, rd.reading[0].e164);
-
-    /* Whole numbers first: an exact number outranks its block. */
-    collector_init(&c, reg, out, PGR_ON_PHONE, PGR_EXACT);
-    for (i = 0; i < rd.count; i++) {
-        c.added = 0;
-        pgr_num_table_visit(&reg->phones, rd.reading[i].key, collect_hit, &c);
-        if (c.added > 0 && !named) {
-            set_normalized(out, rd.reading[i].e164);
-            named = 1;
-        }
-    }
-    if (reg->prefix_lengths == 0)
-        return out->count;
-    collector_init(&c, reg, out, PGR_ON_PHONE_PREFIX, PGR_EXACT);
-    for (i = 0; i < rd.count; i++) {
-        if (rd.reading[i].ndigits > PGR_E164_MAX)
-            continue;
-        c.added = 0;
-        match_prefixes(reg, &rd.reading[i], &c);
-        if (c.added > 0 && !named) {
-            set_normalized(out, rd.reading[i].e164);
-            named = 1;
-        }
-    }
+    match_readings(reg, &rd, out, &named);
     return out->count;
 }
 

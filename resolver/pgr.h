@@ -278,7 +278,7 @@ size_t pgr_match_name(const pgr_registry *reg, const char *value, size_t len,
  * value certainly matches no registered number, number block, address or
  * domain: pgr_match_phone / pgr_match_email would return 0 hits.  1 means
  * it may: call the match function.  Only plain values are judged (ASCII
- * digits with spaces, "+-.()/"; an address of letters, digits, "-_.@");
+ * digits with spaces, "+-.()"; an address of letters, digits, "-_.@");
  * any other form answers 1.  A few hundred instructions, no allocation,
  * no parsing; every reading of a registered number passes (see index.c).
  */

@@ -533,8 +533,8 @@ static const char *const ext_words[] = {
     "x", "ext", "extn", "extension", "poste", NULL
 };
 
-static int
-is_ext_word(const unsigned char *w, size_t n)
+int
+pgr_phone_ext_word(const unsigned char *w, size_t n)
 {
     size_t i, k;
 
@@ -733,7 +733,7 @@ scan_input(scan *sc, const char *in, size_t len)
                 i++;
             /* "x204", and after a comma ", ext. 204" */
             if (!(state == ST_BASE || (state == ST_MARK && mark == ',')) ||
-                sc->ndigit == 0 || !is_ext_word(s + w, i - w))
+                sc->ndigit == 0 || !pgr_phone_ext_word(s + w, i - w))
                 return SCAN_SYNTAX;
             mark = 'x';
             state = ST_MARK;
@@ -810,6 +810,241 @@ scan_input(scan *sc, const char *in, size_t len)
     if (sc->ndigit == 0)
         return sc->plus ? SCAN_SYNTAX : SCAN_EMPTY;
     return SCAN_OK;
+}
+
+/* -------------------------------------------------------------- labels */
+
+/*
+ * Directories hold numbers with a word or two beside them: "Tel. 613-555-
+ * 0142", "Mobile: +1 613 555 0142", "+1 613 555 0142 (cell)".  A label adds
+ * no digit, so reading the number between the labels can only find the
+ * number the value holds.  Registry data gets no labels (strict).
+ */
+#define LABEL_WORDS_MAX  3
+#define LABEL_BYTES_MAX  40
+
+/* Letters a label is written with: Latin, Greek, Cyrillic, kana, CJK,
+ * Hangul.  Never a digit, the Chinese extension mark, or a mark that
+ * cp_separator reads. */
+static int
+cp_label_letter(long cp)
+{
+    if (cp < 0x80)
+        return is_alpha((unsigned char)cp);
+    if (cp == 0x00d7 || cp == 0x00f7 || cp == 0x0387 || cp == 0x30fb ||
+        cp == 0x30fc || cp_ext_mark(cp))
+        return 0;
+    return (cp >= 0x00c0 && cp <= 0x024f) ||   /* Latin */
+           (cp >= 0x0386 && cp <= 0x03ce) ||   /* Greek */
+           (cp >= 0x0400 && cp <= 0x045f) ||   /* Cyrillic */
+           (cp >= 0x3041 && cp <= 0x30ff) ||   /* kana */
+           (cp >= 0x4e00 && cp <= 0x9fff) ||   /* CJK ideographs */
+           (cp >= 0xac00 && cp <= 0xd7a3);     /* Hangul */
+}
+
+/* One word of a label at s[*i]: letters and an optional '.'.  An extension
+ * word is none: "613-555-0142 x" stays malformed. */
+static int
+label_word(const unsigned char *s, size_t n, size_t *i)
+{
+    size_t j = *i, k;
+    long cp;
+
+    while (j < n) {
+        k = j;
+        cp = utf8_next(s, n, &k);
+        if (cp < 0 || !cp_label_letter(cp))
+            break;
+        j = k;
+    }
+    if (j == *i || pgr_phone_ext_word(s + *i, j - *i))
+        return 0;
+    if (j < n && s[j] == '.')
+        j++;
+    *i = j;
+    return 1;
+}
+
+/* One to LABEL_WORDS_MAX words from s[*i], blanks apart. */
+static int
+label_words(const unsigned char *s, size_t n, size_t *i)
+{
+    size_t j = *i, k;
+    int words = 0;
+
+    while (words < LABEL_WORDS_MAX) {
+        k = j;
+        if (words > 0) {
+            while (k < n && is_space(s[k]))
+                k++;
+            if (k == j)
+                break;
+        }
+        if (!label_word(s, n, &k))
+            break;
+        j = k;
+        words++;
+    }
+    if (words == 0 || j - *i > LABEL_BYTES_MAX)
+        return 0;
+    *i = j;
+    return 1;
+}
+
+/*
+ * Where the number begins after a leading label ("Tel. ", "Mobile: ",
+ * "Téléphone : ", "电话："), or 0.  The label ends in a colon, a '.' or a
+ * blank before the number, so a name alone ("Wang Lihua") is no label.
+ */
+static size_t
+leading_label_end(const unsigned char *s, size_t n)
+{
+    size_t i = 0, end;
+
+    if (!label_words(s, n, &i))
+        return 0;
+    end = i;
+    while (end < n && is_space(s[end]))
+        end++;
+    if (end < n && s[end] == ':')
+        end++;
+    else if (n - end >= 3 && s[end] == 0xef && s[end + 1] == 0xbc &&
+             s[end + 2] == 0x9a)   /* U+FF1A fullwidth colon */
+        end += 3;
+    else if (end == i && s[i - 1] != '.')
+        return 0;   /* "Tel6135550142", or letters to the end */
+    while (end < n && is_space(s[end]))
+        end++;
+    return end < n ? end : 0;
+}
+
+/* Around a trailing label: blanks, commas and brackets, ASCII, fullwidth
+ * or ideographic.  Returns ' ', ',', an opening bracket's closing one, or
+ * the closing bracket itself; 0 for anything else. */
+static long
+label_punct(long cp)
+{
+    switch (cp) {
+    case ' ': case '\t': case '\r': case '\n': case 0x00a0: case 0x3000:
+        return ' ';
+    case ',': case 0x3001: case 0xff0c:
+        return ',';
+    case '(':
+        return ')';
+    case '[':
+        return ']';
+    case 0xff08:
+        return 0xff09;
+    case 0xff3b:
+        return 0xff3d;
+    case ')': case ']': case 0xff09: case 0xff3d:
+        return cp;
+    default:
+        return 0;
+    }
+}
+
+/* The code point at s[*i], and *i past it; -1 at the end. */
+static long
+next_cp(const unsigned char *s, size_t n, size_t *i)
+{
+    return *i < n ? utf8_next(s, n, i) : -1;
+}
+
+/* Past the blanks (label_punct ' ') at s[j]. */
+static size_t
+skip_label_blanks(const unsigned char *s, size_t n, size_t j)
+{
+    size_t k;
+
+    for (;;) {
+        k = j;
+        if (label_punct(next_cp(s, n, &k)) != ' ')
+            return j;
+        j = k;
+    }
+}
+
+/*
+ * Where a trailing label ("(mobile)", "[work]", ", cell", " home office",
+ * "（办公室）") begins in s[from .. n), or n when there is none.  The label
+ * is what follows the last code point no label holds (the number's last
+ * digit), set off by a blank, a comma or a bracket.
+ */
+static size_t
+trailing_label_start(const unsigned char *s, size_t from, size_t n)
+{
+    size_t i = from, k, last = from, j, at;
+    long cp, close = 0, p;
+
+    while (i < n) {
+        k = i;
+        cp = utf8_next(s, n, &k);
+        if (cp < 0)
+            return n;
+        if (!cp_label_letter(cp) && cp != '.' && label_punct(cp) == 0)
+            last = k;
+        i = k;
+    }
+    if (last == from || last == n)
+        return n;
+    /* blanks and commas, then an opening bracket */
+    for (j = last;; j = k) {
+        k = j;
+        cp = next_cp(s, n, &k);
+        p = label_punct(cp);
+        if (p != ' ' && p != ',')
+            break;
+    }
+    if (p != 0 && p != ' ' && p != ',' && p != cp) {
+        close = p;
+        j = k;
+    } else if (j == last) {
+        return n;   /* "0142cell" */
+    }
+    j = skip_label_blanks(s, n, j);
+    if (!label_words(s, n, &j))
+        return n;
+    /* blanks, the closing bracket, blanks, the end */
+    at = j;
+    for (;;) {
+        k = at;
+        cp = next_cp(s, n, &k);
+        if (cp < 0)
+            break;
+        if (label_punct(cp) == ' ') {
+            at = k;
+        } else if (close != 0 && cp == close) {
+            close = 0;
+            at = k;
+        } else {
+            return n;
+        }
+    }
+    return close == 0 ? last : n;
+}
+
+/* The number between a value's labels, s[*off .. *off + *len); 0 when
+ * the value has no label. */
+static int
+strip_labels(const char *in, size_t len, size_t *off, size_t *out_len)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    size_t a = 0, n = len, b, e;
+
+    while (a < n && is_space(s[a]))
+        a++;
+    while (n > a && is_space(s[n - 1]))
+        n--;
+    if (n - a > PHONE_INPUT_MAX)
+        return 0;
+    b = a + leading_label_end(s + a, n - a);
+    e = trailing_label_start(s, b, n);
+    if (b == a && e == n)
+        return 0;
+    *off = b;
+    *out_len = e - b;
+    return 1;
 }
 
 /* ------------------------------------------------------------- readings */
@@ -1091,6 +1326,7 @@ parse(const pgr_config *cfg, const char *in, size_t len,
     const char *ol;
     scan sc;
     scan_status st;
+    size_t off, n;
 
     memset(out, 0, sizeof(*out));
     if (cfg == NULL) {
@@ -1098,6 +1334,8 @@ parse(const pgr_config *cfg, const char *in, size_t len,
         cfg = &defaults;
     }
     st = scan_input(&sc, in, len);
+    if (st == SCAN_SYNTAX && !strict && strip_labels(in, len, &off, &n))
+        st = scan_input(&sc, in + off, n);
     if (st != SCAN_OK)
         return st;
 

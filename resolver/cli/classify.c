@@ -98,6 +98,22 @@ reads_as_phone(const char *s)
     return pgr_phone_parse(NULL, s, strlen(s), &rd) > 0;
 }
 
+/*
+ * Seven digits or more: no name holds that many, and a value that lists
+ * several numbers ("Work: 613-555-0199; Cell: 613-555-0142") reads as no
+ * single number but is still looked up as phones.
+ */
+static int
+holds_many_digits(const char *s)
+{
+    size_t digits = 0;
+
+    for (; *s != '\0'; s++)
+        if (is_digit((unsigned char)*s))
+            digits++;
+    return digits >= 7;
+}
+
 /* Dot-separated non-empty labels (a trailing dot allowed), no blanks. */
 static int
 looks_like_domain(const char *s)
@@ -155,6 +171,8 @@ pgr_cli_classify(const char *value, pgr_cli_kind forced)
         return PGR_KIND_PHONE;
     if (looks_like_domain(value))
         return PGR_KIND_DOMAIN;
+    if (holds_many_digits(value))
+        return PGR_KIND_PHONE;
     return PGR_KIND_NAME;
 }
 

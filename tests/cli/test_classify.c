@@ -72,6 +72,11 @@ test_phones(void **state)
         { "[613] 555-0142", PGR_KIND_PHONE },
         { "613-555-0142 poste 204", PGR_KIND_PHONE },
         { "613-555-0142, ext. 204", PGR_KIND_PHONE },
+        /* labels, and lists of numbers */
+        { "Tel. 613-555-0142", PGR_KIND_PHONE },
+        { "+1 613 555 0142 (mobile)", PGR_KIND_PHONE },
+        { "Work: 613-555-0199; Cell: 613-555-0142", PGR_KIND_PHONE },
+        { "613-555-0199 or 613-555-0142", PGR_KIND_PHONE },
     };
     (void)state;
     CHECK(t, PGR_KIND_AUTO);
@@ -107,6 +112,7 @@ test_domains(void **state)
         { "公安部.example.test", PGR_KIND_DOMAIN },
         { "xn--0zwm56d.example.test", PGR_KIND_DOMAIN },
         { "a.b", PGR_KIND_DOMAIN },
+        { "host1234567.example.org", PGR_KIND_DOMAIN },
     };
     (void)state;
     CHECK(t, PGR_KIND_AUTO);

@@ -74,8 +74,9 @@ ref_filter_test(const pgr_filter *f, uint64_t h)
 static int
 ref_phone_plain_separator(unsigned char c)
 {
+    /* '/' left out since: it may part two numbers (match.c) */
     return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' ||
-           c == '/' || c == '+';
+           c == '+';
 }
 
 static int

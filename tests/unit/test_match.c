@@ -94,8 +94,32 @@ email(const char *in, pgr_result *res)
 
 /* ----------------------------------------------------------------- phones */
 
-/* Every written form of +1 613 555 0142 (wang-lihua, inside the Ottawa
- * mission's block +1613555014): the person exactly, the mission by block. */
+/* +1 613 555 0142: wang-lihua exactly, and the Ottawa mission through its
+ * block +1613555014. */
+static const want wang_lihua_hits[] = {
+    { "wang-lihua", PGR_ON_PHONE },
+    { "mission-cn-ottawa", PGR_ON_PHONE_PREFIX },
+};
+
+/* Each of forms reads as +16135550142, no extension, with those hits. */
+static void
+expect_wang_lihua(const char *const *forms, size_t n)
+{
+    pgr_result res;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        phone(forms[i], &res);
+        expect_hits(forms[i], &res, wang_lihua_hits, 2);
+        assert_string_equal(res.normalized, "+16135550142");
+        assert_string_equal(res.ext, "");
+        assert_int_equal(res.hit[0].confidence, PGR_EXACT);
+        assert_int_equal(res.hit[1].confidence, PGR_EXACT);
+        assert_int_equal(pgr_result_verdict(&res), PGR_VERDICT_MATCH);
+    }
+}
+
+/* Every written form of +1 613 555 0142. */
 static void
 test_phone_forms(void **state)
 {
@@ -104,24 +128,12 @@ test_phone_forms(void **state)
         "613.555.0142", "1-613-555-0142", "tel:+1-613-555-0142",
         "sip:+16135550142@pbx.example.org;user=phone", "011 1 613 555 0142",
         "(613) 555-0142", "9 613 555 0142", "9-1-613-555-0142",
+        "Tel. 613-555-0142", "+1 613 555 0142 (mobile)",
+        "Cell: 613-555-0142, personal",
     };
-    static const want w[] = {
-        { "wang-lihua", PGR_ON_PHONE },
-        { "mission-cn-ottawa", PGR_ON_PHONE_PREFIX },
-    };
-    pgr_result res;
-    size_t i;
 
     (void)state;
-    for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
-        phone(forms[i], &res);
-        expect_hits(forms[i], &res, w, 2);
-        assert_string_equal(res.normalized, "+16135550142");
-        assert_string_equal(res.ext, "");
-        assert_int_equal(res.hit[0].confidence, PGR_EXACT);
-        assert_int_equal(res.hit[1].confidence, PGR_EXACT);
-        assert_int_equal(pgr_result_verdict(&res), PGR_VERDICT_MATCH);
-    }
+    expect_wang_lihua(forms, sizeof(forms) / sizeof(forms[0]));
 }
 
 static void
@@ -254,6 +266,68 @@ test_phone_innocent(void **state)
     assert_int_equal(phone("+44 20 7946 0999", &res), 0);
 }
 
+/* A value that lists several numbers: each complete one is looked up. */
+static void
+test_phone_lists(void **state)
+{
+    static const char *const forms[] = {
+        "613-555-0199 / 613-555-0142", "6135550199/6135550142",
+        "613-555-0142 / 613-555-0199", "6135550142/6135550199",
+        "Work: 613-555-0199; Cell: 613-555-0142 (personal)",
+        "613-555-0199 or 613-555-0142", "613-555-0199 OU 613-555-0142",
+        "613-555-0199 | 613-555-0142", "613-555-0199\n613-555-0142",
+        "613-555-0199, 613-555-0142", "613-555-0199 & 613-555-0142",
+    };
+    static const want chen_zhao[] = {
+        { "chen-jie", PGR_ON_PHONE },
+        { "zhao-jun", PGR_ON_PHONE },
+    };
+    pgr_result res;
+
+    (void)state;
+    expect_wang_lihua(forms, sizeof(forms) / sizeof(forms[0]));
+    /* the extension of the number that hit; a comma before "ext." */
+    phone("613-555-0199 x12 / 613-555-0142, ext. 204", &res);
+    expect_hits("list with extensions", &res, wang_lihua_hits, 2);
+    assert_string_equal(res.ext, "204");
+    /* two registered numbers: both, in the order written */
+    phone("+44 20 7946 0012 / 613-555-0122", &res);
+    expect_hits("two registered", &res, chen_zhao, 2);
+    assert_string_equal(res.normalized, "+442079460012");
+}
+
+/* None of values hits anything. */
+static void
+expect_no_phone_hit(const char *const *values, size_t n)
+{
+    pgr_result res;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (phone(values[i], &res) != 0)
+            print_result(values[i], &res);
+        assert_int_equal(res.count, 0);
+        assert_int_equal(pgr_result_verdict(&res), PGR_VERDICT_NONE);
+    }
+}
+
+/* A list never completes a part from its neighbour, and a list of
+ * innocent numbers stays innocent. */
+static void
+test_phone_lists_never(void **state)
+{
+    static const char *const never[] = {
+        "613-555-0190 / 613-555-0191", "6135550190/6135550199",
+        "613-555-0190; 0142", "613-555-0190 / 42", "613/555-0190",
+        "613-555-0190 or 0142", "0142 / 613-555-0190", "613 / 555 / 0190",
+        "Restricted / anonymous", "; / , |",
+        "613-555-0190 ore 613-555-0191",
+    };
+
+    (void)state;
+    expect_no_phone_hit(never, sizeof(never) / sizeof(never[0]));
+}
+
 /* Partial numbers, short codes, withheld callers and the empty string. */
 static void
 test_phone_never(void **state)
@@ -264,15 +338,9 @@ test_phone_never(void **state)
         "Unavailable", "unknown", "tel:", "+", "x204",
     };
     pgr_result res;
-    size_t i;
 
     (void)state;
-    for (i = 0; i < sizeof(never) / sizeof(never[0]); i++) {
-        if (phone(never[i], &res) != 0)
-            print_result(never[i], &res);
-        assert_int_equal(res.count, 0);
-        assert_int_equal(pgr_result_verdict(&res), PGR_VERDICT_NONE);
-    }
+    expect_no_phone_hit(never, sizeof(never) / sizeof(never[0]));
     /* length-counted: only the first 7 characters are looked at */
     assert_int_equal(pgr_match_phone(reg, &cfg, "6135550142", 7, &res), 0);
     assert_int_equal(pgr_match_phone(NULL, &cfg, "6135550142", 10, &res), 0);
@@ -671,6 +739,8 @@ main(void)
         cmocka_unit_test(test_phone_shared),
         cmocka_unit_test(test_phone_ended),
         cmocka_unit_test(test_phone_innocent),
+        cmocka_unit_test(test_phone_lists),
+        cmocka_unit_test(test_phone_lists_never),
         cmocka_unit_test(test_phone_never),
         cmocka_unit_test(test_email_forms),
         cmocka_unit_test(test_email_domains),

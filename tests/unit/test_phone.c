@@ -493,6 +493,9 @@ test_canonical_refuses(void **state)
     expect_refused(&cfg, "911", 3, "is not a complete phone number");
     expect_refused(&cfg, "Restricted", 10, "is not a phone number");
     expect_refused(&cfg, "anonymous", 9, "is not a phone number");
+    /* A label is read in directory values, never in registry data. */
+    expect_refused(&cfg, "Tel. 613-555-0142", 17, "is not a phone number");
+    expect_refused(&cfg, "613-555-0142 (mobile)", 21, "is not a phone number");
     expect_refused(&cfg, "613-555-0142 x204", 17, "has an extension");
     expect_refused(&cfg, "613-555-0142 x12345678901", 25,
                    "has an extension longer");

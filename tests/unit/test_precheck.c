@@ -212,7 +212,7 @@ random_strings(size_t n, int check_match, tally *t)
 }
 
 /* Random plain values, which the functions judge in full: phone bytes
- * (digits and " +-.()/") or address bytes (letters, digits, "-_.@"). */
+ * (digits and " +-.()") or address bytes (letters, digits, "-_.@"). */
 static void
 random_plain(size_t n, int check_match, tally *t)
 {
