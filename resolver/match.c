@@ -3,9 +3,10 @@
  *
  * Phones: every plausible reading of the input is looked up as a whole
  * number, then as a member of each mission number block; a value that
- * reads as no number may be a list of several.  E-mail: the
- * normalized address, then its domain and every parent domain on label
- * boundaries.  Names: folded name keys, reported as possible only.
+ * reads as no number may be a list of several.  E-mail: the normalized
+ * address, then its domain and every parent domain on label boundaries;
+ * a value that is no address may list several.  Names: folded name keys,
+ * reported as possible only.
  * The phone, e-mail and (ASCII) domain paths use fixed stack buffers and
  * never allocate.
  */
@@ -63,6 +64,16 @@ result_reset(pgr_result *out)
     out->count = 0;
     out->normalized[0] = '\0';
     out->ext[0] = '\0';
+}
+
+/* Empties out; whether there is a value and a registry to look it up in. */
+static int
+match_start(const pgr_registry *reg, const char *value, pgr_result *out)
+{
+    if (out == NULL)
+        return 0;
+    result_reset(out);
+    return reg != NULL && value != NULL;
 }
 
 static void
@@ -268,10 +279,7 @@ pgr_match_phone(const pgr_registry *reg, const pgr_config *cfg,
     pgr_phone_readings rd;
     int named = 0;
 
-    if (out == NULL)
-        return 0;
-    result_reset(out);
-    if (reg == NULL || value == NULL)
+    if (!match_start(reg, value, out))
         return 0;
     if (cfg == NULL) {
         pgr_config_init(&defaults);
@@ -306,27 +314,96 @@ match_domain_walk(const pgr_registry *reg, const char *domain, pgr_result *out)
     }
 }
 
-size_t
-pgr_match_email(const pgr_registry *reg, const char *value, size_t len,
-                pgr_result *out)
+/*
+ * One address and its domains into out.  The first address that hits
+ * names the result; until one does, the first that reads.  Returns
+ * whether value read as an address.
+ */
+static int
+match_one_email(const pgr_registry *reg, const char *value, size_t len,
+                pgr_result *out, int *named)
 {
     char addr[PGR_EMAIL_MAX + 1];
-    size_t off = 0;
+    size_t off = 0, before = out->count;
     collector c;
 
-    if (out == NULL)
-        return 0;
-    result_reset(out);
-    if (reg == NULL || value == NULL)
-        return 0;
     if (pgr_email_normalize(value, len, addr, sizeof(addr), &off) < 0)
         return 0;
     addr[PGR_EMAIL_MAX] = '\0';
-    set_normalized(out, addr);
+    if (out->normalized[0] == '\0')
+        set_normalized(out, addr);
     collector_init(&c, reg, out, PGR_ON_EMAIL, PGR_EXACT);
     pgr_str_table_visit(&reg->emails, addr, strlen(addr), collect_hit, &c);
     if (off < strlen(addr))
         match_domain_walk(reg, addr + off, out);
+    if (out->count > before && !*named) {
+        set_normalized(out, addr);
+        *named = 1;
+    }
+    return 1;
+}
+
+/*
+ * A value that lists several addresses: "a@example.org, b@example.org",
+ * "\"Li, Na\" <li.na@example.org>; ops@example.org".  Split at the commas
+ * and semicolons outside quotes, angle brackets and comments; each part
+ * that is an address by itself is looked up.
+ */
+#define EMAIL_LIST_MAX  1024   /* bytes of a value read as a list */
+
+/* Where the next top-level ',' or ';' of v[i..n) is, or n. */
+static size_t
+email_list_next(const char *v, size_t n, size_t i)
+{
+    int quoted = 0, depth = 0;
+
+    for (; i < n; i++) {
+        char ch = v[i];
+
+        if (quoted) {
+            if (ch == '\\' && i + 1 < n)
+                i++;
+            else if (ch == '"')
+                quoted = 0;
+        } else if (ch == '"') {
+            quoted = 1;
+        } else if (ch == '<' || ch == '(') {
+            depth++;
+        } else if ((ch == '>' || ch == ')') && depth > 0) {
+            depth--;
+        } else if ((ch == ',' || ch == ';') && depth == 0) {
+            return i;
+        }
+    }
+    return n;
+}
+
+static void
+match_email_list(const pgr_registry *reg, const char *v, size_t n,
+                 pgr_result *out)
+{
+    size_t start = 0, end;
+    int named = 0;
+
+    if (n > EMAIL_LIST_MAX || email_list_next(v, n, 0) == n)
+        return;
+    while (start <= n) {
+        end = email_list_next(v, n, start);
+        (void)match_one_email(reg, v + start, end - start, out, &named);
+        start = end + 1;
+    }
+}
+
+size_t
+pgr_match_email(const pgr_registry *reg, const char *value, size_t len,
+                pgr_result *out)
+{
+    int named = 0;
+
+    if (!match_start(reg, value, out))
+        return 0;
+    if (!match_one_email(reg, value, len, out, &named))
+        match_email_list(reg, value, len, out);
     return out->count;
 }
 
@@ -336,10 +413,7 @@ pgr_match_domain(const pgr_registry *reg, const char *value, size_t len,
 {
     char dom[PGR_DOMAIN_MAX + 1];
 
-    if (out == NULL)
-        return 0;
-    result_reset(out);
-    if (reg == NULL || value == NULL)
+    if (!match_start(reg, value, out))
         return 0;
     if (pgr_domain_normalize(value, len, dom, sizeof(dom)) < 0)
         return 0;
@@ -359,10 +433,7 @@ pgr_match_name(const pgr_registry *reg, const char *value, size_t len,
     collector c;
     size_t n, i;
 
-    if (out == NULL)
-        return 0;
-    result_reset(out);
-    if (reg == NULL || value == NULL)
+    if (!match_start(reg, value, out))
         return 0;
     n = pgr_name_query_keys(value, len, keys);
     if (n > PGR_NAME_KEYS)

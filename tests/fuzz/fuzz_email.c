@@ -2,12 +2,16 @@
  * fuzz_email.c - pgr_email_normalize and pgr_domain_normalize on arbitrary
  * bytes.  An accepted value must come out canonical, normalize to itself,
  * and a refused one must leave an empty string; a too-small output buffer
- * must never be overrun.
+ * must never be overrun.  The same bytes go through pgr_match_email against
+ * a small registry (lists of addresses are read there): only exact address
+ * and domain hits, no entity twice, and the pre-check pgr_email_may_match
+ * never turns a hit away.
  */
 #include <string.h>
 
 #include "pgr.h"
 #include "fuzz.h"
+#include "fuzz_sample.h"
 
 static int
 is_lower_ldh(char c)
@@ -102,6 +106,19 @@ fuzz_small_buffer(const char *in, size_t size, size_t outsz)
     free(out);
 }
 
+static void
+fuzz_match(const char *in, size_t size)
+{
+    const pgr_registry *reg = fuzz_registry();
+    pgr_result res;
+    size_t n;
+
+    n = pgr_match_email(reg, in, size, &res);
+    if (n > 0)
+        FUZZ_CHECK(pgr_email_may_match(reg, in, size));
+    fuzz_check_hits(&res, n, PGR_ON_EMAIL, PGR_ON_DOMAIN);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -109,6 +126,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     fuzz_address(in, size);
     fuzz_domain(in, size);
+    fuzz_match(in, size);
     if (size > 0)
         fuzz_small_buffer(in, size, 1 + (size_t)data[0] % 48);
     return 0;

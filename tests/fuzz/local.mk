@@ -11,11 +11,13 @@ check_PROGRAMS += tests/fuzz/fuzz-phone tests/fuzz/fuzz-email \
 TESTS += tests/fuzz/fuzz-phone tests/fuzz/fuzz-email \
 	tests/fuzz/fuzz-name tests/fuzz/fuzz-registry tests/fuzz/fuzz-feed
 
-tests_fuzz_fuzz_phone_SOURCES = tests/fuzz/fuzz_phone.c $(FUZZ_DRIVER_SOURCES)
+tests_fuzz_fuzz_phone_SOURCES = tests/fuzz/fuzz_phone.c tests/fuzz/fuzz_sample.h \
+	$(FUZZ_DRIVER_SOURCES)
 tests_fuzz_fuzz_phone_CPPFLAGS = $(FUZZ_DRIVER_CPPFLAGS) -DFUZZ_TARGET='"phone"'
 tests_fuzz_fuzz_phone_LDADD = resolver/libpgr.la
 
-tests_fuzz_fuzz_email_SOURCES = tests/fuzz/fuzz_email.c $(FUZZ_DRIVER_SOURCES)
+tests_fuzz_fuzz_email_SOURCES = tests/fuzz/fuzz_email.c tests/fuzz/fuzz_sample.h \
+	$(FUZZ_DRIVER_SOURCES)
 tests_fuzz_fuzz_email_CPPFLAGS = $(FUZZ_DRIVER_CPPFLAGS) -DFUZZ_TARGET='"email"'
 tests_fuzz_fuzz_email_LDADD = resolver/libpgr.la
 

@@ -357,6 +357,11 @@ test_email_forms(void **state)
         "mailto:wang.lihua@mps.example.test", "\"Wang\" <wang.lihua@mps.example.test>",
         "Wang Lihua <wang.lihua@mps.example.test>", "wang.lihua+x@mps.example.test",
         "<wang.lihua+liaison@mps.example.test>",
+        /* lists: each address that reads by itself */
+        "someone@example.org, wang.lihua@mps.example.test",
+        "wang.lihua@mps.example.test; someone@example.org",
+        "\"Someone, A.\" <someone@example.org>, Wang <wang.lihua@mps.example.test>",
+        "not an address; WANG.LIHUA@mps.example.test",
     };
     static const want w[] = {
         { "wang-lihua", PGR_ON_EMAIL },
@@ -431,6 +436,10 @@ test_email_never(void **state)
     static const char *const never[] = {
         "", "wang.lihua", "@mps.example.test", "wang.lihua@", "nobody@example.org",
         "wang.lihua@@mps.example.test", "not an address",
+        /* an address inside quotes or a comment is not listed */
+        "\"wang.lihua@mps.example.test, x\" <nobody@example.org>",
+        "nobody@example.org (wang.lihua@mps.example.test; x)",
+        "nobody@example.org, other@example.org", ",;,",
     };
     pgr_result res;
     size_t i;
