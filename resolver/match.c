@@ -126,28 +126,32 @@ match_readings(const pgr_registry *reg, const pgr_phone_readings *rd,
     collector c;
     size_t i, n = rd->count < PGR_PHONE_READINGS ? rd->count
                                                  : PGR_PHONE_READINGS;
-    int pass;
+    const pgr_phone *hit = NULL;
 
-    for (pass = 0; pass < 2; pass++) {
-        if (pass == 1 && reg->prefix_lengths == 0)
-            break;
-        collector_init(&c, reg, out, pass == 0 ? PGR_ON_PHONE
-                                               : PGR_ON_PHONE_PREFIX,
-                       PGR_EXACT);
+    collector_init(&c, reg, out, PGR_ON_PHONE, PGR_EXACT);
+    for (i = 0; i < n; i++) {
+        c.added = 0;
+        pgr_num_table_visit(&reg->phones, rd->reading[i].key, collect_hit,
+                            &c);
+        if (c.added > 0 && hit == NULL)
+            hit = &rd->reading[i];
+    }
+    if (reg->prefix_lengths != 0) {
+        collector_init(&c, reg, out, PGR_ON_PHONE_PREFIX, PGR_EXACT);
         for (i = 0; i < n; i++) {
+            if (rd->reading[i].ndigits > PGR_E164_MAX)
+                continue;
             c.added = 0;
-            if (pass == 0)
-                pgr_num_table_visit(&reg->phones, rd->reading[i].key,
-                                    collect_hit, &c);
-            else if (rd->reading[i].ndigits <= PGR_E164_MAX)
-                match_prefixes(reg, &rd->reading[i], &c);
-            if (c.added > 0 && !*named) {
-                set_normalized(out, rd->reading[i].e164);
-                memcpy(out->ext, rd->ext, sizeof(out->ext));
-                out->ext[PGR_EXT_MAX] = '\0';
-                *named = 1;
-            }
+            match_prefixes(reg, &rd->reading[i], &c);
+            if (c.added > 0 && hit == NULL)
+                hit = &rd->reading[i];
         }
+    }
+    if (hit != NULL && !*named) {
+        set_normalized(out, hit->e164);
+        memcpy(out->ext, rd->ext, sizeof(out->ext));
+        out->ext[PGR_EXT_MAX] = '\0';
+        *named = 1;
     }
 }
 

@@ -476,6 +476,8 @@ cp_digit(long cp)
 
     if (cp >= '0' && cp <= '9')
         return (int)(cp - '0');
+    if (cp < digit_zero[1])
+        return -1;   /* ASCII and Latin separators: no search */
     while (lo < hi) {   /* the last run starting at or before cp */
         size_t mid = lo + (hi - lo) / 2;
 
@@ -779,9 +781,14 @@ scan_input(scan *sc, const char *in, size_t len)
             i++;
             continue;
         }
-        cp = utf8_next(s, n, &i);
-        if (cp < 0)
-            return SCAN_SYNTAX;
+        if (c < 0x80) {   /* most values are ASCII: no decoding call */
+            cp = c;
+            i++;
+        } else {
+            cp = utf8_next(s, n, &i);
+            if (cp < 0)
+                return SCAN_SYNTAX;
+        }
         d = cp_digit(cp);
         if (d >= 0) {
             scan_status st = scan_digit(sc, &state, d);
@@ -1327,15 +1334,24 @@ parse(const pgr_config *cfg, const char *in, size_t len,
     scan sc;
     scan_status st;
     size_t off, n;
+    int labels;
 
     memset(out, 0, sizeof(*out));
     if (cfg == NULL) {
         pgr_config_init(&defaults);
         cfg = &defaults;
     }
-    st = scan_input(&sc, in, len);
-    if (st == SCAN_SYNTAX && !strict && strip_labels(in, len, &off, &n))
-        st = scan_input(&sc, in + off, n);
+    /* One call site, so that scan_input stays inlined on the hot path; a
+     * second pass only for a value that did not scan and has labels. */
+    labels = !strict;
+    for (;;) {
+        st = scan_input(&sc, in, len);
+        if (st != SCAN_SYNTAX || !labels || !strip_labels(in, len, &off, &n))
+            break;
+        in += off;
+        len = n;
+        labels = 0;   /* stripped once */
+    }
     if (st != SCAN_OK)
         return st;
 
