@@ -92,7 +92,19 @@ pgr_cli_load_registry(const char *path, const char *prog)
     pgr_config cfg;
     pgr_errors errs;
     pgr_registry *reg;
+    FILE *fp;
 
+    /* A file that is not there is one line, not a rejected registry. */
+    fp = fopen(path, "r");
+    if (fp == NULL) {
+        int e = errno;
+
+        fprintf(stderr, "%s: ", prog);
+        pgr_cli_put_clean(stderr, path);
+        fprintf(stderr, ": cannot open: %s\n", strerror(e));
+        return NULL;
+    }
+    (void)fclose(fp);
     pgr_config_init(&cfg);
     pgr_errors_init(&errs);
     reg = pgr_registry_load_file(path, &cfg, &errs);

@@ -50,14 +50,14 @@ err_has "$bad: missions[0].domains["
 run 2 lookup --json --registry "$bad" "$PERSON_PHONE"
 out_empty
 
-# ---- not JSON, truncated, duplicate key, empty, missing, a directory
+# ---- not JSON, truncated, duplicate key, empty, a directory
 head -c 300 "$SAMPLE" >"$tmp/truncated.json"
 printf '{"format": "ploguard-registry/1", "format": "ploguard-registry/1"}\n' \
     >"$tmp/dupkey.json"
 : >"$tmp/empty.json"
 printf 'not json\n' >"$tmp/text.json"
 for f in "$tmp/truncated.json" "$tmp/dupkey.json" "$tmp/empty.json" \
-         "$tmp/text.json" "$tmp/missing.json" "$tmp"; do
+         "$tmp/text.json" "$tmp"; do
     run 2 check "$f"
     out_empty
     err_has "$f: "
@@ -68,5 +68,18 @@ for f in "$tmp/truncated.json" "$tmp/dupkey.json" "$tmp/empty.json" \
 done
 run 2 check "$tmp/dupkey.json"
 err_has "duplicate"
+# ---- a file that is not there: one line, the cause, no "rejected" registry
+for cmd in check lookup; do
+    if [ "$cmd" = check ]; then
+        run 2 check "$tmp/missing.json"
+    else
+        run 2 lookup --registry "$tmp/missing.json" "$PERSON_PHONE"
+    fi
+    out_empty
+    err_has "ploguard $cmd: $tmp/missing.json: cannot open: No such file or directory"
+    err_lacks "rejected"
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] ||
+        fail "$cmd: a missing registry gives more than one line"
+done
 
 finish

@@ -57,8 +57,8 @@ run() {
     fi
 }
 
-# out_has TEXT / err_has TEXT / out_lacks TEXT: fixed-string checks on the
-# last run's output.
+# out_has TEXT / err_has TEXT / out_lacks TEXT / err_lacks TEXT: fixed-string
+# checks on the last run's output.
 out_has() {
     grep -F -q -e "$1" "$tmp/out" || fail "stdout of the last run lacks \"$1\""
 }
@@ -68,6 +68,11 @@ err_has() {
 out_lacks() {
     if grep -F -q -e "$1" "$tmp/out"; then
         fail "stdout of the last run has \"$1\""
+    fi
+}
+err_lacks() {
+    if grep -F -q -e "$1" "$tmp/err"; then
+        fail "stderr of the last run has \"$1\""
     fi
 }
 out_empty() {
