@@ -118,11 +118,11 @@ int pgr_filter_build(pgr_registry *reg);
 /* Length (1..3) of the country code that the digits begin with, by the
  * phone parser's own table, or 0; and the lengths its national
  * significant numbers may have.  (phone.c) */
+size_t pgr_phone_cc_len(const char *digits, size_t n, unsigned *nsn_min,
+                        unsigned *nsn_max);
 /* Whether w[0..n) is a word that introduces an extension ("x", "ext",
  * "poste"...), in any case (phone.c). */
 int pgr_phone_ext_word(const unsigned char *w, size_t n);
-size_t pgr_phone_cc_len(const char *digits, size_t n, unsigned *nsn_min,
-                        unsigned *nsn_max);
 
 /* --------------------------------------------------------------- registry */
 
