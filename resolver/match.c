@@ -214,6 +214,23 @@ list_word_at(const char *v, size_t n, size_t i)
     return 0;
 }
 
+/* Where the next separator of v[i..n) begins, or n; its length in *w. */
+static size_t
+phone_list_next(const char *v, size_t n, size_t i, size_t *w)
+{
+    for (; i < n; i++) {
+        *w = list_word_at(v, n, i);
+        if (*w > 0)
+            return i;
+        if (is_list_separator(v, n, i)) {
+            *w = 1;
+            return i;
+        }
+    }
+    *w = 0;
+    return n;
+}
+
 static int
 read_part(const pgr_config *cfg, const char *v, size_t n,
           pgr_phone_readings *rd)
@@ -221,17 +238,17 @@ read_part(const pgr_config *cfg, const char *v, size_t n,
     return n > 0 && pgr_phone_parse(cfg, v, n, rd) > 0;
 }
 
+/* The pieces of v between its '/'s; nothing when it has none (v as a
+ * whole has been read already). */
 static void
-match_part(const pgr_registry *reg, const pgr_config *cfg, const char *v,
-           size_t n, pgr_result *out, int *named)
+match_slash_parts(const pgr_registry *reg, const pgr_config *cfg,
+                  const char *v, size_t n, pgr_result *out, int *named)
 {
     pgr_phone_readings rd;
     size_t i, start = 0;
 
-    if (read_part(cfg, v, n, &rd)) {
-        match_readings(reg, &rd, out, named);
+    if (memchr(v, '/', n) == NULL)
         return;
-    }
     for (i = 0; i <= n; i++) {
         if (i < n && v[i] != '/')
             continue;
@@ -241,37 +258,30 @@ match_part(const pgr_registry *reg, const pgr_config *cfg, const char *v,
     }
 }
 
-/* Whether v holds anything match_phone_list splits at. */
-static int
-may_be_list(const char *v, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (is_list_separator(v, n, i) || v[i] == '/' ||
-            list_word_at(v, n, i) > 0)
-            return 1;
-    return 0;
-}
-
 static void
 match_phone_list(const pgr_registry *reg, const pgr_config *cfg,
                  const char *v, size_t n, pgr_result *out)
 {
-    size_t i = 0, start = 0, w;
+    pgr_phone_readings rd;
+    size_t start = 0, end, w;
     int named = 0;
 
-    if (n > PHONE_LIST_MAX || !may_be_list(v, n))
+    if (n > PHONE_LIST_MAX)
         return;
-    while (i <= n) {
-        w = i < n ? list_word_at(v, n, i) : 0;
-        if (i < n && w == 0 && !is_list_separator(v, n, i)) {
-            i++;
-            continue;
-        }
-        match_part(reg, cfg, v + start, i - start, out, &named);
-        i += w > 0 ? w : 1;
-        start = i;
+    end = phone_list_next(v, n, 0, &w);
+    if (end == n) {   /* one part, which read as no number */
+        match_slash_parts(reg, cfg, v, n, out, &named);
+        return;
+    }
+    for (;;) {
+        if (read_part(cfg, v + start, end - start, &rd))
+            match_readings(reg, &rd, out, &named);
+        else
+            match_slash_parts(reg, cfg, v + start, end - start, out, &named);
+        if (end == n)
+            return;
+        start = end + w;
+        end = phone_list_next(v, n, start, &w);
     }
 }
 
@@ -389,12 +399,17 @@ match_email_list(const pgr_registry *reg, const char *v, size_t n,
     size_t start = 0, end;
     int named = 0;
 
-    if (n > EMAIL_LIST_MAX || email_list_next(v, n, 0) == n)
+    if (n > EMAIL_LIST_MAX)
         return;
-    while (start <= n) {
-        end = email_list_next(v, n, start);
+    end = email_list_next(v, n, 0);
+    if (end == n)
+        return;   /* one part: the value, which read as no address */
+    for (;;) {
         (void)match_one_email(reg, v + start, end - start, out, &named);
+        if (end == n)
+            return;
         start = end + 1;
+        end = email_list_next(v, n, start);
     }
 }
 
