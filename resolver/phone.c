@@ -393,6 +393,18 @@ is_space(unsigned char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* Drops the blanks at both ends of s[0 .. *len). */
+static void
+trim_spaces(const unsigned char **s, size_t *len)
+{
+    while (*len > 0 && is_space((*s)[0])) {
+        (*s)++;
+        (*len)--;
+    }
+    while (*len > 0 && is_space((*s)[*len - 1]))
+        (*len)--;
+}
+
 static int
 is_alpha(unsigned char c)
 {
@@ -707,12 +719,7 @@ scan_input(scan *sc, const char *in, size_t len)
     if (in == NULL || len == 0)
         return SCAN_EMPTY;
     /* Padding does not count against the limit: a fixed-width field. */
-    while (len > 0 && is_space(s[0])) {
-        s++;
-        len--;
-    }
-    while (len > 0 && is_space(s[len - 1]))
-        len--;
+    trim_spaces(&s, &len);
     if (len > PHONE_INPUT_MAX)
         return SCAN_TOO_LONG;
     if (len >= 2 && s[0] == '<' && s[len - 1] == '>') {
@@ -1037,19 +1044,16 @@ static int
 strip_labels(const char *in, size_t len, size_t *off, size_t *out_len)
 {
     const unsigned char *s = (const unsigned char *)in;
-    size_t a = 0, n = len, b, e;
+    size_t b, e;
 
-    while (a < n && is_space(s[a]))
-        a++;
-    while (n > a && is_space(s[n - 1]))
-        n--;
-    if (n - a > PHONE_INPUT_MAX)
+    trim_spaces(&s, &len);
+    if (len > PHONE_INPUT_MAX)
         return 0;
-    b = a + leading_label_end(s + a, n - a);
-    e = trailing_label_start(s, b, n);
-    if (b == a && e == n)
+    b = leading_label_end(s, len);
+    e = trailing_label_start(s, b, len);
+    if (b == 0 && e == len)
         return 0;
-    *off = b;
+    *off = (size_t)(s - (const unsigned char *)in) + b;
     *out_len = e - b;
     return 1;
 }
