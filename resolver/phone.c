@@ -856,90 +856,16 @@ cp_label_letter(long cp)
            (cp >= 0xac00 && cp <= 0xd7a3);     /* Hangul */
 }
 
-/* One word of a label at s[*i]: letters and an optional '.'.  An extension
- * word is none: "613-555-0142 x" stays malformed. */
-static int
-label_word(const unsigned char *s, size_t n, size_t *i)
-{
-    size_t j = *i, k;
-    long cp;
-
-    while (j < n) {
-        k = j;
-        cp = utf8_next(s, n, &k);
-        if (cp < 0 || !cp_label_letter(cp))
-            break;
-        j = k;
-    }
-    if (j == *i || pgr_phone_ext_word(s + *i, j - *i))
-        return 0;
-    if (j < n && s[j] == '.')
-        j++;
-    *i = j;
-    return 1;
-}
-
-/* One to LABEL_WORDS_MAX words from s[*i], blanks apart. */
-static int
-label_words(const unsigned char *s, size_t n, size_t *i)
-{
-    size_t j = *i, k;
-    int words = 0;
-
-    while (words < LABEL_WORDS_MAX) {
-        k = j;
-        if (words > 0) {
-            while (k < n && is_space(s[k]))
-                k++;
-            if (k == j)
-                break;
-        }
-        if (!label_word(s, n, &k))
-            break;
-        j = k;
-        words++;
-    }
-    if (words == 0 || j - *i > LABEL_BYTES_MAX)
-        return 0;
-    *i = j;
-    return 1;
-}
-
-/*
- * Where the number begins after a leading label ("Tel. ", "Mobile: ",
- * "Téléphone : ", "电话："), or 0.  The label ends in a colon, a '.' or a
- * blank before the number, so a name alone ("Wang Lihua") is no label.
- */
-static size_t
-leading_label_end(const unsigned char *s, size_t n)
-{
-    size_t i = 0, end;
-
-    if (!label_words(s, n, &i))
-        return 0;
-    end = i;
-    while (end < n && is_space(s[end]))
-        end++;
-    if (end < n && s[end] == ':')
-        end++;
-    else if (n - end >= 3 && s[end] == 0xef && s[end + 1] == 0xbc &&
-             s[end + 2] == 0x9a)   /* U+FF1A fullwidth colon */
-        end += 3;
-    else if (end == i && s[i - 1] != '.')
-        return 0;   /* "Tel6135550142", or letters to the end */
-    while (end < n && is_space(s[end]))
-        end++;
-    return end < n ? end : 0;
-}
-
-/* Around a trailing label: blanks, commas and brackets, ASCII, fullwidth
- * or ideographic.  Returns ' ', ',', an opening bracket's closing one, or
+/* Around a label: blanks (ASCII, no-break as French typography puts before
+ * a colon, ideographic), commas and brackets, ASCII, fullwidth or
+ * ideographic.  Returns ' ', ',', an opening bracket's closing one, or
  * the closing bracket itself; 0 for anything else. */
 static long
 label_punct(long cp)
 {
     switch (cp) {
-    case ' ': case '\t': case '\r': case '\n': case 0x00a0: case 0x3000:
+    case ' ': case '\t': case '\r': case '\n': case 0x00a0: case 0x202f:
+    case 0x205f: case 0x3000:
         return ' ';
     case ',': case 0x3001: case 0xff0c:
         return ',';
@@ -954,7 +880,7 @@ label_punct(long cp)
     case ')': case ']': case 0xff09: case 0xff3d:
         return cp;
     default:
-        return 0;
+        return cp >= 0x2000 && cp <= 0x200a ? ' ' : 0;   /* spaces */
     }
 }
 
@@ -979,6 +905,145 @@ skip_label_blanks(const unsigned char *s, size_t n, size_t j)
     }
 }
 
+/* Telephone signs written as a label: U+260E, U+260F, U+2706, U+2121
+ * and the emoji (receiver, mobile phone, fax, touch-tone telephones). */
+static int
+cp_label_sign(long cp)
+{
+    return cp == 0x260e || cp == 0x260f || cp == 0x2706 || cp == 0x2121 ||
+           cp == 0x1f4de || cp == 0x1f4f1 || cp == 0x1f4f2 || cp == 0x1f4e0 ||
+           (cp >= 0x1f57b && cp <= 0x1f580);
+}
+
+/* What may end a label word: '.', '#' ("Phone #", "Cell #"), the ordinal
+ * signs of "N°" and "Nº", and an emoji's variation selectors. */
+static int
+cp_label_mark(long cp)
+{
+    return cp == '.' || cp == '#' || cp == 0x00b0 || cp == 0x00ba ||
+           cp == 0xfe0e || cp == 0xfe0f;
+}
+
+/*
+ * One word of a label at s[*i]: letters and an optional mark, a '#' alone
+ * ("Phone #:"), or a telephone sign ("☎ 613-555-0142").  *abuts is set
+ * when the word ends in a mark or is a sign, after which the number may
+ * follow with no blank ("Tel.6135550142", "Cell #613-555-0142").  An
+ * extension word is none: "613-555-0142 x" stays malformed.
+ */
+static int
+label_word(const unsigned char *s, size_t n, size_t *i, int *abuts)
+{
+    size_t j = *i, k;
+    long cp;
+
+    while (j < n) {
+        k = j;
+        cp = utf8_next(s, n, &k);
+        if (cp < 0 || !cp_label_letter(cp))
+            break;
+        j = k;
+    }
+    *abuts = 0;
+    if (j == *i) {   /* no letter: a '#' or a sign */
+        cp = next_cp(s, n, &j);
+        if (cp != '#' && !cp_label_sign(cp))
+            return 0;
+        *abuts = 1;
+    } else if (pgr_phone_ext_word(s + *i, j - *i)) {
+        return 0;
+    }
+    k = j;
+    if (cp_label_mark(next_cp(s, n, &k))) {
+        j = k;
+        *abuts = 1;
+    }
+    *i = j;
+    return 1;
+}
+
+/* One to LABEL_WORDS_MAX words from s[*i], blanks apart (or none after a
+ * mark: "Tel.#"); *abuts as the last word's. */
+static int
+label_words(const unsigned char *s, size_t n, size_t *i, int *abuts)
+{
+    size_t j = *i, k;
+    int words = 0, ab = 0;
+
+    while (words < LABEL_WORDS_MAX) {
+        k = j;
+        if (words > 0) {
+            k = skip_label_blanks(s, n, j);
+            if (k == j && !ab)
+                break;
+        }
+        if (!label_word(s, n, &k, &ab))
+            break;
+        *abuts = ab;
+        j = k;
+        words++;
+    }
+    if (words == 0 || j - *i > LABEL_BYTES_MAX)
+        return 0;
+    *i = j;
+    return 1;
+}
+
+/* Past a bracketed word or two after a leading label's words ("Phone
+ * (work): ", "Téléphone (bureau) : "), from s[i]; i when there is none. */
+static size_t
+label_bracket_end(const unsigned char *s, size_t n, size_t i)
+{
+    size_t j = skip_label_blanks(s, n, i), k = j;
+    long cp = next_cp(s, n, &k), close = label_punct(cp);
+    int ab;
+
+    if (close == 0 || close == ' ' || close == ',' || close == cp)
+        return i;   /* no opening bracket */
+    j = skip_label_blanks(s, n, k);
+    if (!label_words(s, n, &j, &ab))
+        return i;
+    j = skip_label_blanks(s, n, j);
+    k = j;
+    return next_cp(s, n, &k) == close ? k : i;
+}
+
+/*
+ * Where the number begins after a leading label ("Tel. ", "Mobile: ",
+ * "Téléphone : ", "电话：", "Phone (work): ", "Cell #", "☎ "), or 0.  The
+ * label ends in a colon, a mark, a bracket or a blank before the number,
+ * so a name alone ("Wang Lihua") is no label.
+ */
+static size_t
+leading_label_end(const unsigned char *s, size_t n)
+{
+    size_t i = 0, end;
+    int abuts = 0;
+
+    if (!label_words(s, n, &i, &abuts))
+        return 0;
+    end = label_bracket_end(s, n, i);
+    if (end != i) {   /* and words after it: "Phone (work) #: " */
+        i = end;
+        abuts = 1;
+        end = skip_label_blanks(s, n, i);
+        if (label_words(s, n, &end, &abuts))
+            i = end;
+        if (i > LABEL_BYTES_MAX)
+            return 0;
+    }
+    end = skip_label_blanks(s, n, i);
+    if (end < n && s[end] == ':')
+        end++;
+    else if (n - end >= 3 && s[end] == 0xef && s[end + 1] == 0xbc &&
+             s[end + 2] == 0x9a)   /* U+FF1A fullwidth colon */
+        end += 3;
+    else if (end == i && !abuts)
+        return 0;   /* "Tel6135550142", or letters to the end */
+    end = skip_label_blanks(s, n, end);
+    return end < n ? end : 0;
+}
+
 /*
  * Where a trailing label ("(mobile)", "[work]", ", cell", " home office",
  * "（办公室）") begins in s[from .. n), or n when there is none.  The label
@@ -990,13 +1055,15 @@ trailing_label_start(const unsigned char *s, size_t from, size_t n)
 {
     size_t i = from, k, last = from, j, at;
     long cp, close = 0, p;
+    int abuts;
 
     while (i < n) {
         k = i;
         cp = utf8_next(s, n, &k);
         if (cp < 0)
             return n;
-        if (!cp_label_letter(cp) && cp != '.' && label_punct(cp) == 0)
+        if (!cp_label_letter(cp) && !cp_label_mark(cp) &&
+            !cp_label_sign(cp) && label_punct(cp) == 0)
             last = k;
         i = k;
     }
@@ -1017,7 +1084,7 @@ trailing_label_start(const unsigned char *s, size_t from, size_t n)
         return n;   /* "0142cell" */
     }
     j = skip_label_blanks(s, n, j);
-    if (!label_words(s, n, &j))
+    if (!label_words(s, n, &j, &abuts))
         return n;
     /* blanks, the closing bracket, blanks, the end */
     at = j;

@@ -9,6 +9,7 @@ tests_integration_ldapclient_LDADD = $(LDAP_LIBS) -lpthread
 
 PLOGUARD_IT_TESTS = \
 	tests/integration/annotate.sh \
+	tests/integration/freetext.sh \
 	tests/integration/passthrough.sh \
 	tests/integration/clients.sh \
 	tests/integration/never.sh \
@@ -29,6 +30,8 @@ EXTRA_DIST += $(PLOGUARD_IT_TESTS) \
 	tests/integration/fixtures.sh \
 	tests/integration/registry.json \
 	tests/integration/forms.ldif \
+	tests/integration/forms-freetext.ldif \
+	tests/integration/agencyphone.schema \
 	tests/integration/expected/wang-lihua-en.ldif \
 	tests/integration/expected/wang-lihua-en-op.ldif \
 	tests/integration/expected/chen-jie-synthesized.ldif
