@@ -358,6 +358,57 @@ match_one_email(const pgr_registry *reg, const char *value, size_t len,
 }
 
 /*
+ * "Email: li@example.org", "Courriel : li@example.org", and the name of an
+ * RFC 5322 group, "Liaison: li@example.org, ops@example.org;": a phrase and
+ * a colon before the address, which is looked up without them.  The phrase
+ * holds letters (any script), digits, blanks and ". - _ '" and no more than
+ * EMAIL_LABEL_MAX bytes; a blank (or a no-break space) follows the colon,
+ * so "user:pass@host" is never read as "pass@host".  Returns where the
+ * address begins, or 0.
+ */
+#define EMAIL_LABEL_MAX  64
+
+static size_t
+email_label_end(const char *v, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)v;
+    size_t i;
+    int letter = 0;
+
+    for (i = 0; i < n && i < EMAIL_LABEL_MAX && s[i] != ':'; i++) {
+        unsigned char c = s[i];
+
+        /* bytes from 0x80: letters of other scripts, and NBSP */
+        if (((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80)
+            letter = 1;
+        else if (!(c >= '0' && c <= '9') && c != ' ' && c != '\t' &&
+                 c != '.' && c != '-' && c != '_' && c != '\'')
+            return 0;
+    }
+    if (!letter || i + 1 >= n || s[i] != ':')
+        return 0;
+    if (s[i + 1] == ' ' || s[i + 1] == '\t' ||
+        (n - i > 2 && s[i + 1] == 0xc2 && s[i + 2] == 0xa0) ||   /* NBSP */
+        (n - i > 3 && s[i + 1] == 0xe2 && s[i + 2] == 0x80 &&
+         s[i + 3] == 0xaf))   /* narrow NBSP */
+        return i + 1;
+    return 0;
+}
+
+/* One part of a mail value: an address, with or without a label. */
+static int
+match_email_part(const pgr_registry *reg, const char *v, size_t n,
+                 pgr_result *out, int *named)
+{
+    size_t b;
+
+    if (match_one_email(reg, v, n, out, named))
+        return 1;
+    b = email_label_end(v, n);
+    return b > 0 && match_one_email(reg, v + b, n - b, out, named);
+}
+
+/*
  * A value that lists several addresses: "a@example.org, b@example.org",
  * "\"Li, Na\" <li.na@example.org>; ops@example.org".  Split at the commas
  * and semicolons outside quotes, angle brackets and comments; each part
@@ -405,7 +456,7 @@ match_email_list(const pgr_registry *reg, const char *v, size_t n,
     if (end == n)
         return;   /* one part: the value, which read as no address */
     for (;;) {
-        (void)match_one_email(reg, v + start, end - start, out, &named);
+        (void)match_email_part(reg, v + start, end - start, out, &named);
         if (end == n)
             return;
         start = end + 1;
@@ -421,7 +472,7 @@ pgr_match_email(const pgr_registry *reg, const char *value, size_t len,
 
     if (!match_start(reg, value, out))
         return 0;
-    if (!match_one_email(reg, value, len, out, &named))
+    if (!match_email_part(reg, value, len, out, &named))
         match_email_list(reg, value, len, out);
     return out->count;
 }

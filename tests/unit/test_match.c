@@ -362,6 +362,13 @@ test_email_forms(void **state)
         "wang.lihua@mps.example.test; someone@example.org",
         "\"Someone, A.\" <someone@example.org>, Wang <wang.lihua@mps.example.test>",
         "not an address; WANG.LIHUA@mps.example.test",
+        /* a label or a group name before the address */
+        "Email: wang.lihua@mps.example.test", "E-mail:\twang.lihua@mps.example.test",
+        "Courriel\xc2\xa0: wang.lihua@mps.example.test",
+        "Courriel\xe2\x80\xaf:\xc2\xa0wang.lihua@mps.example.test",
+        "Email: Wang Lihua <wang.lihua@mps.example.test>",
+        "Liaison: someone@example.org, wang.lihua@mps.example.test;",
+        "Liaison: wang.lihua@mps.example.test, someone@example.org;",
     };
     static const want w[] = {
         { "wang-lihua", PGR_ON_EMAIL },
@@ -440,6 +447,10 @@ test_email_never(void **state)
         "\"wang.lihua@mps.example.test, x\" <nobody@example.org>",
         "nobody@example.org (wang.lihua@mps.example.test; x)",
         "nobody@example.org, other@example.org", ",;,",
+        /* no label: a user name before a password, no blank after it */
+        "user:wang.lihua@mps.example.test", "Email:wang.lihua@mps.example.test",
+        "Email : ", "Wang Lihua: nobody@example.org",
+        "<x@example.org>: wang.lihua@mps.example.test",
     };
     pgr_result res;
     size_t i;
