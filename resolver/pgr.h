@@ -190,6 +190,9 @@ struct pgr_entity {
 
 typedef struct pgr_registry pgr_registry;
 
+/* A registry file larger than this is refused before it is read. */
+#define PGR_REGISTRY_MAX_BYTES  ((size_t)256 * 1024 * 1024)
+
 /*
  * Loads and validates a registry (JSON, UTF-8, format ploguard-registry/1).
  * Duplicate JSON keys are rejected.  On any error returns NULL and lists

@@ -22,8 +22,6 @@
 #include "fileio.h"
 #include "registry_int.h"
 
-/* A registry file larger than this is refused before it is read. */
-#define PGR_REGISTRY_MAX_BYTES  ((size_t)256 * 1024 * 1024)
 #define PGR_ID_MAX              64
 #define PGR_SHORT_MAX           24   /* characters of short_en, short_fr */
 #define PATH_MAX_LEN            160

@@ -4,12 +4,14 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli.h"
+#include "fileio.h"
 
 /* --registry, else $PLOGUARD_REGISTRY, else the compiled-in path. */
 const char *
@@ -89,25 +91,25 @@ pgr_cli_print_errors(FILE *fp, const char *path, const pgr_errors *errs)
 pgr_registry *
 pgr_cli_load_registry(const char *path, const char *prog)
 {
+    char err[PATH_MAX + 128];
     pgr_config cfg;
     pgr_errors errs;
     pgr_registry *reg;
-    FILE *fp;
+    char *buf;
+    size_t len;
 
-    /* A file that is not there is one line, not a rejected registry. */
-    fp = fopen(path, "r");
-    if (fp == NULL) {
-        int e = errno;
-
+    /* A file that cannot be read is one line, not a rejected registry. */
+    if (pgr_file_read(path, PGR_REGISTRY_MAX_BYTES, &buf, &len, err,
+                      sizeof(err)) != PGR_FILE_OK) {
         fprintf(stderr, "%s: ", prog);
-        pgr_cli_put_clean(stderr, path);
-        fprintf(stderr, ": cannot open: %s\n", strerror(e));
+        pgr_cli_put_clean(stderr, err);
+        fputc('\n', stderr);
         return NULL;
     }
-    (void)fclose(fp);
     pgr_config_init(&cfg);
     pgr_errors_init(&errs);
-    reg = pgr_registry_load_file(path, &cfg, &errs);
+    reg = pgr_registry_load_buffer(buf, len, &cfg, &errs);
+    free(buf);
     if (reg == NULL) {
         pgr_cli_print_errors(stderr, path, &errs);
         if (errs.count == 0)

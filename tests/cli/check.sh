@@ -57,7 +57,7 @@ printf '{"format": "ploguard-registry/1", "format": "ploguard-registry/1"}\n' \
 : >"$tmp/empty.json"
 printf 'not json\n' >"$tmp/text.json"
 for f in "$tmp/truncated.json" "$tmp/dupkey.json" "$tmp/empty.json" \
-         "$tmp/text.json" "$tmp"; do
+         "$tmp/text.json"; do
     run 2 check "$f"
     out_empty
     err_has "$f: "
@@ -68,18 +68,26 @@ for f in "$tmp/truncated.json" "$tmp/dupkey.json" "$tmp/empty.json" \
 done
 run 2 check "$tmp/dupkey.json"
 err_has "duplicate"
-# ---- a file that is not there: one line, the cause, no "rejected" registry
-for cmd in check lookup; do
-    if [ "$cmd" = check ]; then
-        run 2 check "$tmp/missing.json"
+# ---- a file that cannot be read: one line, the cause, no "rejected"
+# registry (the file is read once, by the command itself)
+for what in missing directory; do
+    if [ "$what" = missing ]; then
+        f=$tmp/missing.json cause="cannot open: No such file or directory"
     else
-        run 2 lookup --registry "$tmp/missing.json" "$PERSON_PHONE"
+        f=$tmp cause="not a regular file"
     fi
-    out_empty
-    err_has "ploguard $cmd: $tmp/missing.json: cannot open: No such file or directory"
-    err_lacks "rejected"
-    [ "$(wc -l <"$tmp/err")" -eq 1 ] ||
-        fail "$cmd: a missing registry gives more than one line"
+    for cmd in check lookup; do
+        if [ "$cmd" = check ]; then
+            run 2 check "$f"
+        else
+            run 2 lookup --registry "$f" "$PERSON_PHONE"
+        fi
+        out_empty
+        err_has "ploguard $cmd: $f: $cause"
+        err_lacks "rejected"
+        [ "$(wc -l <"$tmp/err")" -eq 1 ] ||
+            fail "$cmd: a $what registry gives more than one line"
+    done
 done
 
 finish
