@@ -295,7 +295,10 @@ pgr_str_table_first(const pgr_str_table *t, const char *key, size_t len)
 
 #define FILTER_BITS_PER_KEY 32      /* two bits set per key: ~0.4% false */
 #define FILTER_MIN_BITS     4096
-#define FILTER_DIGITS_MAX   24      /* as the phone parser: longer is no number */
+/* More digits than one E.164 number holds: a prefix before it, or several
+ * numbers parted by blanks, which pgr_match_phone reads one by one; such a
+ * value may match. */
+#define FILTER_DIGITS_MAX   PGR_E164_MAX
 #define FILTER_NUM_MAX      15      /* digits that fit the keys below */
 
 enum filter_tag { TAG_NSN = 1, TAG_BLOCK, TAG_EMAIL, TAG_DOMAIN };
@@ -503,7 +506,7 @@ filter_suffix(const pgr_filter *f, uint64_t v, size_t k)
  * ASCII digit, 0 for a separator of a plain value (" +-.()"), and for any
  * other byte N, more than FILTER_DIGITS_MAX, so that a single comparison
  * per byte stops the scan on a value that is not plain as on a value with
- * too many digits for the parser (either may match).  '/' is not plain: it
+ * more digits than one number (either may match).  '/' is not plain: it
  * may part two numbers, which pgr_match_phone reads one by one.
  */
 #define N (FILTER_DIGITS_MAX + 1)
@@ -534,13 +537,13 @@ static const unsigned char phone_digit[256] = {
     ['5'] = 5, ['6'] = 6, ['7'] = 7, ['8'] = 8, ['9'] = 9
 };
 
-/* The weight of the digit that has n digits after it: 10^n, and 0 from
- * FILTER_NUM_MAX on, as the suffix value keeps only the last 15 digits. */
+/* The weight of the digit that has n digits after it: 10^n, and 0 for a
+ * 16th digit, after which the scan stops (the value may match). */
 static const uint64_t phone_weight[FILTER_DIGITS_MAX + 1] = {
     1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
     10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
     100000000000ULL, 1000000000000ULL, 10000000000000ULL,
-    100000000000000ULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+    100000000000000ULL, 0
 };
 
 /*

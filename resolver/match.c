@@ -162,7 +162,9 @@ match_readings(const pgr_registry *reg, const pgr_phone_readings *rd,
  * and, et, '&'; a part that reads as no number is split again at '/'
  * (which also separates an area code: "030/1234567").  Each part that
  * reads as a complete number by itself is looked up; a part is never
- * completed from its neighbour ("0143" above stays unread).
+ * completed from its neighbour ("0143" above stays unread).  A part with
+ * more digits than one number is split at its blanks last
+ * (match_blank_parts).
  */
 #define PHONE_LIST_MAX  512   /* bytes of a value read as a list */
 
@@ -238,8 +240,68 @@ read_part(const pgr_config *cfg, const char *v, size_t n,
     return n > 0 && pgr_phone_parse(cfg, v, n, rd) > 0;
 }
 
-/* The pieces of v between its '/'s; nothing when it has none (v as a
- * whole has been read already). */
+/* Whether v[i] begins a piece at a blank: a '+' after a blank starts a
+ * number of its own ("... 0142 +1 613 ..."); with plus_only 0, any blank
+ * after a non-blank does. */
+static int
+blank_piece_start(const char *v, size_t i, int plus_only)
+{
+    if (i == 0 || !is_list_blank((unsigned char)v[i - 1]))
+        return 0;
+    return plus_only ? v[i] == '+' : !is_list_blank((unsigned char)v[i]);
+}
+
+/* The pieces of v that start where blank_piece_start says; each that
+ * reads is looked up.  Returns how many pieces there were. */
+static size_t
+match_blank_pieces(const pgr_registry *reg, const pgr_config *cfg,
+                   const char *v, size_t n, int plus_only, pgr_result *out,
+                   int *named)
+{
+    pgr_phone_readings rd;
+    size_t i, start = 0, pieces = 0;
+
+    for (i = 1; i <= n; i++) {
+        if (i < n && !blank_piece_start(v, i, plus_only))
+            continue;
+        if (plus_only && i == n && pieces == 0)
+            return 0;   /* no '+' after a blank: one piece, v itself */
+        pieces++;
+        if (read_part(cfg, v + start, i - start, &rd))
+            match_readings(reg, &rd, out, named);
+        else if (plus_only)
+            (void)match_blank_pieces(reg, cfg, v + start, i - start, 0, out,
+                                     named);
+        start = i;
+    }
+    return pieces;
+}
+
+/*
+ * A piece with more digits than one number holds (PGR_E164_MAX, as the
+ * pre-check's FILTER_DIGITS_MAX): numbers parted by blanks alone, "613-
+ * 555-0142 613-555-0199", "+44 20 7946 0012 +44 20 7946 0013".  It is
+ * split before each '+' that follows a blank, then at the blanks; each
+ * piece that reads by itself is looked up.  With fewer digits a blank is
+ * the grouping of one number ("613 555 0142"), never a split.
+ */
+static void
+match_blank_parts(const pgr_registry *reg, const pgr_config *cfg,
+                  const char *v, size_t n, pgr_result *out, int *named)
+{
+    size_t i, digits = 0;
+
+    for (i = 0; i < n; i++)
+        if (v[i] >= '0' && v[i] <= '9')
+            digits++;
+    if (digits <= PGR_E164_MAX)
+        return;
+    if (match_blank_pieces(reg, cfg, v, n, 1, out, named) == 0)
+        (void)match_blank_pieces(reg, cfg, v, n, 0, out, named);
+}
+
+/* The pieces of v between its '/'s, and then its blank pieces; v as a
+ * whole has been read already. */
 static void
 match_slash_parts(const pgr_registry *reg, const pgr_config *cfg,
                   const char *v, size_t n, pgr_result *out, int *named)
@@ -247,13 +309,17 @@ match_slash_parts(const pgr_registry *reg, const pgr_config *cfg,
     pgr_phone_readings rd;
     size_t i, start = 0;
 
-    if (memchr(v, '/', n) == NULL)
+    if (memchr(v, '/', n) == NULL) {
+        match_blank_parts(reg, cfg, v, n, out, named);
         return;
+    }
     for (i = 0; i <= n; i++) {
         if (i < n && v[i] != '/')
             continue;
         if (read_part(cfg, v + start, i - start, &rd))
             match_readings(reg, &rd, out, named);
+        else
+            match_blank_parts(reg, cfg, v + start, i - start, out, named);
         start = i + 1;
     }
 }

@@ -17,7 +17,7 @@
 
 #include "registry_int.h"
 
-#define REF_FILTER_DIGITS_MAX 24
+#define REF_FILTER_DIGITS_MAX 15   /* more: several numbers, or a prefix */
 #define REF_FILTER_NUM_MAX    15
 
 enum ref_filter_tag { REF_TAG_NSN = 1, REF_TAG_BLOCK, REF_TAG_EMAIL, REF_TAG_DOMAIN };

@@ -277,6 +277,10 @@ test_phone_lists(void **state)
         "613-555-0199 or 613-555-0142", "613-555-0199 OU 613-555-0142",
         "613-555-0199 | 613-555-0142", "613-555-0199\n613-555-0142",
         "613-555-0199, 613-555-0142", "613-555-0199 & 613-555-0142",
+        /* parted by blanks alone: more digits than one number holds */
+        "613-555-0199 613-555-0142", "6135550142 6135550199",
+        "+1 613 555 0199 +1 613 555 0142", "+1 613 555 0142\t+1-613-555-0199",
+        "613-555-0199 / 613-555-0190 613-555-0142",
     };
     static const want chen_zhao[] = {
         { "chen-jie", PGR_ON_PHONE },
@@ -293,6 +297,9 @@ test_phone_lists(void **state)
     /* two registered numbers: both, in the order written */
     phone("+44 20 7946 0012 / 613-555-0122", &res);
     expect_hits("two registered", &res, chen_zhao, 2);
+    assert_string_equal(res.normalized, "+442079460012");
+    phone("+44 20 7946 0012 +1 613 555 0122", &res);
+    expect_hits("two registered, blanks apart", &res, chen_zhao, 2);
     assert_string_equal(res.normalized, "+442079460012");
 }
 
@@ -322,6 +329,10 @@ test_phone_lists_never(void **state)
         "613-555-0190 or 0142", "0142 / 613-555-0190", "613 / 555 / 0190",
         "Restricted / anonymous", "; / , |",
         "613-555-0190 ore 613-555-0191",
+        /* blanks: one number's grouping, or pieces no number by itself */
+        "613 555 0190 613 555 0142", "6135550142 99", "1 613 555 0142 2",
+        "(613) 555-0190 (613) 555-0142", "613-555-0190 555-0142",
+        "+1 613 555 0190 +1 613 555 014",
     };
 
     (void)state;
