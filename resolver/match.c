@@ -240,50 +240,202 @@ read_part(const pgr_config *cfg, const char *v, size_t n,
     return n > 0 && pgr_phone_parse(cfg, v, n, rd) > 0;
 }
 
-/* Whether v[i] begins a piece at a blank: a '+' after a blank starts a
- * number of its own ("... 0142 +1 613 ..."); with plus_only 0, any blank
- * after a non-blank does. */
-static int
-blank_piece_start(const char *v, size_t i, int plus_only)
+/* Where the next token of v (text between blanks) at or after i begins,
+ * or n; where it ends in *end. */
+static size_t
+next_token(const char *v, size_t n, size_t i, size_t *end)
 {
-    if (i == 0 || !is_list_blank((unsigned char)v[i - 1]))
-        return 0;
-    return plus_only ? v[i] == '+' : !is_list_blank((unsigned char)v[i]);
+    while (i < n && is_list_blank((unsigned char)v[i]))
+        i++;
+    for (*end = i; *end < n && !is_list_blank((unsigned char)v[*end]); (*end)++)
+        ;
+    return i;
 }
 
-/* The pieces of v that start where blank_piece_start says; each that
- * reads is looked up.  Returns how many pieces there were. */
-static size_t
-match_blank_pieces(const pgr_registry *reg, const pgr_config *cfg,
-                   const char *v, size_t n, int plus_only, pgr_result *out,
-                   int *named)
+/*
+ * "613 555 0199 613 555 0142": numbers grouped by blanks and parted by
+ * blanks.  The tokens t[0 .. nt) of a segment (the tokens with digits
+ * between two without, as "Fax") are cut into runs of at most
+ * GROUP_TOKENS_MAX that each read as a complete number; when exactly one
+ * such cut covers the segment, each run is looked up.  Otherwise (no cut,
+ * or several) each token that reads by itself is.  SEGMENT_TOKENS_MAX
+ * bounds the cutting at 96 parses.
+ */
+#define SEGMENT_TOKENS_MAX  16
+#define GROUP_TOKENS_MAX    6   /* "+33 1 23 45 67 89": 6 groups */
+
+typedef struct token_span {
+    size_t beg, end;
+} token_span;
+
+/* Whether v[0 .. n) has digits enough to read as a number; a byte from
+ * 0x80 may be part of a digit of another script.  Spares a parse of most
+ * tokens ("613", "0142"). */
+static int
+enough_digits(const char *v, size_t n)
+{
+    size_t i, d = 0;
+
+    for (i = 0; i < n && d < PGR_PHONE_VALUE_DIGITS_MIN; i++)
+        if ((v[i] >= '0' && v[i] <= '9') || (unsigned char)v[i] >= 0x80)
+            d++;
+    return d >= PGR_PHONE_VALUE_DIGITS_MIN;
+}
+
+static int
+read_run(const pgr_config *cfg, const char *v, const token_span *t, size_t k,
+         pgr_phone_readings *rd)
+{
+    size_t n = t[k - 1].end - t[0].beg;
+
+    return enough_digits(v + t[0].beg, n) &&
+           read_part(cfg, v + t[0].beg, n, rd);
+}
+
+/* The one cut of t[0 .. nt) into numbers, as run lengths in run[]; 0 when
+ * there is none or more than one. */
+static int
+one_cut(const pgr_config *cfg, const char *v, const token_span *t, size_t nt,
+        unsigned char *run)
+{
+    unsigned char ways[SEGMENT_TOKENS_MAX + 1];   /* cuts of t[i ..), to 2 */
+    pgr_phone_readings rd;
+    size_t i, k;
+
+    ways[nt] = 1;
+    for (i = nt; i-- > 0;) {
+        ways[i] = 0;
+        for (k = 1; k <= GROUP_TOKENS_MAX && i + k <= nt; k++) {
+            if (ways[i + k] == 0 || !read_run(cfg, v, t + i, k, &rd))
+                continue;
+            if (ways[i] == 0)
+                run[i] = (unsigned char)k;
+            ways[i] = ways[i] + ways[i + k] >= 2 ? 2 : 1;
+        }
+    }
+    return ways[0] == 1;
+}
+
+/* Each of t[0 .. nt) that reads by itself is looked up. */
+static void
+match_each_token(const pgr_registry *reg, const pgr_config *cfg,
+                 const char *v, const token_span *t, size_t nt,
+                 pgr_result *out, int *named)
 {
     pgr_phone_readings rd;
-    size_t i, start = 0, pieces = 0;
+    size_t i;
+
+    for (i = 0; i < nt; i++)
+        if (read_run(cfg, v, t + i, 1, &rd))
+            match_readings(reg, &rd, out, named);
+}
+
+static void
+match_segment(const pgr_registry *reg, const pgr_config *cfg, const char *v,
+              const token_span *t, size_t nt, pgr_result *out, int *named)
+{
+    unsigned char run[SEGMENT_TOKENS_MAX];
+    pgr_phone_readings rd;
+    size_t i, k;
+
+    if (nt == 0)
+        return;
+    if (!one_cut(cfg, v, t, nt, run)) {
+        match_each_token(reg, cfg, v, t, nt, out, named);
+        return;
+    }
+    for (i = 0; i < nt; i += k) {
+        k = run[i];
+        if (k == 0 || k > nt - i)
+            return;   /* not a cut one_cut gives */
+        if (read_run(cfg, v, t + i, k, &rd))
+            match_readings(reg, &rd, out, named);
+    }
+}
+
+static int
+has_digit(const char *v, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (v[i] >= '0' && v[i] <= '9')
+            return 1;
+    return 0;
+}
+
+/* v's tokens, segment by segment (match_segment); a segment of more than
+ * SEGMENT_TOKENS_MAX tokens is read token by token. */
+static void
+match_tokens(const pgr_registry *reg, const pgr_config *cfg, const char *v,
+             size_t n, pgr_result *out, int *named)
+{
+    token_span t[SEGMENT_TOKENS_MAX];
+    size_t i, e, nt = 0;
+    int whole = 1;   /* the segment is short enough to be cut */
+
+    for (i = next_token(v, n, 0, &e); i < n; i = next_token(v, n, e, &e)) {
+        if (!has_digit(v + i, e - i)) {   /* "Fax" ends a segment */
+            if (whole)
+                match_segment(reg, cfg, v, t, nt, out, named);
+            nt = 0;
+            whole = 1;
+            continue;
+        }
+        if (whole && nt == SEGMENT_TOKENS_MAX) {   /* too long to cut */
+            match_each_token(reg, cfg, v, t, nt, out, named);
+            whole = 0;
+        }
+        if (whole) {
+            t[nt].beg = i;
+            t[nt++].end = e;
+        } else {
+            token_span one;
+
+            one.beg = i;
+            one.end = e;
+            match_each_token(reg, cfg, v, &one, 1, out, named);
+        }
+    }
+    if (whole)
+        match_segment(reg, cfg, v, t, nt, out, named);
+}
+
+/* v cut before each '+' that follows a blank ("... 0142 +1 613 ..."): each
+ * piece that reads is looked up, each other one by its tokens.  Returns 0
+ * when v has no such '+'. */
+static int
+match_plus_pieces(const pgr_registry *reg, const pgr_config *cfg,
+                  const char *v, size_t n, pgr_result *out, int *named)
+{
+    pgr_phone_readings rd;
+    size_t i, start = 0;
+    int cut = 0;
 
     for (i = 1; i <= n; i++) {
-        if (i < n && !blank_piece_start(v, i, plus_only))
+        if (i < n && !(v[i] == '+' && is_list_blank((unsigned char)v[i - 1])))
             continue;
-        if (plus_only && i == n && pieces == 0)
-            return 0;   /* no '+' after a blank: one piece, v itself */
-        pieces++;
+        if (i == n && !cut)
+            return 0;
+        cut = 1;
         if (read_part(cfg, v + start, i - start, &rd))
             match_readings(reg, &rd, out, named);
-        else if (plus_only)
-            (void)match_blank_pieces(reg, cfg, v + start, i - start, 0, out,
-                                     named);
+        else
+            match_tokens(reg, cfg, v + start, i - start, out, named);
         start = i;
     }
-    return pieces;
+    return 1;
 }
 
 /*
  * A piece with more digits than one number holds (PGR_E164_MAX, as the
  * pre-check's FILTER_DIGITS_MAX): numbers parted by blanks alone, "613-
- * 555-0142 613-555-0199", "+44 20 7946 0012 +44 20 7946 0013".  It is
- * split before each '+' that follows a blank, then at the blanks; each
- * piece that reads by itself is looked up.  With fewer digits a blank is
- * the grouping of one number ("613 555 0142"), never a split.
+ * 555-0142 613-555-0199", "+44 20 7946 0012 +44 20 7946 0013", "613 555
+ * 0199 613 555 0142", "Tel 613 555 0142 Fax 613 555 0199".  It is cut
+ * before each '+' that follows a blank, else into runs of its tokens
+ * (match_tokens); each piece that reads by itself is looked up.  With
+ * fewer digits a blank is the grouping of one number ("613 555 0142"),
+ * never a cut.
  */
 static void
 match_blank_parts(const pgr_registry *reg, const pgr_config *cfg,
@@ -294,10 +446,8 @@ match_blank_parts(const pgr_registry *reg, const pgr_config *cfg,
     for (i = 0; i < n; i++)
         if (v[i] >= '0' && v[i] <= '9')
             digits++;
-    if (digits <= PGR_E164_MAX)
-        return;
-    if (match_blank_pieces(reg, cfg, v, n, 1, out, named) == 0)
-        (void)match_blank_pieces(reg, cfg, v, n, 0, out, named);
+    if (digits > PGR_E164_MAX && !match_plus_pieces(reg, cfg, v, n, out, named))
+        match_tokens(reg, cfg, v, n, out, named);
 }
 
 /* The pieces of v between its '/'s, and then its blank pieces; v as a

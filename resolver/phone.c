@@ -33,7 +33,8 @@
 #define PHONE_INPUT_MAX   128  /* bytes; anything longer is not a number */
 #define PHONE_DIGITS_MAX  24   /* outside line + exit code + 15 digits */
 #define PHONE_CANDIDATES  16   /* readings gathered before ranking */
-#define E164_MIN          8    /* digits after '+', see pgr_phone.ndigits */
+#define E164_MIN          8    /* digits after '+', see pgr_phone.ndigits
+                                  (and PGR_PHONE_VALUE_DIGITS_MIN) */
 #define CC_MAX_LEN        3
 
 /* Ranks: lower is more likely. */

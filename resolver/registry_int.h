@@ -115,6 +115,11 @@ typedef struct pgr_filter {
 /* Builds reg->filter from reg's tables (arena memory).  Returns 0 or -1. */
 int pgr_filter_build(pgr_registry *reg);
 
+/* The fewest digits a phone value can read from: a reading has at least 8
+ * (phone.c, E164_MIN), of which a region's country code, up to 3, may be
+ * added by the parser. */
+#define PGR_PHONE_VALUE_DIGITS_MIN  5
+
 /* Length (1..3) of the country code that the digits begin with, by the
  * phone parser's own table, or 0; and the lengths its national
  * significant numbers may have.  (phone.c) */
