@@ -1011,7 +1011,7 @@ label_bracket_end(const unsigned char *s, size_t n, size_t i)
 
 /*
  * Where the number begins after a leading label ("Tel. ", "Mobile: ",
- * "Téléphone : ", "电话：", "Phone (work): ", "Cell #", "☎ "), or 0.  The
+ * "Téléphone : ", "电话：", "Phone (work): ", "(work) ", "Cell #", "☎ "), or 0.  The
  * label ends in a colon, a mark, a bracket or a blank before the number,
  * so a name alone ("Wang Lihua") is no label.
  */
@@ -1021,10 +1021,11 @@ leading_label_end(const unsigned char *s, size_t n)
     size_t i = 0, end;
     int abuts = 0;
 
-    if (!label_words(s, n, &i, &abuts))
-        return 0;
-    end = label_bracket_end(s, n, i);
-    if (end != i) {   /* and words after it: "Phone (work) #: " */
+    if (label_words(s, n, &i, &abuts))
+        end = label_bracket_end(s, n, i);   /* "Phone (work)" */
+    else if ((end = label_bracket_end(s, n, 0)) == 0)
+        return 0;   /* neither words nor a bracketed label ("(work)") */
+    if (end != i) {   /* and words after it: "Phone (work) #: ", "(W) Tel: " */
         i = end;
         abuts = 1;
         end = skip_label_blanks(s, n, i);
