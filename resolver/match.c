@@ -240,6 +240,18 @@ read_part(const pgr_config *cfg, const char *v, size_t n,
     return n > 0 && pgr_phone_parse(cfg, v, n, rd) > 0;
 }
 
+/* The ASCII digits of v[0 .. n), counted up to max. */
+static size_t
+ascii_digits(const char *v, size_t n, size_t max)
+{
+    size_t i, d = 0;
+
+    for (i = 0; i < n && d < max; i++)
+        if (v[i] >= '0' && v[i] <= '9')
+            d++;
+    return d;
+}
+
 /* Where the next token of v (text between blanks) at or after i begins,
  * or n; where it ends in *end. */
 static size_t
@@ -353,17 +365,6 @@ match_segment(const pgr_registry *reg, const pgr_config *cfg, const char *v,
     }
 }
 
-static int
-has_digit(const char *v, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (v[i] >= '0' && v[i] <= '9')
-            return 1;
-    return 0;
-}
-
 /* v's tokens, segment by segment (match_segment); a segment of more than
  * SEGMENT_TOKENS_MAX tokens is read token by token. */
 static void
@@ -375,7 +376,7 @@ match_tokens(const pgr_registry *reg, const pgr_config *cfg, const char *v,
     int whole = 1;   /* the segment is short enough to be cut */
 
     for (i = next_token(v, n, 0, &e); i < n; i = next_token(v, n, e, &e)) {
-        if (!has_digit(v + i, e - i)) {   /* "Fax" ends a segment */
+        if (ascii_digits(v + i, e - i, 1) == 0) {   /* "Fax" ends a segment */
             if (whole)
                 match_segment(reg, cfg, v, t, nt, out, named);
             nt = 0;
@@ -441,12 +442,8 @@ static void
 match_blank_parts(const pgr_registry *reg, const pgr_config *cfg,
                   const char *v, size_t n, pgr_result *out, int *named)
 {
-    size_t i, digits = 0;
-
-    for (i = 0; i < n; i++)
-        if (v[i] >= '0' && v[i] <= '9')
-            digits++;
-    if (digits > PGR_E164_MAX && !match_plus_pieces(reg, cfg, v, n, out, named))
+    if (ascii_digits(v, n, PGR_E164_MAX + 1) > PGR_E164_MAX &&
+        !match_plus_pieces(reg, cfg, v, n, out, named))
         match_tokens(reg, cfg, v, n, out, named);
 }
 

@@ -33,9 +33,6 @@
 #define PHONE_INPUT_MAX   128  /* bytes; anything longer is not a number */
 #define PHONE_DIGITS_MAX  24   /* outside line + exit code + 15 digits */
 #define PHONE_CANDIDATES  16   /* readings gathered before ranking */
-#define E164_MIN          8    /* digits after '+', see pgr_phone.ndigits
-                                  (and PGR_PHONE_VALUE_DIGITS_MIN) */
-#define CC_MAX_LEN        3
 
 /* Ranks: lower is more likely. */
 #define RANK_DIALED   0   /* '+', exit code, national */
@@ -162,7 +159,7 @@ cc_prefix(const char *d, size_t n, size_t *cclen)
     unsigned int cc = 0;
     size_t i;
 
-    for (i = 0; i < CC_MAX_LEN && i < n; i++) {
+    for (i = 0; i < PGR_CC_MAX_LEN && i < n; i++) {
         const cc_info *ci;
 
         cc = cc * 10 + (unsigned int)(d[i] - '0');
@@ -188,7 +185,7 @@ pgr_phone_cc_len(const char *digits, size_t n, unsigned *nsn_min,
 
     if (digits == NULL || nsn_min == NULL || nsn_max == NULL)
         return 0;
-    for (i = 0; i < n && i < CC_MAX_LEN; i++)
+    for (i = 0; i < n && i < PGR_CC_MAX_LEN; i++)
         if (digits[i] < '0' || digits[i] > '9')
             return 0;
     ci = cc_prefix(digits, n, &cclen);
@@ -885,6 +882,15 @@ label_punct(long cp)
     }
 }
 
+/* The closing bracket of an opening one (label_punct), or 0. */
+static long
+label_closing(long cp)
+{
+    long p = label_punct(cp);
+
+    return p != 0 && p != ' ' && p != ',' && p != cp ? p : 0;
+}
+
 /* The code point at s[*i], and *i past it; -1 at the end. */
 static long
 next_cp(const unsigned char *s, size_t n, size_t *i)
@@ -996,10 +1002,10 @@ static size_t
 label_bracket_end(const unsigned char *s, size_t n, size_t i)
 {
     size_t j = skip_label_blanks(s, n, i), k = j;
-    long cp = next_cp(s, n, &k), close = label_punct(cp);
+    long close = label_closing(next_cp(s, n, &k));
     int ab;
 
-    if (close == 0 || close == ' ' || close == ',' || close == cp)
+    if (close == 0)
         return i;   /* no opening bracket */
     j = skip_label_blanks(s, n, k);
     if (!label_words(s, n, &j, &ab))
@@ -1056,7 +1062,7 @@ static size_t
 trailing_label_start(const unsigned char *s, size_t from, size_t n)
 {
     size_t i = from, k, last = from, j, at;
-    long cp, close = 0, p;
+    long cp, close, p;
     int abuts;
 
     while (i < n) {
@@ -1079,8 +1085,8 @@ trailing_label_start(const unsigned char *s, size_t from, size_t n)
         if (p != ' ' && p != ',')
             break;
     }
-    if (p != 0 && p != ' ' && p != ',' && p != cp) {
-        close = p;
+    close = label_closing(cp);
+    if (close != 0) {
         j = k;
     } else if (j == last) {
         return n;   /* "0142cell" */
@@ -1147,7 +1153,7 @@ add_reading(candidates *cs, const char *cc, size_t cclen,
     pgr_phone p;
     size_t i, total = cclen + nlen;
 
-    if (total < E164_MIN || total > PGR_E164_MAX)
+    if (total < PGR_E164_MIN || total > PGR_E164_MAX)
         return;
     memset(&p, 0, sizeof(p));
     p.e164[0] = '+';
@@ -1225,13 +1231,13 @@ read_national(candidates *cs, const region *r, const char *d, size_t n,
               int rank)
 {
     const cc_info *ci = cc_lookup(r->cc);
-    char cc[CC_MAX_LEN];
+    char cc[PGR_CC_MAX_LEN];
     size_t cclen = 0, k;
     unsigned int v;
 
     if (ci == NULL || n == 0 || !nsn_complete(ci, d, n))
         return 0;
-    for (v = r->cc; v > 0 && cclen < CC_MAX_LEN; v /= 10)
+    for (v = r->cc; v > 0 && cclen < PGR_CC_MAX_LEN; v /= 10)
         cc[cclen++] = (char)('0' + v % 10);
     for (k = 0; k < cclen / 2; k++) {       /* written backwards above */
         char t = cc[k];

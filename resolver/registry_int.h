@@ -115,10 +115,12 @@ typedef struct pgr_filter {
 /* Builds reg->filter from reg's tables (arena memory).  Returns 0 or -1. */
 int pgr_filter_build(pgr_registry *reg);
 
-/* The fewest digits a phone value can read from: a reading has at least 8
- * (phone.c, E164_MIN), of which a region's country code, up to 3, may be
- * added by the parser. */
-#define PGR_PHONE_VALUE_DIGITS_MIN  5
+#define PGR_E164_MIN    8   /* digits after '+', see pgr_phone.ndigits */
+#define PGR_CC_MAX_LEN  3   /* digits of a country code */
+
+/* The fewest digits a phone value can read from: the parser may add a
+ * region's country code to the digits it holds. */
+#define PGR_PHONE_VALUE_DIGITS_MIN  (PGR_E164_MIN - PGR_CC_MAX_LEN)
 
 /* Length (1..3) of the country code that the digits begin with, by the
  * phone parser's own table, or 0; and the lengths its national
