@@ -1015,6 +1015,66 @@ label_bracket_end(const unsigned char *s, size_t n, size_t i)
     return next_cp(s, n, &k) == close ? k : i;
 }
 
+/* Past a colon at s[i], ASCII or fullwidth (U+FF1A); i when there is
+ * none. */
+static size_t
+label_colon_end(const unsigned char *s, size_t n, size_t i)
+{
+    if (i < n && s[i] == ':')
+        return i + 1;
+    if (n - i >= 3 && s[i] == 0xef && s[i + 1] == 0xbc && s[i + 2] == 0x9a)
+        return i + 3;
+    return i;
+}
+
+/* Past a number of one or two ASCII digits that ends a label ("Phone 2",
+ * "Mobile #1") at s[i]; i when there is none. */
+static size_t
+label_ordinal_end(const unsigned char *s, size_t n, size_t i)
+{
+    size_t j = i;
+
+    while (j < n && j - i < 3 && s[j] >= '0' && s[j] <= '9')
+        j++;
+    return j - i >= 1 && j - i <= 2 ? j : i;
+}
+
+/*
+ * Past a leading label that ends in a colon ("Cell phone after hours: ",
+ * "Téléphone du bureau principal : ", "Phone 2: ", "Mobile #1 : "), or
+ * 0.  A colon marks a label whatever its length, so it may hold any
+ * number of words (within the PHONE_INPUT_MAX bytes of the value), one
+ * bracketed group and, last, a number of one or two digits.  The digits
+ * of a label are never the number's; without the colon, the 1 of "Tel 1
+ * 613 555 0142" is the country code.
+ */
+static size_t
+colon_label_end(const unsigned char *s, size_t n)
+{
+    size_t i = 0, k;
+    int abuts, words = 0, bracket = 0;
+
+    for (;;) {
+        k = skip_label_blanks(s, n, i);
+        if (label_words(s, n, &k, &abuts))
+            words = 1;
+        else if (!bracket && (k = label_bracket_end(s, n, i)) != i)
+            bracket = 1;
+        else
+            break;
+        i = k;
+    }
+    if (!words)
+        return 0;   /* "(work): " is read by leading_label_end */
+    i = skip_label_blanks(s, n, i);
+    i = skip_label_blanks(s, n, label_ordinal_end(s, n, i));
+    k = label_colon_end(s, n, i);
+    if (k == i)
+        return 0;
+    k = skip_label_blanks(s, n, k);
+    return k < n ? k : 0;
+}
+
 /*
  * Where the number begins after a leading label ("Tel. ", "Mobile: ",
  * "Téléphone : ", "电话：", "Phone (work): ", "(work) ", "Cell #", "☎ "), or 0.  The
@@ -1024,9 +1084,11 @@ label_bracket_end(const unsigned char *s, size_t n, size_t i)
 static size_t
 leading_label_end(const unsigned char *s, size_t n)
 {
-    size_t i = 0, end;
+    size_t i = 0, end, k;
     int abuts = 0;
 
+    if ((end = colon_label_end(s, n)) != 0)
+        return end;
     if (label_words(s, n, &i, &abuts))
         end = label_bracket_end(s, n, i);   /* "Phone (work)" */
     else if ((end = label_bracket_end(s, n, 0)) == 0)
@@ -1041,14 +1103,10 @@ leading_label_end(const unsigned char *s, size_t n)
             return 0;
     }
     end = skip_label_blanks(s, n, i);
-    if (end < n && s[end] == ':')
-        end++;
-    else if (n - end >= 3 && s[end] == 0xef && s[end + 1] == 0xbc &&
-             s[end + 2] == 0x9a)   /* U+FF1A fullwidth colon */
-        end += 3;
-    else if (end == i && !abuts)
+    k = label_colon_end(s, n, end);
+    if (k == end && end == i && !abuts)
         return 0;   /* "Tel6135550142", or letters to the end */
-    end = skip_label_blanks(s, n, end);
+    end = skip_label_blanks(s, n, k);
     return end < n ? end : 0;
 }
 
