@@ -931,9 +931,43 @@ cp_label_mark(long cp)
            cp == 0xfe0e || cp == 0xfe0f;
 }
 
+/* What may join two letters within a label word: a hyphen ("Cell-phone")
+ * or an apostrophe ("Officer's", "d'urgence", "d’urgence"). */
+static int
+cp_label_joiner(long cp)
+{
+    return cp == '-' || cp == '\'' || cp == 0x2010 || cp == 0x2011 ||
+           cp == 0x2019;
+}
+
+/* Past the letters at s[j], and each joiner between two of them. */
+static size_t
+label_letters_end(const unsigned char *s, size_t n, size_t j)
+{
+    size_t start = j, k, m;
+    long cp;
+
+    for (;;) {
+        k = j;
+        cp = next_cp(s, n, &k);
+        if (cp >= 0 && cp_label_letter(cp)) {
+            j = k;
+            continue;
+        }
+        if (j == start || !cp_label_joiner(cp))
+            return j;
+        m = k;
+        cp = next_cp(s, n, &m);
+        if (cp < 0 || !cp_label_letter(cp))
+            return j;   /* "Cell-", "Cell-2" */
+        j = m;
+    }
+}
+
 /*
- * One word of a label at s[*i]: letters and an optional mark, a '#' alone
- * ("Phone #:"), or a telephone sign ("☎ 613-555-0142").  *abuts is set
+ * One word of a label at s[*i]: letters (joined by hyphens or
+ * apostrophes) and an optional mark, a '#' alone ("Phone #:"), or a
+ * telephone sign ("☎ 613-555-0142").  *abuts is set
  * when the word ends in a mark or is a sign, after which the number may
  * follow with no blank ("Tel.6135550142", "Cell #613-555-0142").  An
  * extension word is none: "613-555-0142 x" stays malformed.
@@ -941,16 +975,9 @@ cp_label_mark(long cp)
 static int
 label_word(const unsigned char *s, size_t n, size_t *i, int *abuts)
 {
-    size_t j = *i, k;
+    size_t j = label_letters_end(s, n, *i), k;
     long cp;
 
-    while (j < n) {
-        k = j;
-        cp = utf8_next(s, n, &k);
-        if (cp < 0 || !cp_label_letter(cp))
-            break;
-        j = k;
-    }
     *abuts = 0;
     if (j == *i) {   /* no letter: a '#' or a sign */
         cp = next_cp(s, n, &j);
@@ -1129,7 +1156,8 @@ trailing_label_start(const unsigned char *s, size_t from, size_t n)
         if (cp < 0)
             return n;
         if (!cp_label_letter(cp) && !cp_label_mark(cp) &&
-            !cp_label_sign(cp) && label_punct(cp) == 0)
+            !cp_label_sign(cp) && !cp_label_joiner(cp) &&
+            label_punct(cp) == 0)
             last = k;
         i = k;
     }
