@@ -1199,6 +1199,86 @@ trailing_label_start(const unsigned char *s, size_t from, size_t n)
     return close == 0 ? last : n;
 }
 
+/*
+ * Whether a trailing group's content s[b .. e) is a remark ("24/7",
+ * "9am-5pm", "2nd line", "Embassy of X, Ottawa"): it holds a letter or a
+ * digit, is not an extension word alone ("x", "ext."), and no run of
+ * digits in it, between letters, colons and commas, could be a number
+ * ("08:00-17:00" has none; "613-555-0199" is one, so a value listing two
+ * numbers is still read as a list).
+ */
+#define GROUP_RUN_DIGITS_MAX  4
+
+static int
+group_is_remark(const unsigned char *s, size_t b, size_t e)
+{
+    size_t i = b, k, w, run = 0;
+    long cp;
+    int seen = 0;
+
+    while (i < e) {
+        k = i;
+        cp = utf8_next(s, e, &k);
+        if (cp < 0)
+            return 0;
+        if (cp_digit(cp) >= 0) {
+            if (++run > GROUP_RUN_DIGITS_MAX)
+                return 0;
+            seen = 1;
+        } else if (cp_label_letter(cp) || cp == ':' ||
+                   label_punct(cp) == ',') {
+            run = 0;
+            seen |= cp_label_letter(cp);
+        }
+        i = k;
+    }
+    b = skip_label_blanks(s, e, b);
+    for (w = b; w < e && is_alpha(s[w]); w++)
+        ;
+    if (w > b && pgr_phone_ext_word(s + b, w - b) &&
+        skip_label_blanks(s, e, w + (w < e && s[w] == '.')) == e)
+        return 0;   /* "(x)", "(ext.)" */
+    return seen;
+}
+
+/*
+ * Where a trailing bracketed remark ("(24/7)", "[2nd line]", "(Embassy
+ * of X, Ottawa)") leaves the number in s[from .. n), or n when there is
+ * none.  The group is the value's last, opened by its last opening
+ * bracket and closed by its last code point, with no bracket inside.
+ */
+static size_t
+trailing_group_start(const unsigned char *s, size_t from, size_t n)
+{
+    size_t i = from, k, last = from, num_end = from, open_end = n,
+           close_at = n;
+    long cp, p, close = 0;
+
+    while (i < n) {
+        k = i;
+        cp = utf8_next(s, n, &k);
+        if (cp < 0)
+            return n;
+        p = label_punct(cp);
+        if (label_closing(cp) != 0) {
+            close = label_closing(cp);
+            num_end = last;
+            open_end = k;
+        } else if (p == cp && p != ' ' && p != ',') {   /* a closing one */
+            if (k == n && cp == close)
+                close_at = i;
+            else
+                close = 0;   /* "(a) (b", "(a (b))", "(a]" */
+        }
+        if (p != ' ' && p != ',')
+            last = k;
+        i = k;
+    }
+    if (close_at == n || num_end == from)
+        return n;   /* no group, or nothing before it: "(work)" */
+    return group_is_remark(s, open_end, close_at) ? num_end : n;
+}
+
 /* The number between a value's labels, s[*off .. *off + *len); 0 when
  * the value has no label. */
 static int
@@ -1212,6 +1292,8 @@ strip_labels(const char *in, size_t len, size_t *off, size_t *out_len)
         return 0;
     b = leading_label_end(s, len);
     e = trailing_label_start(s, b, len);
+    if (e == len)
+        e = trailing_group_start(s, b, len);
     if (b == 0 && e == len)
         return 0;
     *off = (size_t)(s - (const unsigned char *)in) + b;
@@ -1488,14 +1570,53 @@ outside_line_fits(const scan *sc, const region *r, const char *ol)
     return 0;
 }
 
+/* The readings of a scanned number into out. */
+static scan_status
+read_scanned(const pgr_config *cfg, scan *sc, pgr_phone_readings *out,
+             int strict)
+{
+    candidates cs;
+    const region *r;
+    const char *ol;
+
+    /* tel:5550142;phone-context=+1613 is +16135550142. */
+    if (sc->nctx > 0 && !sc->plus) {
+        if (sc->nctx + sc->ndigit > PHONE_DIGITS_MAX)
+            return SCAN_TOO_LONG;
+        memmove(sc->digit + sc->nctx, sc->digit, sc->ndigit);
+        memcpy(sc->digit, sc->ctx, sc->nctx);
+        sc->ndigit += sc->nctx;
+        sc->plus = 1;
+    }
+
+    cs.n = 0;
+    r = config_region(cfg);
+    if (sc->plus) {
+        read_international(&cs, sc->digit, sc->ndigit, RANK_DIALED);
+        if (!strict)
+            read_plus_exit_code(&cs, r, sc->digit, sc->ndigit);
+    } else if (strict) {
+        read_dialed(&cs, r, sc->digit, sc->ndigit, RANK_DIALED, GUESS_OWN_CC);
+    } else {
+        read_dialed(&cs, r, sc->digit, sc->ndigit, RANK_DIALED, GUESS_ANY);
+        ol = config_outside_line(cfg);
+        if (outside_line_fits(sc, r, ol)) {
+            size_t l = strlen(ol);
+            read_dialed(&cs, r, sc->digit + l, sc->ndigit - l, RANK_OUTSIDE,
+                        GUESS_NONE);
+        }
+    }
+    rank_readings(&cs, out);
+    if (out->count > 0)
+        memcpy(out->ext, sc->ext, sizeof(out->ext));
+    return SCAN_OK;
+}
+
 static scan_status
 parse(const pgr_config *cfg, const char *in, size_t len,
       pgr_phone_readings *out, int strict)
 {
     pgr_config defaults;
-    candidates cs;
-    const region *r;
-    const char *ol;
     scan sc;
     scan_status st;
     size_t off, n;
@@ -1507,50 +1628,21 @@ parse(const pgr_config *cfg, const char *in, size_t len,
         cfg = &defaults;
     }
     /* One call site, so that scan_input stays inlined on the hot path; a
-     * second pass only for a value that did not scan and has labels. */
+     * second pass only for a value that has labels and did not scan, or
+     * scanned as no number ("613-555-0142 (24/7)"). */
     labels = !strict;
     for (;;) {
         st = scan_input(&sc, in, len);
-        if (st != SCAN_SYNTAX || !labels || !strip_labels(in, len, &off, &n))
+        if (st == SCAN_OK)
+            st = read_scanned(cfg, &sc, out, strict);
+        if (!(st == SCAN_SYNTAX || (st == SCAN_OK && out->count == 0)) ||
+            !labels || !strip_labels(in, len, &off, &n))
             break;
         in += off;
         len = n;
         labels = 0;   /* stripped once */
     }
-    if (st != SCAN_OK)
-        return st;
-
-    /* tel:5550142;phone-context=+1613 is +16135550142. */
-    if (sc.nctx > 0 && !sc.plus) {
-        if (sc.nctx + sc.ndigit > PHONE_DIGITS_MAX)
-            return SCAN_TOO_LONG;
-        memmove(sc.digit + sc.nctx, sc.digit, sc.ndigit);
-        memcpy(sc.digit, sc.ctx, sc.nctx);
-        sc.ndigit += sc.nctx;
-        sc.plus = 1;
-    }
-
-    cs.n = 0;
-    r = config_region(cfg);
-    if (sc.plus) {
-        read_international(&cs, sc.digit, sc.ndigit, RANK_DIALED);
-        if (!strict)
-            read_plus_exit_code(&cs, r, sc.digit, sc.ndigit);
-    } else if (strict) {
-        read_dialed(&cs, r, sc.digit, sc.ndigit, RANK_DIALED, GUESS_OWN_CC);
-    } else {
-        read_dialed(&cs, r, sc.digit, sc.ndigit, RANK_DIALED, GUESS_ANY);
-        ol = config_outside_line(cfg);
-        if (outside_line_fits(&sc, r, ol)) {
-            size_t l = strlen(ol);
-            read_dialed(&cs, r, sc.digit + l, sc.ndigit - l, RANK_OUTSIDE,
-                        GUESS_NONE);
-        }
-    }
-    rank_readings(&cs, out);
-    if (out->count > 0)
-        memcpy(out->ext, sc.ext, sizeof(out->ext));
-    return SCAN_OK;
+    return st;
 }
 
 size_t
