@@ -575,6 +575,22 @@ is_param_char(unsigned char c)
     return c > ' ' && c < 0x7f;
 }
 
+/* A parameter's name as RFC 3966 writes them (pname: letters, digits and
+ * '-'), beginning with a letter as every registered one does: what
+ * follows a ';' that is no name is another number, never a parameter. */
+static int
+is_param_name(const unsigned char *s, size_t n)
+{
+    size_t i;
+
+    if (!is_alpha(s[0]))
+        return 0;
+    for (i = 1; i < n; i++)
+        if (!is_alpha(s[i]) && !(s[i] >= '0' && s[i] <= '9') && s[i] != '-')
+            return 0;
+    return 1;
+}
+
 /* phone-context=+digits with visual separators, as in RFC 3966. */
 static scan_status
 scan_context(scan *sc, const unsigned char *v, size_t n)
@@ -613,6 +629,8 @@ scan_params(scan *sc, const unsigned char *s, size_t n, size_t *i)
             (*i)++;
         }
         nlen = *i - name;
+        if (nlen > 0 && !is_param_name(s + name, nlen))
+            return SCAN_SYNTAX;   /* "6135550199;6135550142": a list */
         val = *i;
         if (*i < n && s[*i] == '=')
             val = ++(*i);
@@ -940,6 +958,15 @@ cp_label_joiner(long cp)
            cp == 0x2019;
 }
 
+/* Whether cp, after prev and before s[k], joins two letters: the '-' of
+ * "cell-phone", never that of "0142 - cell". */
+static int
+joins_letters(const unsigned char *s, size_t n, long prev, long cp, size_t k)
+{
+    return cp_label_joiner(cp) && prev >= 0 && cp_label_letter(prev) &&
+           k < n && cp_label_letter(utf8_next(s, n, &k));
+}
+
 /* Past the letters at s[j], and each joiner between two of them. */
 static size_t
 label_letters_end(const unsigned char *s, size_t n, size_t j)
@@ -1147,7 +1174,7 @@ static size_t
 trailing_label_start(const unsigned char *s, size_t from, size_t n)
 {
     size_t i = from, k, last = from, j, at;
-    long cp, close, p;
+    long cp, close, p, prev = -1;
     int abuts;
 
     while (i < n) {
@@ -1156,9 +1183,10 @@ trailing_label_start(const unsigned char *s, size_t from, size_t n)
         if (cp < 0)
             return n;
         if (!cp_label_letter(cp) && !cp_label_mark(cp) &&
-            !cp_label_sign(cp) && !cp_label_joiner(cp) &&
-            label_punct(cp) == 0)
+            !cp_label_sign(cp) && label_punct(cp) == 0 &&
+            !joins_letters(s, n, prev, cp, k))
             last = k;
+        prev = cp;
         i = k;
     }
     if (last == from || last == n)
