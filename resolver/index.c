@@ -548,7 +548,9 @@ static const uint64_t phone_weight[FILTER_DIGITS_MAX + 1] = {
 
 /*
  * Only plain values (ASCII digits, spaces, "+-.()") are judged; anything
- * else (an extension, a URI, other scripts) may match.  The parser reads a
+ * else (an extension, a URI, other scripts) may match, and so does a value
+ * that ends in ')', which the parser also reads without that last
+ * bracketed group (phone.c, strip_remark).  The parser reads a
  * plain value's digits D as a country code followed by a suffix of D
  * (after an exit code, trunk prefix or outside line, or a "(0)"), so a
  * reading equal to a registered number ends D with that number's NSN, and
@@ -577,6 +579,10 @@ pgr_phone_may_match(const pgr_registry *reg, const char *value, size_t len)
     f = &reg->filter;
     if (f->bits == NULL || f->phone_all)
         return 1;
+    for (i = len; i > 0 && value[i - 1] == ' '; i--)
+        ;
+    if (i > 0 && value[i - 1] == ')')
+        return 1;   /* "613-555-0142 (2)": read without its remark too */
     for (i = len; i >= 2; i -= 2) {   /* two bytes a round: half the loop tests */
         unsigned char c = (unsigned char)value[i - 1];
         unsigned char c2 = (unsigned char)value[i - 2];

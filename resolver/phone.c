@@ -1307,6 +1307,30 @@ trailing_group_start(const unsigned char *s, size_t from, size_t n)
     return group_is_remark(s, open_end, close_at) ? num_end : n;
 }
 
+/* The number before a closing remark of a value that scanned,
+ * in[*off .. *off + *out_len); 0 when there is none.  Most values end in
+ * a digit: one byte tells. */
+static int
+strip_remark(const char *in, size_t len, size_t *off, size_t *out_len)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    size_t e;
+    unsigned char c;
+
+    trim_spaces(&s, &len);
+    if (len == 0)
+        return 0;
+    c = s[len - 1];
+    if (c != ')' && c != ']' && c != 0x89 && c != 0xbd)   /* U+FF09, U+FF3D */
+        return 0;
+    e = trailing_group_start(s, 0, len);
+    if (e == len)
+        return 0;
+    *off = (size_t)(s - (const unsigned char *)in);
+    *out_len = e;
+    return 1;
+}
+
 /* The number between a value's labels, s[*off .. *off + *len); 0 when
  * the value has no label. */
 static int
@@ -1508,6 +1532,19 @@ read_dialed(candidates *cs, const region *r, const char *d, size_t n,
         read_international(cs, d, n, RANK_GUESS);
 }
 
+/* Whether out holds p already (from a first pass over the value). */
+static int
+has_reading(const pgr_phone_readings *out, const pgr_phone *p)
+{
+    size_t i;
+
+    for (i = 0; i < out->count; i++)
+        if (out->reading[i].key == p->key &&
+            out->reading[i].ndigits == p->ndigits)
+            return 1;
+    return 0;
+}
+
 static void
 rank_readings(const candidates *cs, pgr_phone_readings *out)
 {
@@ -1516,7 +1553,7 @@ rank_readings(const candidates *cs, pgr_phone_readings *out)
 
     for (rank = RANK_DIALED; rank <= RANK_GUESS; rank++)
         for (i = 0; i < cs->n && out->count < PGR_PHONE_READINGS; i++)
-            if (cs->c[i].rank == rank)
+            if (cs->c[i].rank == rank && !has_reading(out, &cs->c[i].phone))
                 out->reading[out->count++] = cs->c[i].phone;
 }
 
@@ -1606,6 +1643,7 @@ read_scanned(const pgr_config *cfg, scan *sc, pgr_phone_readings *out,
     candidates cs;
     const region *r;
     const char *ol;
+    size_t before;
 
     /* tel:5550142;phone-context=+1613 is +16135550142. */
     if (sc->nctx > 0 && !sc->plus) {
@@ -1634,8 +1672,9 @@ read_scanned(const pgr_config *cfg, scan *sc, pgr_phone_readings *out,
                         GUESS_NONE);
         }
     }
+    before = out->count;
     rank_readings(&cs, out);
-    if (out->count > 0)
+    if (before == 0 && out->count > 0)
         memcpy(out->ext, sc->ext, sizeof(out->ext));
     return SCAN_OK;
 }
@@ -1657,20 +1696,27 @@ parse(const pgr_config *cfg, const char *in, size_t len,
     }
     /* One call site, so that scan_input stays inlined on the hot path; a
      * second pass only for a value that has labels and did not scan, or
-     * scanned as no number ("613-555-0142 (24/7)"). */
+     * scanned as no number ("613-555-0142 (24/7)"), or ends in a remark
+     * whose digits made another number of it ("613-555-0142 (2)" reads
+     * +61355501422 too). */
     labels = !strict;
     for (;;) {
         st = scan_input(&sc, in, len);
         if (st == SCAN_OK)
             st = read_scanned(cfg, &sc, out, strict);
-        if (!(st == SCAN_SYNTAX || (st == SCAN_OK && out->count == 0)) ||
-            !labels || !strip_labels(in, len, &off, &n))
+        if (!labels)
             break;
+        labels = 0;   /* stripped once */
+        if (st == SCAN_SYNTAX || (st == SCAN_OK && out->count == 0)) {
+            if (!strip_labels(in, len, &off, &n))
+                break;
+        } else if (st != SCAN_OK || !strip_remark(in, len, &off, &n)) {
+            break;
+        }
         in += off;
         len = n;
-        labels = 0;   /* stripped once */
     }
-    return st;
+    return out->count > 0 ? SCAN_OK : st;
 }
 
 size_t

@@ -115,6 +115,11 @@ ref_phone_may_match(const pgr_registry *reg, const char *value, size_t len)
     if (f->bits == NULL || f->phone_all)
         return 1;
     interesting = f->nsn_lengths | f->block_starts;
+    /* a closing remark since: "613-555-0142 (2)" reads without it too */
+    for (i = len; i > 0 && value[i - 1] == ' '; i--)
+        ;
+    if (i > 0 && value[i - 1] == ')')
+        return 1;
     for (i = len; i > 0; i--) {
         unsigned char c = (unsigned char)value[i - 1];
 
