@@ -545,6 +545,15 @@ static const char *const ext_words[] = {
     "x", "ext", "extn", "extension", "poste", NULL
 };
 
+/* "p" at s[w .. i), as French abbreviates poste ("613-555-0142, p. 204",
+ * "p 204"); not when it ends the value, where it stays a label ("(p)"). */
+static int
+is_poste_abbrev(const unsigned char *s, size_t n, size_t w, size_t i)
+{
+    return i - w == 1 && to_lower(s[w]) == 'p' && i < n &&
+           (s[i] == '.' || s[i] == ' ');
+}
+
 int
 pgr_phone_ext_word(const unsigned char *w, size_t n)
 {
@@ -758,7 +767,8 @@ scan_input(scan *sc, const char *in, size_t len)
                 i++;
             /* "x204", and after a comma ", ext. 204" */
             if (!(state == ST_BASE || (state == ST_MARK && mark == ',')) ||
-                sc->ndigit == 0 || !pgr_phone_ext_word(s + w, i - w))
+                sc->ndigit == 0 || !(pgr_phone_ext_word(s + w, i - w) ||
+                                     is_poste_abbrev(s, n, w, i)))
                 return SCAN_SYNTAX;
             mark = 'x';
             state = ST_MARK;
