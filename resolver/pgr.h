@@ -218,6 +218,12 @@ const pgr_entity *pgr_registry_entity(const pgr_registry *reg, size_t i);
 /* By id, or NULL.  Never allocates. */
 const pgr_entity *pgr_registry_find(const pgr_registry *reg, const char *id,
                                     size_t len);
+/* By id as a DN holds it, where case does not count (uid is caseIgnore):
+ * the id itself, else the one id equal to it ignoring ASCII case; NULL
+ * when there is none or several ("li-na" and "Li-Na").  Never allocates;
+ * the second try walks every entity. */
+const pgr_entity *pgr_registry_find_nocase(const pgr_registry *reg,
+                                           const char *id, size_t len);
 const pgr_instruction *pgr_registry_instruction(const pgr_registry *reg,
                                                 const char *id);
 

@@ -1915,6 +1915,46 @@ pgr_registry_find(const pgr_registry *reg, const char *id, size_t len)
     return i < 0 ? NULL : &reg->entities[i];
 }
 
+/* Whether a[0 .. len) and the string b are equal ignoring ASCII case. */
+static int
+id_equal_nocase(const char *a, size_t len, const char *b)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+
+        if (y == '\0')
+            return 0;
+        if (x >= 'A' && x <= 'Z')
+            x = (unsigned char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (unsigned char)(y - 'A' + 'a');
+        if (x != y)
+            return 0;
+    }
+    return b[len] == '\0';
+}
+
+const pgr_entity *
+pgr_registry_find_nocase(const pgr_registry *reg, const char *id, size_t len)
+{
+    const pgr_entity *e, *found = NULL;
+    size_t i;
+
+    e = pgr_registry_find(reg, id, len);
+    if (e != NULL || reg == NULL || reg->entities == NULL || id == NULL)
+        return e;
+    for (i = 0; i < reg->nentities; i++) {
+        if (!id_equal_nocase(id, len, reg->entities[i].id))
+            continue;
+        if (found != NULL)
+            return NULL;   /* "li-na" and "Li-Na": no telling which */
+        found = &reg->entities[i];
+    }
+    return found;
+}
+
 const pgr_instruction *
 pgr_registry_instruction(const pgr_registry *reg, const char *id)
 {

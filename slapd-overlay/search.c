@@ -107,7 +107,7 @@ pg_serve_base(Operation *op, SlapReply *rs, pg_info *pi, pg_search *ps)
     s = pg_snapshot_hold(pi);
     if (s == NULL)
         return;
-    ent = pgr_registry_find(s->reg, ps->base_id, strlen(ps->base_id));
+    ent = pgr_registry_find_nocase(s->reg, ps->base_id, strlen(ps->base_id));
     if (ent != NULL) {
         /* the object exists now, whether or not it matches the filter */
         if (rs->sr_flags & REP_MATCHED_MUSTBEFREED) {
@@ -211,8 +211,8 @@ pg_op_search(Operation *op, SlapReply *rs)
         if (op->ors_scope == LDAP_SCOPE_BASE &&
             pg_base_id(&op->o_req_dn, local.base_id,
                        sizeof(local.base_id)) == 0) {
-            if (pgr_registry_find(s->reg, local.base_id,
-                                  strlen(local.base_id)) == NULL)
+            if (pgr_registry_find_nocase(s->reg, local.base_id,
+                                         strlen(local.base_id)) == NULL)
                 local.base_id[0] = '\0';
         } else if (op->ors_scope != LDAP_SCOPE_BASE) {
             pg_filter_wants(op, pi, s, &local);

@@ -145,6 +145,11 @@ synth "mission phone block, caller +16135550148" "uid=ploguard-$MISSION_ID,$PEOP
 
 # --- base read of the synthesized DN
 synth "base-scope read of the synthesized DN" "$CHEN_DN" "" "" -b "$CHEN_DN" -s base '(objectClass=*)'
+# a DN's case does not count (uid is caseIgnore): the entry comes back
+# under the DN asked for, as slapd writes it ("UID=" becomes "uid=")
+CHEN_UPPER=$(printf '%s' "ploguard-$CHEN_ID" | tr 'a-z' 'A-Z')
+synth "base-scope read, the DN in upper case" "uid=$CHEN_UPPER,$PEOPLE" "" "" \
+    -b "UID=$CHEN_UPPER,$PEOPLE" -s base '(objectClass=*)'
 
 # --- scope: the entry is a child of the search base
 pg_search "$P" -b "$PEOPLE" -s base '(telephoneNumber=+16135550113)' > "$O.scope"

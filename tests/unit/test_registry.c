@@ -695,6 +695,43 @@ test_sample_entities(void **state)
     pgr_registry_free(reg);
 }
 
+/* A DN's id: exact first, else the one id equal ignoring case; two that
+ * differ only in case ("li-na", "Li-Na") are told apart exactly and
+ * never guessed between. */
+static void
+test_find_nocase(void **state)
+{
+    const char *doc = "{" HEAD "," INSTR ",\"organizations\":[],"
+        "\"missions\":[],\"people\":["
+        "{\"id\":\"li-na\",\"role\":\"diplomat\"," NAME
+        ",\"instruction\":\"decline\"},"
+        "{\"id\":\"Li-Na\",\"role\":\"diplomat\"," NAME
+        ",\"instruction\":\"decline\"},"
+        "{\"id\":\"Chen-Jie\",\"role\":\"diplomat\"," NAME
+        ",\"instruction\":\"decline\"}]}";
+    pgr_errors errs;
+    pgr_registry *reg;
+    const pgr_entity *e;
+
+    (void)state;
+    reg = load_expect_errors(doc, &errs);
+    assert_int_equal(errs.count, 0);
+    assert_non_null(reg);
+    e = pgr_registry_find_nocase(reg, "CHEN-JIE", 8);
+    assert_non_null(e);
+    assert_string_equal(e->id, "Chen-Jie");
+    assert_ptr_equal(pgr_registry_find_nocase(reg, "chen-jieX", 8), e);
+    assert_null(pgr_registry_find_nocase(reg, "chen-ji", 7));
+    assert_null(pgr_registry_find_nocase(reg, "chen-jie-x", 10));
+    assert_string_equal(pgr_registry_find_nocase(reg, "li-na", 5)->id, "li-na");
+    assert_string_equal(pgr_registry_find_nocase(reg, "Li-Na", 5)->id, "Li-Na");
+    assert_null(pgr_registry_find_nocase(reg, "LI-NA", 5));   /* which? */
+    assert_null(pgr_registry_find_nocase(reg, NULL, 0));
+    assert_null(pgr_registry_find_nocase(NULL, "li-na", 5));
+    pgr_registry_free(reg);
+    pgr_errors_free(&errs);
+}
+
 /* An organization without an instruction takes its first mission's; a
  * person without one takes its mission's, else its organization's, and
  * inherits the mission's organization. */
@@ -902,6 +939,7 @@ main(void)
         cmocka_unit_test(test_sample_header),
         cmocka_unit_test(test_sample_instructions),
         cmocka_unit_test(test_sample_entities),
+        cmocka_unit_test(test_find_nocase),
         cmocka_unit_test(test_instruction_fallback),
         cmocka_unit_test(test_instruction_fallback_first),
         cmocka_unit_test(test_minimal_and_shared_phone),
