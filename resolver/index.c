@@ -579,10 +579,12 @@ pgr_phone_may_match(const pgr_registry *reg, const char *value, size_t len)
     f = &reg->filter;
     if (f->bits == NULL || f->phone_all)
         return 1;
-    for (i = len; i > 0 && value[i - 1] == ' '; i--)
-        ;
-    if (i > 0 && value[i - 1] == ')')
-        return 1;   /* "613-555-0142 (2)": read without its remark too */
+    if (len > 0 && (unsigned char)value[len - 1] <= ')') {   /* rarely */
+        for (i = len; i > 0 && value[i - 1] == ' '; i--)
+            ;
+        if (i > 0 && value[i - 1] == ')')
+            return 1;   /* "613-555-0142 (2)": read without its remark too */
+    }
     for (i = len; i >= 2; i -= 2) {   /* two bytes a round: half the loop tests */
         unsigned char c = (unsigned char)value[i - 1];
         unsigned char c2 = (unsigned char)value[i - 2];

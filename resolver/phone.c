@@ -1327,6 +1327,8 @@ strip_remark(const char *in, size_t len, size_t *off, size_t *out_len)
     size_t e;
     unsigned char c;
 
+    if (len == 0 || (in[len - 1] >= '0' && in[len - 1] <= '9'))
+        return 0;   /* the common case, before any call */
     trim_spaces(&s, &len);
     if (len == 0)
         return 0;
@@ -1542,13 +1544,14 @@ read_dialed(candidates *cs, const region *r, const char *d, size_t n,
         read_international(cs, d, n, RANK_GUESS);
 }
 
-/* Whether out holds p already (from a first pass over the value). */
+/* Whether the first n readings of out (a first pass over the value) hold
+ * p already. */
 static int
-has_reading(const pgr_phone_readings *out, const pgr_phone *p)
+has_reading(const pgr_phone_readings *out, size_t n, const pgr_phone *p)
 {
     size_t i;
 
-    for (i = 0; i < out->count; i++)
+    for (i = 0; i < n; i++)
         if (out->reading[i].key == p->key &&
             out->reading[i].ndigits == p->ndigits)
             return 1;
@@ -1558,12 +1561,13 @@ has_reading(const pgr_phone_readings *out, const pgr_phone *p)
 static void
 rank_readings(const candidates *cs, pgr_phone_readings *out)
 {
+    size_t i, before = out->count;
     int rank;
-    size_t i;
 
     for (rank = RANK_DIALED; rank <= RANK_GUESS; rank++)
         for (i = 0; i < cs->n && out->count < PGR_PHONE_READINGS; i++)
-            if (cs->c[i].rank == rank && !has_reading(out, &cs->c[i].phone))
+            if (cs->c[i].rank == rank &&
+                !has_reading(out, before, &cs->c[i].phone))
                 out->reading[out->count++] = cs->c[i].phone;
 }
 
