@@ -168,3 +168,64 @@ pgr_cli_bad_option(const char *prog, int argc, char **argv, int opt)
     else
         fprintf(stderr, "%s: unknown option %s\n", prog, arg);
 }
+
+/* ---------------------------------------------------- ids that differ in case */
+
+static int
+ascii_lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+static int
+id_cmp_nocase(const char *a, const char *b)
+{
+    while (*a != '\0' && ascii_lower((unsigned char)*a) ==
+                          ascii_lower((unsigned char)*b)) {
+        a++;
+        b++;
+    }
+    return ascii_lower((unsigned char)*a) - ascii_lower((unsigned char)*b);
+}
+
+static int
+entity_cmp_nocase(const void *x, const void *y)
+{
+    const pgr_entity *a = *(const pgr_entity *const *)x;
+    const pgr_entity *b = *(const pgr_entity *const *)y;
+
+    return id_cmp_nocase(a->id, b->id);
+}
+
+/*
+ * Warns, on fp, of each pair of ids equal but for ASCII case ("li-na",
+ * "Li-Na").  The registry allows them, but uid is caseIgnore: an LDAP
+ * client takes uid=ploguard-li-na and uid=ploguard-Li-Na for one DN.
+ * Returns how many pairs; 0 also when memory is short (a warning only).
+ */
+size_t
+pgr_cli_warn_case_twins(FILE *fp, const char *prog, const char *path,
+                        const pgr_registry *reg)
+{
+    size_t n = pgr_registry_entity_count(reg), i, twins = 0;
+    const pgr_entity **v;
+
+    if (n < 2 || (v = calloc(n, sizeof(const pgr_entity *))) == NULL)
+        return 0;
+    for (i = 0; i < n; i++)
+        v[i] = pgr_registry_entity(reg, i);
+    qsort(v, n, sizeof(const pgr_entity *), entity_cmp_nocase);
+    for (i = 1; i < n; i++) {
+        if (id_cmp_nocase(v[i - 1]->id, v[i]->id) != 0)
+            continue;
+        fprintf(fp, "%s: %s: warning: ids \"", prog, path);
+        pgr_cli_put_clean(fp, v[i - 1]->id);
+        fputs("\" and \"", fp);
+        pgr_cli_put_clean(fp, v[i]->id);
+        fputs("\" differ only in case; LDAP clients read their synthesized "
+              "DNs (uid=ploguard-<id>) as one\n", fp);
+        twins++;
+    }
+    free(v);
+    return twins;
+}

@@ -15,6 +15,7 @@
 
 #include "feed.h"
 #include "fileio.h"
+#include "cli.h"
 #include "registry_tools.h"
 
 /* Tries at getting a lock whose file was being removed meanwhile. */
@@ -108,6 +109,7 @@ regtool_validate(const char *path, const char *buf, size_t len,
     reg = pgr_registry_load_buffer(buf, len, cfg, &errs);
     if (reg != NULL && errs.count == 0) {
         pgr_errors_free(&errs);
+        (void)pgr_cli_warn_case_twins(stderr, REGTOOL_PROG, path, reg);
         return reg;
     }
     for (i = 0; i < errs.count; i++) {

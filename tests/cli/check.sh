@@ -22,6 +22,21 @@ out_has " $3 pe"
 out_has "expires $4"
 [ ! -s "$tmp/err" ] || fail "check of a valid registry wrote to stderr"
 
+# ---- valid, but two ids differ only in case: one warning, still exit 0
+python3 - "$SAMPLE" "$tmp/twins.json" <<'PYEOF' || exit 99
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+twin = dict(r["people"][0], phones=[], emails=[])
+twin["id"] = twin["id"].upper()
+r["people"].append(twin)
+json.dump(r, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PYEOF
+first_id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["people"][0]["id"])' "$SAMPLE") || exit 99
+run 0 check "$tmp/twins.json"
+out_has "$tmp/twins.json: valid: registry $REG_ID"
+err_has "$tmp/twins.json: warning: ids \"$first_id\" and \"$(printf '%s' "$first_id" | tr 'a-z' 'A-Z')\" differ only in case"
+[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "check should warn exactly once"
+
 # every_line_names FILE: each error line (all but the last, which sums up)
 # starts with "FILE: ".
 every_line_names() {

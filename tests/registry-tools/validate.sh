@@ -28,6 +28,19 @@ if [ -f "$sample" ]; then
     expect 0 "validate the sample"
     has "$W/out" "valid: registry ploguard-sample" "validate the sample: summary"
     "$PLOGUARD" check "$sample" >/dev/null 2>&1 || fail "ploguard check rejects the sample"
+    [ ! -s "$W/err" ] || fail "validate the sample: a warning"
+    # two ids that differ only in case: valid, with a warning
+    python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+r["people"].append(dict(r["people"][0], id=r["people"][0]["id"].upper(),
+                        phones=[], emails=[]))
+json.dump(r, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+' "$sample" "$W/twins.json" || fail "could not write twins.json"
+    rc=0
+    "$PLOGUARD" registry validate "$W/twins.json" >"$W/out" 2>"$W/err" || rc=$?
+    expect 0 "validate ids that differ only in case"
+    has "$W/err" "differ only in case" "validate warns of ids that differ only in case"
 fi
 
 make_base
