@@ -473,29 +473,45 @@ match_slash_parts(const pgr_registry *reg, const pgr_config *cfg,
 
 static void
 match_phone_list(const pgr_registry *reg, const pgr_config *cfg,
-                 const char *v, size_t n, pgr_result *out)
+                 const char *v, size_t n, pgr_result *out, int *named)
 {
     pgr_phone_readings rd;
     size_t start = 0, end, w;
-    int named = 0;
 
     if (n > PHONE_LIST_MAX)
         return;
     end = phone_list_next(v, n, 0, &w);
     if (end == n) {   /* one part, which read as no number */
-        match_slash_parts(reg, cfg, v, n, out, &named);
+        match_slash_parts(reg, cfg, v, n, out, named);
         return;
     }
     for (;;) {
         if (read_part(cfg, v + start, end - start, &rd))
-            match_readings(reg, &rd, out, &named);
+            match_readings(reg, &rd, out, named);
         else
-            match_slash_parts(reg, cfg, v + start, end - start, out, &named);
+            match_slash_parts(reg, cfg, v + start, end - start, out, named);
         if (end == n)
             return;
         start = end + w;
         end = phone_list_next(v, n, start, &w);
     }
+}
+
+/*
+ * An extension as long as a number may be a second one: "613-555-0199,
+ * 6135550142", "613-555-0199 x 6135550142", "6135550199#6135550142".  The
+ * value is read as a list too, and the extension's digits by themselves.
+ */
+static void
+match_long_extension(const pgr_registry *reg, const pgr_config *cfg,
+                     const char *v, size_t n, const pgr_phone_readings *rd,
+                     pgr_result *out, int *named)
+{
+    pgr_phone_readings ext;
+
+    match_phone_list(reg, cfg, v, n, out, named);
+    if (read_part(cfg, rd->ext, strlen(rd->ext), &ext))
+        match_readings(reg, &ext, out, named);
 }
 
 size_t
@@ -513,13 +529,15 @@ pgr_match_phone(const pgr_registry *reg, const pgr_config *cfg,
         cfg = &defaults;
     }
     if (pgr_phone_parse(cfg, value, len, &rd) == 0) {
-        match_phone_list(reg, cfg, value, len, out);
+        match_phone_list(reg, cfg, value, len, out, &named);
         return out->count;
     }
     rd.ext[PGR_EXT_MAX] = '\0';
     memcpy(out->ext, rd.ext, sizeof(out->ext));
     set_normalized(out, rd.reading[0].e164);
     match_readings(reg, &rd, out, &named);
+    if (strlen(rd.ext) >= PGR_PHONE_VALUE_DIGITS_MIN)
+        match_long_extension(reg, cfg, value, len, &rd, out, &named);
     return out->count;
 }
 

@@ -1103,6 +1103,16 @@ label_ordinal_end(const unsigned char *s, size_t n, size_t i)
     return j - i >= 1 && j - i <= 2 ? j : i;
 }
 
+/* Whether s[i] starts ":MM" of a time ("5:30", "12:00pm"): a colon, two
+ * digits, then no digit. */
+static int
+is_clock_minutes(const unsigned char *s, size_t n, size_t i)
+{
+    return n - i >= 3 && s[i] == ':' && s[i + 1] >= '0' && s[i + 1] <= '9' &&
+           s[i + 2] >= '0' && s[i + 2] <= '9' &&
+           (n - i == 3 || s[i + 3] < '0' || s[i + 3] > '9');
+}
+
 /*
  * Past a leading label that ends in a colon ("Cell phone after hours: ",
  * "Téléphone du bureau principal : ", "Phone 2: ", "Mobile #1 : "), or
@@ -1131,7 +1141,10 @@ colon_label_end(const unsigned char *s, size_t n)
     if (!words)
         return 0;   /* "(work): " is read by leading_label_end */
     i = skip_label_blanks(s, n, i);
-    i = skip_label_blanks(s, n, label_ordinal_end(s, n, i));
+    k = label_ordinal_end(s, n, i);
+    if (k != i && is_clock_minutes(s, n, k))
+        return 0;   /* "After 5:30 613-…": a time, no label */
+    i = skip_label_blanks(s, n, k);
     k = label_colon_end(s, n, i);
     if (k == i)
         return 0;
@@ -1281,15 +1294,14 @@ group_is_remark(const unsigned char *s, size_t b, size_t e)
 
 /*
  * Where a trailing bracketed remark ("(24/7)", "[2nd line]", "(Embassy
- * of X, Ottawa)") leaves the number in s[from .. n), or n when there is
+ * of X, Ottawa)") leaves the number in s[0 .. n), or n when there is
  * none.  The group is the value's last, opened by its last opening
  * bracket and closed by its last code point, with no bracket inside.
  */
 static size_t
-trailing_group_start(const unsigned char *s, size_t from, size_t n)
+trailing_group_start(const unsigned char *s, size_t n)
 {
-    size_t i = from, k, last = from, num_end = from, open_end = n,
-           close_at = n;
+    size_t i = 0, k, last = 0, num_end = 0, open_end = n, close_at = n;
     long cp, p, close = 0;
 
     while (i < n) {
@@ -1312,14 +1324,14 @@ trailing_group_start(const unsigned char *s, size_t from, size_t n)
             last = k;
         i = k;
     }
-    if (close_at == n || num_end == from)
+    if (close_at == n || num_end == 0)
         return n;   /* no group, or nothing before it: "(work)" */
     return group_is_remark(s, open_end, close_at) ? num_end : n;
 }
 
-/* The number before a closing remark of a value that scanned,
- * in[*off .. *off + *out_len); 0 when there is none.  Most values end in
- * a digit: one byte tells. */
+/* The number before a value's closing remark, in[*off .. *off +
+ * *out_len); 0 when there is none.  Most values end in a digit: one byte
+ * tells. */
 static int
 strip_remark(const char *in, size_t len, size_t *off, size_t *out_len)
 {
@@ -1330,12 +1342,12 @@ strip_remark(const char *in, size_t len, size_t *off, size_t *out_len)
     if (len == 0 || (in[len - 1] >= '0' && in[len - 1] <= '9'))
         return 0;   /* the common case, before any call */
     trim_spaces(&s, &len);
-    if (len == 0)
+    if (len == 0 || len > PHONE_INPUT_MAX)
         return 0;
     c = s[len - 1];
     if (c != ')' && c != ']' && c != 0x89 && c != 0xbd)   /* U+FF09, U+FF3D */
         return 0;
-    e = trailing_group_start(s, 0, len);
+    e = trailing_group_start(s, len);
     if (e == len)
         return 0;
     *off = (size_t)(s - (const unsigned char *)in);
@@ -1356,8 +1368,6 @@ strip_labels(const char *in, size_t len, size_t *off, size_t *out_len)
         return 0;
     b = leading_label_end(s, len);
     e = trailing_label_start(s, b, len);
-    if (e == len)
-        e = trailing_group_start(s, b, len);
     if (b == 0 && e == len)
         return 0;
     *off = (size_t)(s - (const unsigned char *)in) + b;
@@ -1693,6 +1703,44 @@ read_scanned(const pgr_config *cfg, scan *sc, pgr_phone_readings *out,
     return SCAN_OK;
 }
 
+/*
+ * The passes over a value that is not read at once: its labels off
+ * ("Cell: 613 555 (0142)" is read with its last group), then its closing
+ * remark off, then the labels the remark hid ("613-555-0142 cell
+ * (24/7)").  Readings add up from pass to pass.
+ */
+typedef enum pass_stage {
+    PASS_LABELS,
+    PASS_REMARK,
+    PASS_LABELS_AGAIN,
+    PASS_NONE
+} pass_stage;
+
+/* Whether to read in[*off .. *off + *n) next, after a pass that ended in
+ * st; *stage moves on. */
+static int
+next_pass(pass_stage *stage, scan_status st, const pgr_phone_readings *out,
+          const char *in, size_t len, size_t *off, size_t *n)
+{
+    int unread = st == SCAN_SYNTAX || (st == SCAN_OK && out->count == 0);
+
+    if (*stage == PASS_LABELS) {
+        *stage = PASS_REMARK;
+        if (unread && strip_labels(in, len, off, n))
+            return 1;
+    }
+    if (*stage == PASS_REMARK) {
+        *stage = PASS_LABELS_AGAIN;
+        return (st == SCAN_OK || st == SCAN_SYNTAX) &&
+               strip_remark(in, len, off, n);
+    }
+    if (*stage == PASS_LABELS_AGAIN) {
+        *stage = PASS_NONE;
+        return unread && strip_labels(in, len, off, n);
+    }
+    return 0;
+}
+
 static scan_status
 parse(const pgr_config *cfg, const char *in, size_t len,
       pgr_phone_readings *out, int strict)
@@ -1701,32 +1749,24 @@ parse(const pgr_config *cfg, const char *in, size_t len,
     scan sc;
     scan_status st;
     size_t off, n;
-    int labels;
+    pass_stage stage = strict ? PASS_NONE : PASS_LABELS;
 
     memset(out, 0, sizeof(*out));
     if (cfg == NULL) {
         pgr_config_init(&defaults);
         cfg = &defaults;
     }
-    /* One call site, so that scan_input stays inlined on the hot path; a
-     * second pass only for a value that has labels and did not scan, or
-     * scanned as no number ("613-555-0142 (24/7)"), or ends in a remark
-     * whose digits made another number of it ("613-555-0142 (2)" reads
-     * +61355501422 too). */
-    labels = !strict;
+    /* One call site, so that scan_input stays inlined on the hot path;
+     * more passes (next_pass) only for a value with labels or a closing
+     * remark.  A remark is passed over even when the value reads, since
+     * its digits may have made another number of it ("613-555-0142 (2)"
+     * reads +61355501422 too). */
     for (;;) {
         st = scan_input(&sc, in, len);
         if (st == SCAN_OK)
             st = read_scanned(cfg, &sc, out, strict);
-        if (!labels)
+        if (!next_pass(&stage, st, out, in, len, &off, &n))
             break;
-        labels = 0;   /* stripped once */
-        if (st == SCAN_SYNTAX || (st == SCAN_OK && out->count == 0)) {
-            if (!strip_labels(in, len, &off, &n))
-                break;
-        } else if (st != SCAN_OK || !strip_remark(in, len, &off, &n)) {
-            break;
-        }
         in += off;
         len = n;
     }
