@@ -240,6 +240,32 @@ read_part(const pgr_config *cfg, const char *v, size_t n,
     return n > 0 && pgr_phone_parse(cfg, v, n, rd) > 0;
 }
 
+/*
+ * One number read from a value or a part of it.  An extension as long as
+ * a number may be a second one ("6135550199#6135550142",
+ * "613-555-0199 x 6135550142"): when its digits read by themselves, that
+ * number is looked up too, and neither shows the extension.  Returns
+ * whether it did.
+ */
+static int
+match_number(const pgr_registry *reg, const pgr_config *cfg,
+             const pgr_phone_readings *rd, pgr_result *out, int *named)
+{
+    pgr_phone_readings plain, ext;
+    size_t elen = strnlen(rd->ext, sizeof(rd->ext));
+
+    if (elen < PGR_PHONE_VALUE_DIGITS_MIN ||
+        !read_part(cfg, rd->ext, elen, &ext)) {
+        match_readings(reg, rd, out, named);
+        return 0;
+    }
+    plain = *rd;
+    plain.ext[0] = '\0';
+    match_readings(reg, &plain, out, named);
+    match_readings(reg, &ext, out, named);
+    return 1;
+}
+
 /* The ASCII digits of v[0 .. n), counted up to max. */
 static size_t
 ascii_digits(const char *v, size_t n, size_t max)
@@ -328,7 +354,83 @@ one_cut(const pgr_config *cfg, const char *v, const token_span *t, size_t nt,
     return ways[0] == 1;
 }
 
-/* Each of t[0 .. nt) that reads by itself is looked up. */
+static int
+is_ascii_letter(unsigned char c)
+{
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+/* An extension word ("x", "ext", "poste") or "p", as French abbreviates
+ * poste. */
+static int
+is_ext_marker_word(const char *w, size_t n)
+{
+    return pgr_phone_ext_word((const unsigned char *)w, n) ||
+           (n == 1 && (w[0] | 0x20) == 'p');
+}
+
+/* Where the first extension marker of v[0 .. n) begins ('#' after a
+ * digit, or x, ext, extn, extension, poste, p), its length in *w; n when
+ * there is none or a word that is no marker comes first. */
+static size_t
+marker_at(const char *v, size_t n, size_t *w)
+{
+    size_t i, e;
+    int digit = 0;
+
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)v[i];
+
+        if (c >= '0' && c <= '9') {
+            digit = 1;
+            continue;
+        }
+        if (c == '#' && digit) {
+            *w = 1;
+            return i;
+        }
+        if (is_ascii_letter(c)) {
+            for (e = i; e < n && is_ascii_letter((unsigned char)v[e]); e++)
+                ;
+            if (!is_ext_marker_word(v + i, e - i))
+                return n;
+            *w = e - i;
+            return i;
+        }
+    }
+    return n;
+}
+
+/*
+ * A token that reads as no number, cut at its first extension marker when
+ * as many digits follow as a number value holds: "6135550199#16135550142",
+ * "613-555-0199#613-555-0142", "ext.16135550142".  Each side that reads is
+ * looked up.
+ */
+static void
+match_marker_parts(const pgr_registry *reg, const pgr_config *cfg,
+                   const char *v, size_t n, pgr_result *out, int *named)
+{
+    pgr_phone_readings rd;
+    size_t m, w = 0, after;
+
+    m = marker_at(v, n, &w);
+    if (m == n)
+        return;
+    for (after = m + w; after < n && (v[after] == '.' || v[after] == ':' ||
+                                      v[after] == '='); after++)
+        ;
+    if (ascii_digits(v + after, n - after, PGR_PHONE_VALUE_DIGITS_MIN) <
+        PGR_PHONE_VALUE_DIGITS_MIN)
+        return;
+    if (read_part(cfg, v, m, &rd))
+        (void)match_number(reg, cfg, &rd, out, named);
+    if (read_part(cfg, v + after, n - after, &rd))
+        (void)match_number(reg, cfg, &rd, out, named);
+}
+
+/* Each of t[0 .. nt) that reads by itself is looked up, and each other
+ * one by its parts around an extension marker. */
 static void
 match_each_token(const pgr_registry *reg, const pgr_config *cfg,
                  const char *v, const token_span *t, size_t nt,
@@ -337,9 +439,13 @@ match_each_token(const pgr_registry *reg, const pgr_config *cfg,
     pgr_phone_readings rd;
     size_t i;
 
-    for (i = 0; i < nt; i++)
+    for (i = 0; i < nt; i++) {
         if (read_run(cfg, v, t + i, 1, &rd))
-            match_readings(reg, &rd, out, named);
+            (void)match_number(reg, cfg, &rd, out, named);
+        else
+            match_marker_parts(reg, cfg, v + t[i].beg, t[i].end - t[i].beg,
+                               out, named);
+    }
 }
 
 static void
@@ -361,7 +467,7 @@ match_segment(const pgr_registry *reg, const pgr_config *cfg, const char *v,
         if (k == 0 || k > nt - i)
             return;   /* not a cut one_cut gives */
         if (read_run(cfg, v, t + i, k, &rd))
-            match_readings(reg, &rd, out, named);
+            (void)match_number(reg, cfg, &rd, out, named);
     }
 }
 
@@ -420,7 +526,7 @@ match_plus_pieces(const pgr_registry *reg, const pgr_config *cfg,
             return 0;
         cut = 1;
         if (read_part(cfg, v + start, i - start, &rd))
-            match_readings(reg, &rd, out, named);
+            (void)match_number(reg, cfg, &rd, out, named);
         else
             match_tokens(reg, cfg, v + start, i - start, out, named);
         start = i;
@@ -464,7 +570,7 @@ match_slash_parts(const pgr_registry *reg, const pgr_config *cfg,
         if (i < n && v[i] != '/')
             continue;
         if (read_part(cfg, v + start, i - start, &rd))
-            match_readings(reg, &rd, out, named);
+            (void)match_number(reg, cfg, &rd, out, named);
         else
             match_blank_parts(reg, cfg, v + start, i - start, out, named);
         start = i + 1;
@@ -487,7 +593,7 @@ match_phone_list(const pgr_registry *reg, const pgr_config *cfg,
     }
     for (;;) {
         if (read_part(cfg, v + start, end - start, &rd))
-            match_readings(reg, &rd, out, named);
+            (void)match_number(reg, cfg, &rd, out, named);
         else
             match_slash_parts(reg, cfg, v + start, end - start, out, named);
         if (end == n)
@@ -495,23 +601,6 @@ match_phone_list(const pgr_registry *reg, const pgr_config *cfg,
         start = end + w;
         end = phone_list_next(v, n, start, &w);
     }
-}
-
-/*
- * An extension as long as a number may be a second one: "613-555-0199,
- * 6135550142", "613-555-0199 x 6135550142", "6135550199#6135550142".  The
- * value is read as a list too, and the extension's digits by themselves.
- */
-static void
-match_long_extension(const pgr_registry *reg, const pgr_config *cfg,
-                     const char *v, size_t n, const pgr_phone_readings *rd,
-                     pgr_result *out, int *named)
-{
-    pgr_phone_readings ext;
-
-    match_phone_list(reg, cfg, v, n, out, named);
-    if (read_part(cfg, rd->ext, strlen(rd->ext), &ext))
-        match_readings(reg, &ext, out, named);
 }
 
 size_t
@@ -535,9 +624,15 @@ pgr_match_phone(const pgr_registry *reg, const pgr_config *cfg,
     rd.ext[PGR_EXT_MAX] = '\0';
     memcpy(out->ext, rd.ext, sizeof(out->ext));
     set_normalized(out, rd.reading[0].e164);
-    match_readings(reg, &rd, out, &named);
-    if (strlen(rd.ext) >= PGR_PHONE_VALUE_DIGITS_MIN)
-        match_long_extension(reg, cfg, value, len, &rd, out, &named);
+    if (strlen(rd.ext) < PGR_PHONE_VALUE_DIGITS_MIN) {
+        match_readings(reg, &rd, out, &named);
+        return out->count;
+    }
+    /* "613-555-0199, 6135550142", "613-555-0199 x 6135550142": a long
+     * extension may be a second number; the value is read as a list too */
+    if (match_number(reg, cfg, &rd, out, &named))
+        out->ext[0] = '\0';
+    match_phone_list(reg, cfg, value, len, out, &named);
     return out->count;
 }
 

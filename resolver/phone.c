@@ -1001,10 +1001,34 @@ label_letters_end(const unsigned char *s, size_t n, size_t j)
     }
 }
 
+/* Whether s[i] starts ":MM" of a time ("5:30", "12:00pm"): a colon, two
+ * digits, then no digit. */
+static int
+is_clock_minutes(const unsigned char *s, size_t n, size_t i)
+{
+    return n - i >= 3 && s[i] == ':' && s[i + 1] >= '0' && s[i + 1] <= '9' &&
+           s[i + 2] >= '0' && s[i + 2] <= '9' &&
+           (n - i == 3 || s[i + 3] < '0' || s[i + 3] > '9');
+}
+
+/* Past a time of day at s[i] ("5:30", "12:00", "9:00am"), or i: its
+ * colon is never an extension's, nor its digits a number's. */
+static size_t
+clock_time_end(const unsigned char *s, size_t n, size_t i)
+{
+    size_t j = i;
+
+    while (j < n && j - i < 2 && s[j] >= '0' && s[j] <= '9')
+        j++;
+    if (j == i || !is_clock_minutes(s, n, j))
+        return i;
+    return label_letters_end(s, n, j + 3);   /* "am", "pm", "h" */
+}
+
 /*
  * One word of a label at s[*i]: letters (joined by hyphens or
- * apostrophes) and an optional mark, a '#' alone ("Phone #:"), or a
- * telephone sign ("☎ 613-555-0142").  *abuts is set
+ * apostrophes) and an optional mark, a '#' alone ("Phone #:"), a
+ * telephone sign ("☎ 613-555-0142"), or a time ("after 5:30").  *abuts is set
  * when the word ends in a mark or is a sign, after which the number may
  * follow with no blank ("Tel.6135550142", "Cell #613-555-0142").  An
  * extension word is none: "613-555-0142 x" stays malformed.
@@ -1016,6 +1040,10 @@ label_word(const unsigned char *s, size_t n, size_t *i, int *abuts)
     long cp;
 
     *abuts = 0;
+    if (j == *i && (j = clock_time_end(s, n, *i)) != *i) {
+        *i = j;   /* "After 5:30 613-555-0142" */
+        return 1;
+    }
     if (j == *i) {   /* no letter: a '#' or a sign */
         cp = next_cp(s, n, &j);
         if (cp != '#' && !cp_label_sign(cp))
@@ -1101,16 +1129,6 @@ label_ordinal_end(const unsigned char *s, size_t n, size_t i)
     while (j < n && j - i < 3 && s[j] >= '0' && s[j] <= '9')
         j++;
     return j - i >= 1 && j - i <= 2 ? j : i;
-}
-
-/* Whether s[i] starts ":MM" of a time ("5:30", "12:00pm"): a colon, two
- * digits, then no digit. */
-static int
-is_clock_minutes(const unsigned char *s, size_t n, size_t i)
-{
-    return n - i >= 3 && s[i] == ':' && s[i + 1] >= '0' && s[i + 1] <= '9' &&
-           s[i + 2] >= '0' && s[i + 2] <= '9' &&
-           (n - i == 3 || s[i + 3] < '0' || s[i + 3] > '9');
 }
 
 /*

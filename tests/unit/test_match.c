@@ -285,6 +285,11 @@ test_phone_lists(void **state)
         "613-555-0199 x 6135550142", "613-555-0199 P 6135550142",
         "6135550199#6135550142", "6135550199x6135550142",
         "6135550199,,6135550142", "613-555-0199 ext 6135550142",
+        "6135550199#16135550142", "613-555-0199#613-555-0142",
+        "613-555-0199 ext.16135550142", "6135550199x16135550142",
+        "613-555-0199 P 6135550142, 613-555-0190",
+        "613-555-0199 x 6135550142; 613-555-0190",
+        "+44 20 7946 0099 P 6135550142 / +44 20 7946 0098",
         "613-555-0199 ;613-555-0142", "613-555-0199;(613-555-0142)",
         "613-555-0199, 613-555-0142", "613-555-0199 & 613-555-0142",
         /* parted by blanks alone: more digits than one number holds */
@@ -321,6 +326,20 @@ test_phone_lists(void **state)
     phone("+44 20 7946 0012 +1 613 555 0122", &res);
     expect_hits("two registered, blanks apart", &res, chen_zhao, 2);
     assert_string_equal(res.normalized, "+442079460012");
+    /* a second number read first as a long extension: no extension shown */
+    phone("+44 20 7946 0012, 6135550122", &res);
+    expect_hits("two registered, the second as an extension", &res,
+                chen_zhao, 2);
+    assert_string_equal(res.normalized, "+442079460012");
+    assert_string_equal(res.ext, "");
+    phone("613-555-0142 x 6135550199", &res);
+    assert_string_equal(res.normalized, "+16135550142");
+    assert_string_equal(res.ext, "");
+    phone("613-555-0199 x 6135550142", &res);
+    assert_string_equal(res.normalized, "+16135550142");
+    assert_string_equal(res.ext, "");
+    phone("613-555-0142 x12345", &res);   /* too short for a number */
+    assert_string_equal(res.ext, "12345");
 }
 
 /* None of values hits anything. */
