@@ -1011,15 +1011,25 @@ is_clock_minutes(const unsigned char *s, size_t n, size_t i)
            (n - i == 3 || s[i + 3] < '0' || s[i + 3] > '9');
 }
 
+/* Past a number of one or two ASCII digits that ends a label ("Phone 2",
+ * "Mobile #1") at s[i]; i when there is none. */
+static size_t
+label_ordinal_end(const unsigned char *s, size_t n, size_t i)
+{
+    size_t j = i;
+
+    while (j < n && j - i < 3 && s[j] >= '0' && s[j] <= '9')
+        j++;
+    return j - i >= 1 && j - i <= 2 ? j : i;
+}
+
 /* Past a time of day at s[i] ("5:30", "12:00", "9:00am"), or i: its
  * colon is never an extension's, nor its digits a number's. */
 static size_t
 clock_time_end(const unsigned char *s, size_t n, size_t i)
 {
-    size_t j = i;
+    size_t j = label_ordinal_end(s, n, i);   /* the hour: one or two digits */
 
-    while (j < n && j - i < 2 && s[j] >= '0' && s[j] <= '9')
-        j++;
     if (j == i || !is_clock_minutes(s, n, j))
         return i;
     return label_letters_end(s, n, j + 3);   /* "am", "pm", "h" */
@@ -1117,18 +1127,6 @@ label_colon_end(const unsigned char *s, size_t n, size_t i)
     if (n - i >= 3 && s[i] == 0xef && s[i + 1] == 0xbc && s[i + 2] == 0x9a)
         return i + 3;
     return i;
-}
-
-/* Past a number of one or two ASCII digits that ends a label ("Phone 2",
- * "Mobile #1") at s[i]; i when there is none. */
-static size_t
-label_ordinal_end(const unsigned char *s, size_t n, size_t i)
-{
-    size_t j = i;
-
-    while (j < n && j - i < 3 && s[j] >= '0' && s[j] <= '9')
-        j++;
-    return j - i >= 1 && j - i <= 2 ? j : i;
 }
 
 /*
@@ -1320,7 +1318,7 @@ static size_t
 trailing_group_start(const unsigned char *s, size_t n)
 {
     size_t i = 0, k, last = 0, num_end = 0, open_end = n, close_at = n;
-    long cp, p, close = 0;
+    long cp, p, opens, close = 0;
 
     while (i < n) {
         k = i;
@@ -1328,8 +1326,8 @@ trailing_group_start(const unsigned char *s, size_t n)
         if (cp < 0)
             return n;
         p = label_punct(cp);
-        if (label_closing(cp) != 0) {
-            close = label_closing(cp);
+        if ((opens = label_closing(cp)) != 0) {
+            close = opens;
             num_end = last;
             open_end = k;
         } else if (p == cp && p != ' ' && p != ',') {   /* a closing one */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "cli.h"
@@ -171,30 +172,14 @@ pgr_cli_bad_option(const char *prog, int argc, char **argv, int opt)
 
 /* ---------------------------------------------------- ids that differ in case */
 
-static int
-ascii_lower(int c)
-{
-    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
-static int
-id_cmp_nocase(const char *a, const char *b)
-{
-    while (*a != '\0' && ascii_lower((unsigned char)*a) ==
-                          ascii_lower((unsigned char)*b)) {
-        a++;
-        b++;
-    }
-    return ascii_lower((unsigned char)*a) - ascii_lower((unsigned char)*b);
-}
-
+/* Ids are ASCII (registry.c), and the command runs in the C locale. */
 static int
 entity_cmp_nocase(const void *x, const void *y)
 {
     const pgr_entity *a = *(const pgr_entity *const *)x;
     const pgr_entity *b = *(const pgr_entity *const *)y;
 
-    return id_cmp_nocase(a->id, b->id);
+    return strcasecmp(a->id, b->id);
 }
 
 /*
@@ -216,7 +201,7 @@ pgr_cli_warn_case_twins(FILE *fp, const char *prog, const char *path,
         v[i] = pgr_registry_entity(reg, i);
     qsort(v, n, sizeof(const pgr_entity *), entity_cmp_nocase);
     for (i = 1; i < n; i++) {
-        if (id_cmp_nocase(v[i - 1]->id, v[i]->id) != 0)
+        if (strcasecmp(v[i - 1]->id, v[i]->id) != 0)
             continue;
         fprintf(fp, "%s: %s: warning: ids \"", prog, path);
         pgr_cli_put_clean(fp, v[i - 1]->id);
