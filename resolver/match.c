@@ -624,12 +624,17 @@ pgr_match_phone(const pgr_registry *reg, const pgr_config *cfg,
     rd.ext[PGR_EXT_MAX] = '\0';
     memcpy(out->ext, rd.ext, sizeof(out->ext));
     set_normalized(out, rd.reading[0].e164);
-    if (match_number(reg, cfg, &rd, out, &named))
-        out->ext[0] = '\0';
+    if (strlen(rd.ext) < PGR_PHONE_VALUE_DIGITS_MIN) {
+        /* the common case, without match_number's call (about 35
+         * instructions a value, on every value a search returns) */
+        match_readings(reg, &rd, out, &named);
+        return out->count;
+    }
     /* "613-555-0199, 6135550142", "613-555-0199 x 6135550142": a long
      * extension may be a second number; the value is read as a list too */
-    if (strlen(rd.ext) >= PGR_PHONE_VALUE_DIGITS_MIN)
-        match_phone_list(reg, cfg, value, len, out, &named);
+    if (match_number(reg, cfg, &rd, out, &named))
+        out->ext[0] = '\0';
+    match_phone_list(reg, cfg, value, len, out, &named);
     return out->count;
 }
 
