@@ -13,6 +13,7 @@ PLOGUARD_OVERLAY_SOURCES = \
 	slapd-overlay/synth.c \
 	slapd-overlay/filter.c \
 	slapd-overlay/write.c \
+	slapd-overlay/dispatch.c \
 	slapd-overlay/reload.c \
 	slapd-overlay/alarm.h \
 	slapd-overlay/alarm.c \

@@ -128,6 +128,19 @@ pg_db_open(BackendDB *be, ConfigReply *cr)
     pg_info *pi = on->on_bi.bi_private;
     char msg[SLAP_TEXT_BUFLEN];
 
+    /* slapd 2.5.13 opens an overlay whose olcDisabled is deleted (a
+     * replace deletes too) but then clears the database's flag
+     * (SLAP_DBFLAG_DISABLED) instead of the overlay's: ploguard would be
+     * passed over by the stack while cn=config shows it enabled. */
+    if (pi->pi_open || pi->pi_enable_on_open) {
+        if (on->on_bi.bi_flags & SLAPO_BFLAG_DISABLED)
+            Log(LDAP_DEBUG_ANY, LDAP_LEVEL_NOTICE, "ploguard: enabled "
+                "again\n");
+        on->on_bi.bi_flags &= ~SLAPO_BFLAG_DISABLED;
+        pi->pi_enable_on_open = 0;
+    }
+    if (pi->pi_open)    /* olcDisabled deleted while not disabled */
+        return 0;
     if (pi->pi_path == NULL) {
         snprintf(cr->msg, sizeof(cr->msg),
                  "ploguard: ploguard-registry (olcPloguardRegistry) is "
@@ -164,6 +177,26 @@ pg_db_open(BackendDB *be, ConfigReply *cr)
         pi->pi_open = 0;
         return 1;
     }
+    pg_dispatch_open(on);
+    return 0;
+}
+
+/*
+ * Whether this close is slapd disabling the overlay through cn=config
+ * (olcDisabled: TRUE): ploguard is still on its database's stack
+ * (overlay_remove takes it off before closing it) and slapd is not
+ * shutting down.
+ */
+static int
+pg_closing_to_disable(const slap_overinst *on)
+{
+    const slap_overinst *o;
+
+    if (slapd_shutdown || (slapMode & SLAP_TOOL_MODE))
+        return 0;
+    for (o = on->on_info->oi_list; o != NULL; o = o->on_next)
+        if (o == on)
+            return 1;
     return 0;
 }
 
@@ -176,6 +209,13 @@ pg_db_close(BackendDB *be, ConfigReply *cr)
     (void)cr;
     if (pi == NULL)
         return 0;
+    /* disabled while running, or by slapd.d at start-up: a later db_open
+     * is its enabling (see pg_db_open); not so for an overlay added
+     * disabled, which slapd closes, then opens at once */
+    if (pg_closing_to_disable(on))
+        pi->pi_enable_on_open = pi->pi_open ||
+                                !(slapMode & SLAP_SERVER_RUNNING);
+    pg_dispatch_close(on);
     pg_task_stop(pi);
     pg_snapshot_swap(pi, NULL);
     pg_verdicts_free(pi->pi_verdicts);

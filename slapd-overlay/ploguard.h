@@ -155,6 +155,7 @@ typedef struct pg_info {
 
     /* run time */
     int         pi_open;            /* between db_open and db_close */
+    int         pi_enable_on_open;  /* closed by olcDisabled: pg_db_open */
     BackendDB  *pi_be;
     struct re_s *pi_task;           /* reload task, NULL in tool mode */
     struct pg_alarm *pi_alarm;      /* starts pi_task (alarm.h) */
@@ -320,6 +321,10 @@ void pg_synth_prepare(void);
 /* ploguard.c */
 int  pg_verdicts_open(const slap_overinst *on, pg_info *pi, int nslots,
                       char *msg, size_t msgsz);
+
+/* dispatch.c */
+void pg_dispatch_open(slap_overinst *on);
+void pg_dispatch_close(slap_overinst *on);
 
 /* search.c */
 int  pg_response(Operation *op, SlapReply *rs);

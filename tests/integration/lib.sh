@@ -504,6 +504,21 @@ pg_same() {
     fi
 }
 
+# pg_same_answer DESC PORT1 PORT2 [ldapsearch args]: the two servers give
+# the same output and result code; PG_SAME_OUT names the second's.
+pg_same_answer() {
+    _d=$1 _p1=$2 _p2=$3
+    shift 3
+    PG_SAME_N=$((${PG_SAME_N:-0} + 1))
+    _a=$PG_DIR/same.$PG_SAME_N.a
+    PG_SAME_OUT=$PG_DIR/same.$PG_SAME_N.b
+    pg_search "$_p1" "$@" > "$_a" 2>&1
+    echo "rc=$?" >> "$_a"
+    pg_search "$_p2" "$@" > "$PG_SAME_OUT" 2>&1
+    echo "rc=$?" >> "$PG_SAME_OUT"
+    pg_same "$_a" "$PG_SAME_OUT" "$_d"
+}
+
 # pg_entries FILE: number of entries in an LDIF result.
 pg_entries() {
     grep -c '^dn:' "$1"

@@ -18,16 +18,10 @@ cp "$PG_DIR/ovl/db/"*.mdb "$PG_DIR/stock/db/" || pg_die "cannot copy the databas
 pg_start_or_die ovl "$PO"
 pg_start_or_die stock "$PS"
 
-n=0
 compare() { # description, then ldapsearch arguments
-    d=$1
+    _what=$1
     shift
-    n=$((n + 1))
-    pg_search "$PS" "$@" > "$PG_DIR/s.$n" 2>&1
-    echo "rc=$?" >> "$PG_DIR/s.$n"
-    pg_search "$PO" "$@" > "$PG_DIR/o.$n" 2>&1
-    echo "rc=$?" >> "$PG_DIR/o.$n"
-    pg_same "$PG_DIR/s.$n" "$PG_DIR/o.$n" "identical to stock: $d"
+    pg_same_answer "identical to stock: $_what" "$PS" "$PO" "$@"
 }
 
 innocent='(!(|(uid=wang.lihua)(uid=zhang.wei)(uid=ada.marlow)(uid=li.na)(uid=embassy.reception)(uid=plo.london)(uid=f*)(uid=m0*)))'
