@@ -9,7 +9,7 @@
  * the first two for every operation and the third for every entry it
  * returns, whether or not an overlay or the backend has them; back-mdb has
  * no referral or control check, so for a database of ploguard's that is
- * about 600 instructions per search and 350 per entry of pure dispatch,
+ * 600 to 870 instructions per search and 300 per entry of pure dispatch,
  * more than all of ploguard's own work on a search that matches nothing.
  *
  * pg_dispatch_open puts functions of ours in those three slots of the
