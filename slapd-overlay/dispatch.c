@@ -29,9 +29,11 @@
  * operational hook, still goes through backover: what those read of the
  * BackendDB they are called with is theirs to decide.
  *
- * The slots are written at db_open and put back at db_close, with the
- * server paused or not yet serving; a pointer store is atomic, and both
- * values are correct at every moment, so a search on another thread never
+ * The slots are written at db_open and put back at db_close: mostly with
+ * the server paused or not yet serving, but the close of an overlay deleted
+ * through cn=config runs after slapd resumes.  An aligned pointer store is
+ * atomic, and both values give the same answers at every moment, so a
+ * search on another thread (which reads the slot with a plain load) never
  * sees a wrong one.
  */
 #ifndef _GNU_SOURCE

@@ -121,6 +121,23 @@ pg_db_init(BackendDB *be, ConfigReply *cr)
     return 0;
 }
 
+/*
+ * A db_open after a disable is the overlay's enabling.  slapd 2.5.13 opens
+ * an overlay whose olcDisabled is deleted (a replace deletes too) but then
+ * clears the database's flag (SLAP_DBFLAG_DISABLED) instead of the
+ * overlay's: ploguard would stay passed over by the stack while cn=config
+ * shows it enabled.  So, once open, it clears its own.
+ */
+static void
+pg_enabled(slap_overinst *on, pg_info *pi)
+{
+    if (on->on_bi.bi_flags & SLAPO_BFLAG_DISABLED) {
+        on->on_bi.bi_flags &= ~SLAPO_BFLAG_DISABLED;
+        Log(LDAP_DEBUG_ANY, LDAP_LEVEL_NOTICE, "ploguard: enabled\n");
+    }
+    pi->pi_enable_on_open = 0;
+}
+
 static int
 pg_db_open(BackendDB *be, ConfigReply *cr)
 {
@@ -128,19 +145,18 @@ pg_db_open(BackendDB *be, ConfigReply *cr)
     pg_info *pi = on->on_bi.bi_private;
     char msg[SLAP_TEXT_BUFLEN];
 
-    /* slapd 2.5.13 opens an overlay whose olcDisabled is deleted (a
-     * replace deletes too) but then clears the database's flag
-     * (SLAP_DBFLAG_DISABLED) instead of the overlay's: ploguard would be
-     * passed over by the stack while cn=config shows it enabled. */
-    if (pi->pi_open || pi->pi_enable_on_open) {
-        if (on->on_bi.bi_flags & SLAPO_BFLAG_DISABLED)
-            Log(LDAP_DEBUG_ANY, LDAP_LEVEL_NOTICE, "ploguard: enabled "
-                "again\n");
-        on->on_bi.bi_flags &= ~SLAPO_BFLAG_DISABLED;
-        pi->pi_enable_on_open = 0;
-    }
-    if (pi->pi_open)    /* olcDisabled deleted while not disabled */
+    if (pi->pi_open) {  /* olcDisabled deleted while not disabled */
+        pg_enabled(on, pi);
         return 0;
+    }
+    if ((on->on_bi.bi_flags & SLAPO_BFLAG_DISABLED) &&
+        !pi->pi_enable_on_open) {
+        /* added with olcDisabled: TRUE: slapd opens it all the same, and
+         * would neither close nor destroy it at shutdown (the stack passes
+         * over disabled overlays); open it when it is enabled */
+        pi->pi_enable_on_open = 1;
+        return 0;
+    }
     if (pi->pi_path == NULL) {
         snprintf(cr->msg, sizeof(cr->msg),
                  "ploguard: ploguard-registry (olcPloguardRegistry) is "
@@ -178,6 +194,7 @@ pg_db_open(BackendDB *be, ConfigReply *cr)
         return 1;
     }
     pg_dispatch_open(on);
+    pg_enabled(on, pi);
     return 0;
 }
 
@@ -209,12 +226,13 @@ pg_db_close(BackendDB *be, ConfigReply *cr)
     (void)cr;
     if (pi == NULL)
         return 0;
-    /* disabled while running, or by slapd.d at start-up: a later db_open
-     * is its enabling (see pg_db_open); not so for an overlay added
-     * disabled, which slapd closes, then opens at once */
-    if (pg_closing_to_disable(on))
-        pi->pi_enable_on_open = pi->pi_open ||
-                                !(slapMode & SLAP_SERVER_RUNNING);
+    /* disabled while running, or by slapd.d at start-up: the next db_open
+     * is its enabling (pg_enabled); not so the close slapd gives an
+     * overlay added disabled before opening it (pg_db_open).  Never
+     * lowered here: the database disabled, then ploguard, closes twice. */
+    if (pg_closing_to_disable(on) &&
+        (pi->pi_open || !(slapMode & SLAP_SERVER_RUNNING)))
+        pi->pi_enable_on_open = 1;
     pg_dispatch_close(on);
     pg_task_stop(pi);
     pg_snapshot_swap(pi, NULL);

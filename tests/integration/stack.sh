@@ -199,7 +199,44 @@ pg_check "started disabled, then enabled: annotated" annotated
 pg_check "started disabled, then enabled: synthesized" synthesized
 stock_behaviour "started disabled, then enabled"
 
+# an enabling that fails (the registry cannot be read) is refused and
+# leaves ploguard disabled; once the file is back, the next one enables it
+cfg "disable ploguard, then take the registry away" <<EOF
+dn: $OVL
+changetype: modify
+replace: olcDisabled
+olcDisabled: TRUE
+EOF
+mv "$PG_DIR/srv/registry.json" "$PG_DIR/srv/registry.away"
+printf 'dn: %s\nchangetype: modify\ndelete: olcDisabled\n' "$OVL" > "$O.cfg.ldif"
+pg_config_modify "$P" -f "$O.cfg.ldif" > "$O.cfg" 2>&1
+rc=$?
+pg_check "deleting olcDisabled with no registry to load is refused (result $rc)" test "$rc" != 0
+pg_check "... ploguard stays disabled" pg_not annotated
+mv "$PG_DIR/srv/registry.away" "$PG_DIR/srv/registry.json"
+cfg "the registry back: delete olcDisabled again" <<EOF
+dn: $OVL
+changetype: modify
+delete: olcDisabled
+EOF
+pg_check "enabled after a refused enabling: annotated" annotated
+pg_check "enabled after a refused enabling: synthesized" synthesized
+
+# slapd shuts down with an overlay added disabled (it never opened)
+ldapdelete -x -H "ldap://127.0.0.1:$P/" -D cn=config -w secret "$OVL" > "$O.del" 2>&1
+pg_rc 0 $? "delete the ploguard overlay again"
+cfg "add it disabled once more" <<EOF
+dn: olcOverlay=ploguard,$DB
+changetype: add
+objectClass: olcOverlayConfig
+objectClass: olcPloguardConfig
+olcOverlay: ploguard
+olcPloguardRegistry: $PG_DIR/srv/registry.json
+olcDisabled: TRUE
+EOF
+pg_check "added disabled: not annotated" pg_not annotated
 pg_stop srv
 pg_stop stock
 pg_check "slapd srv clean" pg_memcheck srv
+pg_has "$PG_DIR/srv/slapd.log" 'slapd stopped' "slapd srv shut down normally"
 pg_finish
