@@ -158,7 +158,8 @@ stock_behaviour "ploguard deleted"
 
 # added disabled (olcDisabled: TRUE in the new entry): slapd closes it,
 # then opens it, and it must stay disabled until the value is deleted
-cfg "add ploguard again, disabled" <<EOF
+add_disabled() { # DESC
+    cfg "$1" <<EOF
 dn: olcOverlay=ploguard,$DB
 changetype: add
 objectClass: olcOverlayConfig
@@ -167,7 +168,9 @@ olcOverlay: ploguard
 olcPloguardRegistry: $PG_DIR/srv/registry.json
 olcDisabled: TRUE
 EOF
-pg_check "added disabled: not annotated" pg_not annotated
+    pg_check "added disabled: not annotated" pg_not annotated
+}
+add_disabled "add ploguard again, disabled"
 OVL=$(pg_config_search "$P" -b "$DB" -s one '(objectClass=olcPloguardConfig)' 1.1 | sed -n 's/^dn: //p')
 pg_check "the new overlay entry is $OVL" test -n "$OVL"
 cfg "enable it by deleting olcDisabled" <<EOF
@@ -225,16 +228,7 @@ pg_check "enabled after a refused enabling: synthesized" synthesized
 # slapd shuts down with an overlay added disabled (it never opened)
 ldapdelete -x -H "ldap://127.0.0.1:$P/" -D cn=config -w secret "$OVL" > "$O.del" 2>&1
 pg_rc 0 $? "delete the ploguard overlay again"
-cfg "add it disabled once more" <<EOF
-dn: olcOverlay=ploguard,$DB
-changetype: add
-objectClass: olcOverlayConfig
-objectClass: olcPloguardConfig
-olcOverlay: ploguard
-olcPloguardRegistry: $PG_DIR/srv/registry.json
-olcDisabled: TRUE
-EOF
-pg_check "added disabled: not annotated" pg_not annotated
+add_disabled "add it disabled once more"
 pg_stop srv
 pg_stop stock
 pg_check "slapd srv clean" pg_memcheck srv
