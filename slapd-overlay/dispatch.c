@@ -91,26 +91,35 @@ pg_overinfo(const Operation *op)
     return op->o_bd->bd_info->bi_private;
 }
 
+/*
+ * A referral or control check (`which`): backover's function when the
+ * backend or an enabled overlay has one, else what backover's walk ends in
+ * when nobody has (op_rc in backover.c), `nobody`.
+ */
 static int
-pg_lean_chk_referrals(Operation *op, SlapReply *rs)
+pg_lean_check(Operation *op, SlapReply *rs, slap_operation_t which,
+              BI_op_func *stack, int nobody)
 {
     const slap_overinfo *oi = pg_overinfo(op);
 
-    if (oi->oi_orig->bi_chk_referrals != NULL ||
-        pg_stack_has(oi, op_aux_chk_referrals))
-        return pg_stack_chk_referrals(op, rs);
-    return LDAP_SUCCESS;
+    if (pg_hook(oi->oi_orig, which) != NULL || pg_stack_has(oi, which))
+        return stack(op, rs);
+    return nobody;
+}
+
+static int
+pg_lean_chk_referrals(Operation *op, SlapReply *rs)
+{
+    return pg_lean_check(op, rs, op_aux_chk_referrals, pg_stack_chk_referrals,
+                         LDAP_SUCCESS);
 }
 
 static int
 pg_lean_chk_controls(Operation *op, SlapReply *rs)
 {
-    const slap_overinfo *oi = pg_overinfo(op);
-
-    if (oi->oi_orig->bi_chk_controls != NULL ||
-        pg_stack_has(oi, op_aux_chk_controls))
-        return pg_stack_chk_controls(op, rs);
-    return SLAP_CB_CONTINUE;
+    /* slapd then checks the controls itself */
+    return pg_lean_check(op, rs, op_aux_chk_controls, pg_stack_chk_controls,
+                         SLAP_CB_CONTINUE);
 }
 
 /* Installed only over back-mdb (pg_dispatch_open). */
