@@ -56,12 +56,7 @@ add: olcModuleLoad
 olcModuleLoad: $PG_MODULE
 EOF
 cfg "add the overlay with olcOverlay=ploguard" 0 <<EOF
-dn: olcOverlay=ploguard,$DB
-changetype: add
-objectClass: olcOverlayConfig
-objectClass: olcPloguardConfig
-olcOverlay: ploguard
-olcPloguardRegistry: $PG_DIR/srv/registry.json
+$(pg_overlay_entry "$DB" "$PG_DIR/srv/registry.json")
 EOF
 pg_check "after the add: registered entries annotated" annotated "$DECLINE_EN"
 pg_check "after the add: unknown registered callers synthesized" synthesized
@@ -184,13 +179,7 @@ pg_hasnt "$O.plain" '^ploguard|rcmp-grc' "after the delete: no trace of annotati
 
 # add it again, restart from slapd.d: module and overlay come back
 cfg "add the overlay again" 0 <<EOF
-dn: olcOverlay=ploguard,$DB
-changetype: add
-objectClass: olcOverlayConfig
-objectClass: olcPloguardConfig
-olcOverlay: ploguard
-olcPloguardRegistry: $PG_DIR/srv/registry.json
-olcPloguardLang: en
+$(pg_overlay_entry "$DB" "$PG_DIR/srv/registry.json" "olcPloguardLang: en")
 EOF
 pg_stop srv
 pg_check "slapd srv clean" pg_memcheck srv

@@ -444,6 +444,18 @@ pg_config_modify() {
     ldapmodify -x -o nettimeout=10 -H "ldap://127.0.0.1:$_p/" -D cn=config -w secret "$@"
 }
 
+# pg_overlay_entry DBDN REGISTRY [LINE ...]: the LDIF that adds ploguard's
+# overlay entry under the database entry DBDN, with more attribute lines.
+pg_overlay_entry() {
+    printf 'dn: olcOverlay=ploguard,%s\nchangetype: add\n' "$1"
+    printf 'objectClass: olcOverlayConfig\nobjectClass: olcPloguardConfig\n'
+    printf 'olcOverlay: ploguard\nolcPloguardRegistry: %s\n' "$2"
+    shift 2
+    for _l in "$@"; do
+        printf '%s\n' "$_l"
+    done
+}
+
 # pg_config_search PORT [ldapsearch args]: cn=config.
 pg_config_search() {
     _p=$1

@@ -160,13 +160,7 @@ stock_behaviour "ploguard deleted"
 # then opens it, and it must stay disabled until the value is deleted
 add_disabled() { # DESC
     cfg "$1" <<EOF
-dn: olcOverlay=ploguard,$DB
-changetype: add
-objectClass: olcOverlayConfig
-objectClass: olcPloguardConfig
-olcOverlay: ploguard
-olcPloguardRegistry: $PG_DIR/srv/registry.json
-olcDisabled: TRUE
+$(pg_overlay_entry "$DB" "$PG_DIR/srv/registry.json" "olcDisabled: TRUE")
 EOF
     pg_check "added disabled: not annotated" pg_not annotated
 }
