@@ -1,6 +1,6 @@
 /*
  * dispatch.c - takes slapd's overlay stack out of the hooks that nothing on
- * it implements.
+ * it implements, and out of the search when ploguard alone implements it.
  *
  * A database with overlays gets a BackendInfo of backover.c's (the
  * slap_overinfo) whose referral check, control check and operational
@@ -11,11 +11,14 @@
  * no referral or control check, so for a database of ploguard's that is
  * 600 to 870 instructions per search and 300 per entry of pure dispatch,
  * more than all of ploguard's own work on a search that matches nothing.
+ * The search itself takes the same way, and every entry it returns another
+ * 100 instructions (over_back_response) before pg_response sees it.
  *
- * pg_dispatch_open puts functions of ours in those three slots of the
+ * pg_dispatch_open puts functions of ours in those four slots of the
  * database's slap_overinfo.  On every call they look at the stack as it is
  * then, so an overlay added, removed, disabled or enabled through cn=config
- * is seen at once: when an enabled overlay on it has the hook, they call
+ * is seen at once: when an enabled overlay on it has the hook (for the
+ * search: a search or a response hook, ploguard's own aside), they call
  * backover's own function, which calls that overlay exactly as before;
  * otherwise they give the answer backover's walk would end in, without its
  * copy and callback:
@@ -25,9 +28,11 @@
  *   operational      back-mdb's mdb_operational, called directly: it reads
  *                    only op->o_bd->be_private and the suffix, which the
  *                    copy backover would pass shares with the database
+ *   search           pg_op_search, then back-mdb's search on a copy of the
+ *                    BackendDB as backover makes it (pg_lean_search)
  * A backend's own referral or control check, or another backend's
- * operational hook, still goes through backover: what those read of the
- * BackendDB they are called with is theirs to decide.
+ * operational hook or search, still goes through backover: what those read
+ * of the BackendDB they are called with is theirs to decide.
  *
  * The slots are written at db_open and put back at db_close: mostly with
  * the server paused or not yet serving, but the close of an overlay deleted
@@ -49,6 +54,7 @@
 static BI_chk_referrals *pg_stack_chk_referrals;
 static BI_chk_controls *pg_stack_chk_controls;
 static BI_operational *pg_stack_operational;
+static BI_op_search *pg_stack_search;
 
 /* The hook `which` of bi (slapd's own numbering, slap_operation_t). */
 static BI_op_func *
@@ -122,8 +128,9 @@ pg_lean_chk_controls(Operation *op, SlapReply *rs)
                          SLAP_CB_CONTINUE);
 }
 
-/* Installed only over back-mdb (pg_dispatch_open). */
-static int
+/* Installed only over back-mdb (pg_dispatch_open).  hot: it runs for every
+ * entry, like pg_lean_response, and the two sit together (.text.hot). */
+static __attribute__((hot)) int
 pg_lean_operational(Operation *op, SlapReply *rs)
 {
     const slap_overinfo *oi = pg_overinfo(op);
@@ -134,10 +141,166 @@ pg_lean_operational(Operation *op, SlapReply *rs)
 }
 
 /*
+ * A search.  backover runs every search through over_op_func (a copy of the
+ * BackendDB, a callback allocated, pushed and freed, a walk) and every entry
+ * and result through over_back_response, which copies the BackendDB again
+ * to call the overlays' response hooks: 100 instructions per entry before
+ * pg_response has looked at it.  When ploguard is the only enabled overlay
+ * with a search or a response hook, pg_lean_search does what that comes to
+ * (the same copy of the BackendDB for the backend to run on, the same order
+ * of callbacks, the same cleanup when the backend declines) with the
+ * callback on its stack, and pg_lean_response passes an entry found to
+ * match nothing on before copying anything.  Otherwise, or on an operation
+ * already running on an overlay's copy, backover does it all.
+ */
+
+/* ploguard's overlay on oi's stack when it alone, enabled, has a search or
+ * a response hook there; NULL otherwise. */
+static const slap_overinst *
+pg_search_alone(const slap_overinfo *oi)
+{
+    const slap_overinst *on, *mine = NULL;
+
+    for (on = oi->oi_list; on != NULL; on = on->on_next) {
+        if (on->on_bi.bi_flags & SLAPO_BFLAG_DISABLED)
+            continue;
+        if (on->on_bi.bi_op_search == pg_op_search)
+            mine = on;
+        else if (on->on_bi.bi_op_search != NULL || on->on_response != NULL)
+            return NULL;
+    }
+    return mine;
+}
+
+/* over_back_response's work: every enabled overlay's response hook, each
+ * on a copy of the BackendDB naming it, until one answers.  Kept out of
+ * pg_lean_response, whose few cache lines of code every entry runs. */
+static __attribute__((noinline, cold)) int
+pg_stack_response(Operation *op, SlapReply *rs, const slap_overinfo *oi)
+{
+    BackendDB *be = op->o_bd, db = *op->o_bd;
+    slap_overinst *on;
+    int rc = SLAP_CB_CONTINUE;
+
+    db.be_flags |= SLAP_DBFLAG_OVERLAY;
+    /* put back before returning, as backover does */
+    /* cppcheck-suppress autoVariables */
+    op->o_bd = &db;
+    for (on = oi->oi_list; on != NULL; on = on->on_next) {
+        if ((on->on_bi.bi_flags & SLAPO_BFLAG_DISABLED) ||
+            on->on_response == NULL)
+            continue;
+        db.bd_info = (BackendInfo *)on;
+        rc = on->on_response(op, rs);
+        if (rc != SLAP_CB_CONTINUE)
+            break;
+    }
+    op->o_bd = be;
+    return rc == SLAP_CB_BYPASS ? SLAP_CB_CONTINUE : rc;
+}
+
+/* pg_lean_search's callback, on its stack. */
+typedef struct pg_lean {
+    slap_callback  cb;
+    slap_overinfo *oi;
+    int            skip;   /* pg_skip_op: pg_response leaves it alone */
+} pg_lean;
+
+/*
+ * The response callback of pg_lean_search.  The stack is looked at again
+ * for every response, as backover does, so that an overlay enabled or
+ * added while the search waited for a slow client is called.
+ *
+ * hot, and everything it runs for an entry that matches nothing inlined
+ * except slapd's attr_find: a search that returns 100 entries runs it 100
+ * times between slapd's own per-entry code, and code of ours spread over a
+ * dozen cache lines of the module cost more in instruction-cache misses
+ * (slapd's as well as ours) than its instructions (BENCHMARKS.md).
+ */
+static __attribute__((hot)) int
+pg_lean_response(Operation *op, SlapReply *rs)
+{
+    const pg_lean *lean = op->o_callback->sc_private;
+    const slap_overinst *mine = pg_search_alone(lean->oi);
+
+    if (mine != NULL &&
+        (lean->skip || rs->sr_type != REP_SEARCH || rs->sr_entry == NULL ||
+         pg_entry_clean(op, rs, mine->on_bi.bi_private)))
+        return SLAP_CB_CONTINUE;
+    return pg_stack_response(op, rs, lean->oi);
+}
+
+/* Installed only over back-mdb (pg_dispatch_open): its search answers
+ * before it returns, never SLAPD_ASYNCOP, so the callback can live on the
+ * stack. */
+static int
+pg_lean_search(Operation *op, SlapReply *rs)
+{
+    slap_overinfo *oi = op->o_bd->bd_info->bi_private;
+    const slap_overinst *mine = pg_search_alone(oi);
+    BackendInfo *orig = oi->oi_orig;
+    BackendDB *be = op->o_bd, db;
+    slap_callback **sc;
+    pg_lean lean;
+    int rc, halted;
+
+    if (mine == NULL || SLAP_ISOVERLAY(be) || orig->bi_op_search == NULL)
+        return pg_stack_search(op, rs);
+    /* The copy and the callback live until the backend has answered;
+     * both are taken back before returning, as backover does. */
+    db = *be;
+    db.be_flags |= SLAP_DBFLAG_OVERLAY;
+    /* cppcheck-suppress autoVariables */
+    op->o_bd = &db;
+    memset(&lean, 0, sizeof(lean));
+    lean.oi = oi;
+    lean.skip = pg_skip_op(op);
+    lean.cb.sc_response = pg_lean_response;
+    lean.cb.sc_private = &lean;
+    lean.cb.sc_next = op->o_callback;
+    /* cppcheck-suppress autoVariables */
+    op->o_callback = &lean.cb;
+
+    db.bd_info = (BackendInfo *)mine;
+    rc = pg_op_search(op, rs);
+    if (rc == SLAP_CB_BYPASS)
+        rc = SLAP_CB_CONTINUE;
+    if (rc == SLAP_CB_CONTINUE) {
+        db.bd_info = orig;
+        rc = orig->bi_op_search(op, rs);
+        if (rc == SLAP_CB_CONTINUE)
+            rc = LDAP_UNWILLING_TO_PERFORM;
+        halted = rc == LDAP_UNWILLING_TO_PERFORM;
+    } else {
+        halted = 1;
+    }
+    /* answered by nobody, or by ploguard itself: the callbacks pushed
+     * since ours will see no result of the backend's, they clean up now */
+    if (halted) {
+        while (op->o_callback != NULL && op->o_callback != &lean.cb) {
+            slap_callback *next = op->o_callback->sc_next;
+
+            if (op->o_callback->sc_cleanup != NULL)
+                op->o_callback->sc_cleanup(op, rs);
+            op->o_callback = next;
+        }
+    }
+    for (sc = &op->o_callback; *sc != NULL; sc = &(*sc)->sc_next) {
+        if (*sc == &lean.cb) {
+            *sc = lean.cb.sc_next;
+            break;
+        }
+    }
+    op->o_bd = be;
+    return rc;
+}
+
+/*
  * Whether fn is slapd's own code (the executable that exports
  * overlay_op_walk) rather than a module's: only backover.c puts functions of
- * slapd's in a slap_overinfo's aux slots, so a slot that holds one holds
- * over_aux_*; one that holds a module's function is left alone.
+ * slapd's in a slap_overinfo's slots, so a slot that holds one holds
+ * over_aux_* or over_op_search; one that holds a module's function is left
+ * alone.
  */
 static int
 pg_in_slapd(BI_op_func *fn)
@@ -193,6 +356,11 @@ pg_dispatch_open(slap_overinst *on)
         pg_slot_set(&bi->bi_operational, pg_lean_operational);
         pg_cat(taken, sizeof(taken), &len, " operational");
     }
+    if (type != NULL && strcmp(type, "mdb") == 0 &&
+        pg_slot_is_backover(bi->bi_op_search, &pg_stack_search)) {
+        pg_slot_set(&bi->bi_op_search, pg_lean_search);
+        pg_cat(taken, sizeof(taken), &len, " search");
+    }
     Log(LDAP_DEBUG_STATS, LDAP_LEVEL_INFO, "ploguard: %s: hooks no overlay "
         "has, called without the overlay stack:%s\n",
         oi->oi_origdb != NULL && oi->oi_origdb->be_suffix != NULL ?
@@ -211,4 +379,6 @@ pg_dispatch_close(slap_overinst *on)
         pg_slot_set(&bi->bi_chk_controls, pg_stack_chk_controls);
     if (bi->bi_operational == pg_lean_operational)
         pg_slot_set(&bi->bi_operational, pg_stack_operational);
+    if (bi->bi_op_search == pg_lean_search)
+        pg_slot_set(&bi->bi_op_search, pg_stack_search);
 }

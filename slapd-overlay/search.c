@@ -4,7 +4,8 @@
  * pg_response (the overlay's on_response) annotates every search entry of
  * this database whose phone or mail values match the registry.  An entry
  * found to match nothing is remembered by its ID and entryCSN (verdict.h)
- * and passed on at the next search without its values being looked at.
+ * and passed on at the next search without its values being looked at
+ * (by dispatch.c's search, when it runs one, before pg_response is called).
  *
  * pg_op_search looks at the filter before the backend runs.  When it
  * asserts (equality, or a substring whose pieces put together give the
@@ -243,32 +244,6 @@ pg_op_search(Operation *op, SlapReply *rs)
 }
 
 /* --------------------------------------------------------- annotation */
-
-/*
- * Names rs's entry for the verdict table (verdict.h); 0 when it cannot be
- * named exactly: no table (not back-mdb), not the backend's own stored
- * entry (a copy an overlay below changed, or an entry made up), lastmod
- * off (writes keep the entryCSN), a glue database (the IDs of several
- * databases), or no entryCSN.
- */
-static int
-pg_verdict_key_of(Operation *op, const SlapReply *rs, const pg_info *pi,
-                  pg_verdict_key *k)
-{
-    const Entry *e = rs->sr_entry;
-    const Attribute *a;
-
-    if (pi->pi_verdicts == NULL ||
-        (rs->sr_flags & (REP_ENTRY_MODIFIABLE | REP_ENTRY_MUSTBEFREED |
-                         REP_ENTRY_MUSTRELEASE)) != 0 ||
-        SLAP_NOLASTMOD(op->o_bd) || SLAP_GLUE_INSTANCE(op->o_bd))
-        return 0;
-    a = attr_find(e->e_attrs, slap_schema.si_ad_entryCSN);
-    if (a == NULL || a->a_numvals != 1)
-        return 0;
-    return pg_verdict_key_make(k, (uint64_t)e->e_id, a->a_vals[0].bv_val,
-                               a->a_vals[0].bv_len) == 0;
-}
 
 static int
 pg_entry_readable(Operation *op, Entry *e, slap_overinst *on)

@@ -12,26 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One cache line.  gen 0 is never current, so a zeroed slot is empty. */
-typedef struct pg_verdict_slot {
-    uint32_t seq;       /* odd while being written */
-    uint32_t csnlen;
-    uint64_t gen;
-    uint64_t eid;
-    uint64_t csn[PG_VERDICT_CSN_WORDS];
-} pg_verdict_slot;
-
-_Static_assert(PG_VERDICT_CSN_WORDS * 8 == PG_VERDICT_CSN_MAX,
-               "a key holds a whole CSN, in the words pg_slot_holds reads");
-_Static_assert(sizeof(pg_verdict_slot) == 64, "a slot is one cache line");
-
-struct pg_verdicts {
-    uint64_t         gen;    /* current generation, from 1 */
-    int              stopped;
-    size_t           mask;   /* slots - 1 */
-    pg_verdict_slot *slot;
-};
-
 pg_verdicts *
 pg_verdicts_new(size_t nslots)
 {
@@ -103,46 +83,6 @@ pg_verdicts_stop(pg_verdicts *v)
     was = __atomic_exchange_n(&v->stopped, 1, __ATOMIC_RELAXED);
     pg_verdicts_forget(v);   /* release: publishes stopped with gen */
     return !was;
-}
-
-/* Whether the slot's words equal k's and gen (relaxed reads; the caller
- * checks the sequence number around them). */
-static int
-pg_slot_holds(const pg_verdict_slot *sl, const pg_verdict_key *k,
-              uint64_t gen)
-{
-    uint64_t diff;
-
-    if (__atomic_load_n(&sl->eid, __ATOMIC_RELAXED) != k->eid ||
-        __atomic_load_n(&sl->gen, __ATOMIC_RELAXED) != gen ||
-        __atomic_load_n(&sl->csnlen, __ATOMIC_RELAXED) != k->csnlen)
-        return 0;
-    /* PG_VERDICT_CSN_WORDS words, written out: no loop on the hot path */
-    diff = (__atomic_load_n(&sl->csn[0], __ATOMIC_RELAXED) ^ k->csn[0]) |
-           (__atomic_load_n(&sl->csn[1], __ATOMIC_RELAXED) ^ k->csn[1]) |
-           (__atomic_load_n(&sl->csn[2], __ATOMIC_RELAXED) ^ k->csn[2]) |
-           (__atomic_load_n(&sl->csn[3], __ATOMIC_RELAXED) ^ k->csn[3]) |
-           (__atomic_load_n(&sl->csn[4], __ATOMIC_RELAXED) ^ k->csn[4]);
-    return diff == 0;
-}
-
-int
-pg_verdict_clean(const pg_verdicts *v, const pg_verdict_key *k)
-{
-    const pg_verdict_slot *sl;
-    uint64_t gen;
-    uint32_t s1, s2;
-
-    if (v == NULL)
-        return 0;
-    gen = __atomic_load_n(&v->gen, __ATOMIC_ACQUIRE);
-    sl = &v->slot[k->eid & v->mask];
-    s1 = __atomic_load_n(&sl->seq, __ATOMIC_ACQUIRE);
-    if ((s1 & 1) != 0 || !pg_slot_holds(sl, k, gen))
-        return 0;
-    __atomic_thread_fence(__ATOMIC_ACQUIRE);
-    s2 = __atomic_load_n(&sl->seq, __ATOMIC_RELAXED);
-    return s1 == s2;
 }
 
 void

@@ -42,7 +42,29 @@ typedef struct pg_verdict_key {
     uint64_t csn[PG_VERDICT_CSN_WORDS];   /* zero-padded */
 } pg_verdict_key;
 
-typedef struct pg_verdicts pg_verdicts;
+/* The table.  Its layout is here, not in verdict.c, only so that the
+ * lookup (pg_verdict_clean, below) is inlined where every entry a search
+ * returns passes: everything else goes through the functions. */
+
+/* One cache line.  gen 0 is never current, so a zeroed slot is empty. */
+typedef struct pg_verdict_slot {
+    uint32_t seq;       /* odd while being written */
+    uint32_t csnlen;
+    uint64_t gen;
+    uint64_t eid;
+    uint64_t csn[PG_VERDICT_CSN_WORDS];
+} pg_verdict_slot;
+
+_Static_assert(PG_VERDICT_CSN_WORDS * 8 == PG_VERDICT_CSN_MAX,
+               "a key holds a whole CSN, in the words pg_slot_holds reads");
+_Static_assert(sizeof(pg_verdict_slot) == 64, "a slot is one cache line");
+
+typedef struct pg_verdicts {
+    uint64_t         gen;    /* current generation, from 1 */
+    int              stopped;
+    size_t           mask;   /* slots - 1 */
+    pg_verdict_slot *slot;
+} pg_verdicts;
 
 /* A table of nslots (1 to PG_VERDICT_MAX_SLOTS, rounded up to a power of
  * two) empty slots, or NULL when out of memory. */
@@ -82,8 +104,58 @@ void pg_verdicts_forget(pg_verdicts *v);
  * thrown away when reconfigured).  Returns 1 the first time. */
 int  pg_verdicts_stop(pg_verdicts *v);
 
+/* Whether the slot's words equal k's and gen (relaxed reads; the caller
+ * checks the sequence number around them).  Every field of a slot is read
+ * and written with __atomic builtins, so that a reader racing a writer
+ * reads whole words, never undefined values (verdict.c). */
+static inline int
+pg_slot_holds(const pg_verdict_slot *sl, const pg_verdict_key *k,
+              uint64_t gen)
+{
+    uint64_t diff;
+
+    if (__atomic_load_n(&sl->eid, __ATOMIC_RELAXED) != k->eid ||
+        __atomic_load_n(&sl->gen, __ATOMIC_RELAXED) != gen ||
+        __atomic_load_n(&sl->csnlen, __ATOMIC_RELAXED) != k->csnlen)
+        return 0;
+    /* PG_VERDICT_CSN_WORDS words, written out: no loop on the hot path */
+    diff = (__atomic_load_n(&sl->csn[0], __ATOMIC_RELAXED) ^ k->csn[0]) |
+           (__atomic_load_n(&sl->csn[1], __ATOMIC_RELAXED) ^ k->csn[1]) |
+           (__atomic_load_n(&sl->csn[2], __ATOMIC_RELAXED) ^ k->csn[2]) |
+           (__atomic_load_n(&sl->csn[3], __ATOMIC_RELAXED) ^ k->csn[3]) |
+           (__atomic_load_n(&sl->csn[4], __ATOMIC_RELAXED) ^ k->csn[4]);
+    return diff == 0;
+}
+
+/* Starts fetching the slot of entry eid, so that it arrives while the
+ * caller looks for the entry's CSN: the table is larger than the caches,
+ * and a slot read cold costs more than everything else done here. */
+static inline void
+pg_verdict_prefetch(const pg_verdicts *v, uint64_t eid)
+{
+    if (v != NULL)
+        __builtin_prefetch(&v->slot[eid & v->mask], 0, 3);
+}
+
 /* 1 when k was found to match nothing under the current generation. */
-int  pg_verdict_clean(const pg_verdicts *v, const pg_verdict_key *k);
+static inline int
+pg_verdict_clean(const pg_verdicts *v, const pg_verdict_key *k)
+{
+    const pg_verdict_slot *sl;
+    uint64_t gen;
+    uint32_t s1, s2;
+
+    if (v == NULL)
+        return 0;
+    gen = __atomic_load_n(&v->gen, __ATOMIC_ACQUIRE);
+    sl = &v->slot[k->eid & v->mask];
+    s1 = __atomic_load_n(&sl->seq, __ATOMIC_ACQUIRE);
+    if ((s1 & 1) != 0 || !pg_slot_holds(sl, k, gen))
+        return 0;
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    s2 = __atomic_load_n(&sl->seq, __ATOMIC_RELAXED);
+    return s1 == s2;
+}
 
 /* Remembers that k matched nothing under generation gen. */
 void pg_verdict_set_clean(pg_verdicts *v, const pg_verdict_key *k,

@@ -2,10 +2,11 @@
 # slapd's overlay stack and ploguard's shortcut of it (slapd-overlay/
 # dispatch.c): the referral check, the control check and the operational
 # attributes of a database whose overlays do not implement them are called
-# without backover's walk.  As the stack changes under cn=config, an overlay
+# without backover's walk, and so is the search while ploguard alone has a
+# search or response hook.  As the stack changes under cn=config, an overlay
 # that does implement one must be called again at once, and what a client
 # sees must stay what stock slapd gives: a critical control nobody knows
-# refused, hasSubordinates, syncprov's contextCSN.  Also olcDisabled on the
+# refused, hasSubordinates, syncprov's contextCSN, valsort's order.  Also olcDisabled on the
 # overlay: disabled, nothing is annotated; enabled again (by replacing the
 # value or deleting it), everything is, with the registry in force.
 . "$top_srcdir/tests/integration/lib.sh"
@@ -29,8 +30,8 @@ pg_start_or_die srv "$P" dir
 pg_start_or_die stock "$PS"
 
 pg_has "$PG_DIR/srv/slapd.log" \
-    'ploguard: dc=agency,dc=test: hooks no overlay has, called without the overlay stack: referrals controls operational' \
-    "the shortcut is in place for the three hooks"
+    'ploguard: dc=agency,dc=test: hooks no overlay has, called without the overlay stack: referrals controls operational search$' \
+    "the shortcut is in place for the four hooks"
 
 annotated() {
     pg_search "$P" -b "$PEOPLE" '(uid=wang.lihua)' cn > "$O.ann" 2>&1
@@ -67,14 +68,68 @@ cfg() {
     pg_config_modify "$P" -f "$O.cfg.ldif" > "$O.cfg" 2>&1
     pg_rc 0 $? "$1"
 }
+# set_disabled DN TRUE|FALSE DESC: olcDisabled of an overlay, must succeed
+set_disabled() {
+    cfg "$3" <<EOF
+dn: $1
+changetype: modify
+replace: olcDisabled
+olcDisabled: $2
+EOF
+}
 
 pg_check "ploguard alone: annotated" annotated
 stock_behaviour "ploguard alone"
 pg_check "ploguard alone: no contextCSN (no syncprov)" pg_not contextcsn
 
+mod=$(pg_config_search "$P" -b cn=config '(objectClass=olcModuleList)' 1.1 | sed -n 's/^dn: //p' | head -n 1)
+
+# valsort has a response hook and no search hook: while it is enabled the
+# search must go through backover again (its order comes back), and
+# ploguard's work with it; disabled or deleted, the stored order
+first_class() {
+    pg_search "$P" -b "$BASE" -s base '(objectClass=*)' objectClass > "$O.oc" 2>&1
+    sed -n 's/^objectClass: //p' "$O.oc" | head -n 1
+}
+# (a read has the suffix's entry remembered as matching nothing: a shortcut
+# that wrongly passed over valsort would pass that entry on without calling
+# anybody, which the order shows; hence each order is read twice)
+pg_check "ploguard alone: the stored order of the suffix's objectClass" \
+    test "$(first_class)" = dcObject
+pg_check "ploguard alone: the stored order again" test "$(first_class)" = dcObject
+cfg "load valsort into the running slapd" <<EOF
+dn: $mod
+changetype: modify
+add: olcModuleLoad
+olcModuleLoad: valsort
+EOF
+cfg "add valsort to the database: objectClass in descending order" <<EOF
+dn: olcOverlay=valsort,$DB
+changetype: add
+objectClass: olcOverlayConfig
+objectClass: olcValSortConfig
+olcOverlay: valsort
+olcValSortAttr: objectClass $BASE alpha-descend
+EOF
+pg_check "with valsort: its order comes back (its hook is called)" \
+    test "$(first_class)" = organization
+pg_check "with valsort: its order again" test "$(first_class)" = organization
+pg_check "with valsort: annotated" annotated
+pg_check "with valsort: synthesized" synthesized
+set_disabled "olcOverlay={1}valsort,$DB" TRUE "disable valsort"
+pg_check "valsort disabled: the stored order" test "$(first_class)" = dcObject
+pg_check "valsort disabled: annotated" annotated
+pg_check "valsort disabled: synthesized" synthesized
+set_disabled "olcOverlay={1}valsort,$DB" FALSE "enable valsort again"
+pg_check "valsort enabled again: its order" test "$(first_class)" = organization
+ldapdelete -x -H "ldap://127.0.0.1:$P/" -D cn=config -w secret "olcOverlay={1}valsort,$DB" > "$O.del" 2>&1
+pg_rc 0 $? "delete the valsort overlay"
+pg_check "valsort deleted: the stored order" test "$(first_class)" = dcObject
+pg_check "valsort deleted: annotated" annotated
+stock_behaviour "valsort deleted"
+
 # syncprov, added below ploguard at run time, has an operational hook: its
 # contextCSN must come back at once
-mod=$(pg_config_search "$P" -b cn=config '(objectClass=olcModuleList)' 1.1 | sed -n 's/^dn: //p' | head -n 1)
 cfg "load syncprov into the running slapd" <<EOF
 dn: $mod
 changetype: modify
@@ -89,56 +144,39 @@ objectClass: olcSyncProvConfig
 olcOverlay: syncprov
 EOF
 pg_check "with syncprov: its contextCSN is returned (its hook is called)" contextcsn
+# syncprov has a search hook and no response hook: a refresh (the sync
+# control) is its to answer, and it ends with its SyncDone control
+refresh() {
+    ldapsearch -x -o ldif-wrap=no -o nettimeout=10 -l 20 -H "ldap://127.0.0.1:$P/" \
+        -E '!sync=ro' -b "$BASE" -s base '(objectClass=*)' 1.1 > "$O.sync" 2>&1
+    grep -q '^# SyncDone control' "$O.sync"
+}
+pg_check "with syncprov: a refresh is answered by syncprov (its search hook is called)" refresh
 pg_check "with syncprov: annotated" annotated
 stock_behaviour "with syncprov"
 
 # olcDisabled on syncprov: its hook is passed over while disabled (its
 # db_close stores the contextCSN in the entry, so that is not visible), and
 # called again once enabled
-cfg "disable syncprov" <<EOF
-dn: olcOverlay={1}syncprov,$DB
-changetype: modify
-replace: olcDisabled
-olcDisabled: TRUE
-EOF
+set_disabled "olcOverlay={1}syncprov,$DB" TRUE "disable syncprov"
 stock_behaviour "syncprov disabled"
-cfg "enable syncprov again" <<EOF
-dn: olcOverlay={1}syncprov,$DB
-changetype: modify
-replace: olcDisabled
-olcDisabled: FALSE
-EOF
+set_disabled "olcOverlay={1}syncprov,$DB" FALSE "enable syncprov again"
 pg_check "syncprov enabled: contextCSN again" contextcsn
 
 # olcDisabled on ploguard: off, then on by a new value, off, then on by
 # deleting the value; slapd calls db_close and db_open (or only clears the
 # flag) around these, and ploguard must come back whole each time
-cfg "disable ploguard" <<EOF
-dn: $OVL
-changetype: modify
-replace: olcDisabled
-olcDisabled: TRUE
-EOF
+set_disabled "$OVL" TRUE "disable ploguard"
 pg_check "ploguard disabled: not annotated" pg_not annotated
 pg_check "ploguard disabled: nothing synthesized" pg_not synthesized
 pg_check "ploguard disabled: contextCSN still returned" contextcsn
 stock_behaviour "ploguard disabled"
-cfg "enable ploguard (olcDisabled: FALSE)" <<EOF
-dn: $OVL
-changetype: modify
-replace: olcDisabled
-olcDisabled: FALSE
-EOF
+set_disabled "$OVL" FALSE "enable ploguard (olcDisabled: FALSE)"
 pg_check "ploguard enabled: annotated" annotated
 pg_check "ploguard enabled: synthesized" synthesized
 pg_check "ploguard enabled: contextCSN still returned" contextcsn
 stock_behaviour "ploguard enabled again"
-cfg "disable ploguard again" <<EOF
-dn: $OVL
-changetype: modify
-replace: olcDisabled
-olcDisabled: TRUE
-EOF
+set_disabled "$OVL" TRUE "disable ploguard again"
 pg_check "ploguard disabled again: not annotated" pg_not annotated
 cfg "enable ploguard by deleting olcDisabled" <<EOF
 dn: $OVL
@@ -176,12 +214,7 @@ pg_check "added disabled, then enabled: annotated" annotated
 pg_check "added disabled, then enabled: synthesized" synthesized
 
 # disabled in slapd.d when slapd starts, then enabled by deleting the value
-cfg "disable ploguard before a restart" <<EOF
-dn: $OVL
-changetype: modify
-replace: olcDisabled
-olcDisabled: TRUE
-EOF
+set_disabled "$OVL" TRUE "disable ploguard before a restart"
 pg_stop srv
 pg_check "slapd srv clean" pg_memcheck srv
 pg_start_or_die srv "$P" dir
@@ -198,12 +231,7 @@ stock_behaviour "started disabled, then enabled"
 
 # an enabling that fails (the registry cannot be read) is refused and
 # leaves ploguard disabled; once the file is back, the next one enables it
-cfg "disable ploguard, then take the registry away" <<EOF
-dn: $OVL
-changetype: modify
-replace: olcDisabled
-olcDisabled: TRUE
-EOF
+set_disabled "$OVL" TRUE "disable ploguard, then take the registry away"
 mv "$PG_DIR/srv/registry.json" "$PG_DIR/srv/registry.away"
 printf 'dn: %s\nchangetype: modify\ndelete: olcDisabled\n' "$OVL" > "$O.cfg.ldif"
 pg_config_modify "$P" -f "$O.cfg.ldif" > "$O.cfg" 2>&1
