@@ -337,6 +337,7 @@ pg_dispatch_open(slap_overinst *on)
     slap_overinfo *oi = on->on_info;
     BackendInfo *bi = &oi->oi_bi;
     const char *type = oi->oi_orig->bi_type;
+    int over_mdb = type != NULL && strcmp(type, "mdb") == 0;
     char taken[64] = "";
     size_t len = 0;
 
@@ -350,14 +351,12 @@ pg_dispatch_open(slap_overinst *on)
         pg_slot_set(&bi->bi_chk_controls, pg_lean_chk_controls);
         pg_cat(taken, sizeof(taken), &len, " controls");
     }
-    if (type != NULL && strcmp(type, "mdb") == 0 &&
-        oi->oi_orig->bi_operational != NULL &&
+    if (over_mdb && oi->oi_orig->bi_operational != NULL &&
         pg_slot_is_backover(bi->bi_operational, &pg_stack_operational)) {
         pg_slot_set(&bi->bi_operational, pg_lean_operational);
         pg_cat(taken, sizeof(taken), &len, " operational");
     }
-    if (type != NULL && strcmp(type, "mdb") == 0 &&
-        pg_slot_is_backover(bi->bi_op_search, &pg_stack_search)) {
+    if (over_mdb && pg_slot_is_backover(bi->bi_op_search, &pg_stack_search)) {
         pg_slot_set(&bi->bi_op_search, pg_lean_search);
         pg_cat(taken, sizeof(taken), &len, " search");
     }
