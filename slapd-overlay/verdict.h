@@ -128,8 +128,8 @@ pg_slot_holds(const pg_verdict_slot *sl, const pg_verdict_key *k,
 }
 
 /* Starts fetching the slot of entry eid, so that it arrives while the
- * caller looks for the entry's CSN: the table is larger than the caches,
- * and a slot read cold costs more than everything else done here. */
+ * caller looks for the entry's CSN: slots are read one per entry, spread
+ * over the table, and one not in cache would stall the compare. */
 static inline void
 pg_verdict_prefetch(const pg_verdicts *v, uint64_t eid)
 {
