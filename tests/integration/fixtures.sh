@@ -34,6 +34,10 @@ LIU_MAIL=liu.yang@example.org
 # The registered entries of ou=People (the rest is innocent).
 REGISTERED_UIDS="wang.lihua zhang.wei ada.marlow li.na embassy.reception plo.london"
 
+# A filter element that leaves out every registered entry of ou=People and
+# ou=Forms (f*, m0*) and every synthesized one: what remains is innocent.
+INNOCENT='(!(|(uid=wang.lihua)(uid=zhang.wei)(uid=ada.marlow)(uid=li.na)(uid=embassy.reception)(uid=plo.london)(uid=f*)(uid=m0*)(uid=ploguard-*)))'
+
 # it_server NAME PORT [registry]: the usual overlay server on the sample
 # directory plus the forms, with the test registry (PG_OVL_EXTRA etc. apply).
 it_server() {
@@ -42,6 +46,19 @@ it_server() {
     cat "$PG_SAMPLE_LDIF" "$PG_TESTDATA/forms.ldif" > "$PG_DIR/$1/all.ldif"
     pg_load "$1" "$PG_DIR/$1/all.ldif"
     pg_start_or_die "$1" "$2"
+}
+
+# it_pair OVLPORT STOCKPORT: the usual overlay server "ovl" and a stock
+# slapd "stock" without the overlay, on copies of one database file.
+it_pair() {
+    pg_registry_copy ovl "$PG_TESTDATA/registry.json"
+    pg_conf ovl
+    cat "$PG_SAMPLE_LDIF" "$PG_TESTDATA/forms.ldif" > "$PG_DIR/all.ldif"
+    pg_load ovl "$PG_DIR/all.ldif"
+    PG_OVERLAY=0 pg_conf stock
+    cp "$PG_DIR/ovl/db/"*.mdb "$PG_DIR/stock/db/" || pg_die "cannot copy the database"
+    pg_start_or_die ovl "$1"
+    pg_start_or_die stock "$2"
 }
 
 # it_entry FILE DN: prints one entry's block from an LDIF result.

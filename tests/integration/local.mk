@@ -6,11 +6,14 @@ check_PROGRAMS += tests/integration/ldapclient
 tests_integration_ldapclient_SOURCES = tests/integration/ldapclient.c
 tests_integration_ldapclient_CFLAGS = $(AM_CFLAGS) $(LDAP_CFLAGS) -pthread
 tests_integration_ldapclient_LDADD = $(LDAP_LIBS) -lpthread
+check_PROGRAMS += tests/integration/filtergen
+tests_integration_filtergen_SOURCES = tests/integration/filtergen.c tests/xorshift64.h
 
 PLOGUARD_IT_TESTS = \
 	tests/integration/annotate.sh \
 	tests/integration/freetext.sh \
 	tests/integration/passthrough.sh \
+	tests/integration/randfilter.sh \
 	tests/integration/clients.sh \
 	tests/integration/never.sh \
 	tests/integration/limits.sh \

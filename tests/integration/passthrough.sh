@@ -9,14 +9,7 @@ pg_setup passthrough
 
 PO=$(pg_port 1 1)
 PS=$(pg_port 1 2)
-pg_registry_copy ovl "$PG_TESTDATA/registry.json"
-pg_conf ovl
-cat "$PG_SAMPLE_LDIF" "$PG_TESTDATA/forms.ldif" > "$PG_DIR/all.ldif"
-pg_load ovl "$PG_DIR/all.ldif"
-PG_OVERLAY=0 pg_conf stock
-cp "$PG_DIR/ovl/db/"*.mdb "$PG_DIR/stock/db/" || pg_die "cannot copy the database"
-pg_start_or_die ovl "$PO"
-pg_start_or_die stock "$PS"
+it_pair "$PO" "$PS"
 
 compare() { # description, then ldapsearch arguments
     _what=$1
@@ -24,9 +17,8 @@ compare() { # description, then ldapsearch arguments
     pg_same_answer "identical to stock: $_what" "$PS" "$PO" "$@"
 }
 
-innocent='(!(|(uid=wang.lihua)(uid=zhang.wei)(uid=ada.marlow)(uid=li.na)(uid=embassy.reception)(uid=plo.london)(uid=f*)(uid=m0*)))'
-compare "every innocent entry, all attributes" -b "$BASE" "(&(objectClass=*)$innocent)" '*' '+'
-compare "innocent entries, user attributes" -b "$BASE" "(&(objectClass=inetOrgPerson)$innocent)"
+compare "every innocent entry, all attributes" -b "$BASE" "(&(objectClass=*)$INNOCENT)" '*' '+'
+compare "innocent entries, user attributes" -b "$BASE" "(&(objectClass=inetOrgPerson)$INNOCENT)"
 compare "the volunteer named Wang Lihua" -b "$PEOPLE" '(uid=lihua.wang.community)' '*' '+'
 compare "phone hit on plain staff" -b "$PEOPLE" '(telephoneNumber=+16135550196)' cn sn telephoneNumber mobile mail
 compare "phone miss" -b "$PEOPLE" '(telephoneNumber=6135550199)' cn sn telephoneNumber mobile mail
@@ -42,7 +34,7 @@ compare "innocent look-alike forms" -b "$FORMS" '(uid=n*)' '*' '+'
 compare "base read of an innocent entry" -b "uid=jtremblay,$PEOPLE" -s base '(objectClass=*)' '*' '+'
 compare "one-level list" -b "$BASE" -s one '(objectClass=*)' '*' '+'
 compare "no such object" -b "ou=Nowhere,$BASE" '(objectClass=*)'
-compare "size limit on innocent entries" -z 3 -b "$PEOPLE" "(&(objectClass=inetOrgPerson)$innocent)" cn
+compare "size limit on innocent entries" -z 3 -b "$PEOPLE" "(&(objectClass=inetOrgPerson)$INNOCENT)" cn
 compare "compare-free filter with presence" -b "$PEOPLE" '(&(mail=*)(!(mail=*example.ORG)))' mail
 
 pg_stop ovl; pg_check "slapd ovl clean" pg_memcheck ovl
