@@ -605,15 +605,19 @@ fg_printable_form(fg *g, const char *d, char *out, size_t size)
     while ((unsigned char)out[0] >= 0x80);
 }
 
-/* "(attr=v)" or, for FreePBX's substring, "(attr=*v)". */
+/* A client's filter template, each '%' replaced by v, escaped: the way
+ * phones and mail clients are configured (Yealink's "(telephoneNumber=%)"). */
 static void
-fg_put_lookup(fg *g, const char *attr, const char *v, int tail)
+fg_put_template(fg *g, const char *tmpl, const char *v)
 {
-    fg_puts(g, "(");
-    fg_puts(g, attr);
-    fg_puts(g, tail ? "=*" : "=");
-    fg_put_value(g, v, strlen(v));
-    fg_puts(g, ")");
+    const char *pct;
+
+    while ((pct = strchr(tmpl, '%')) != NULL) {
+        fg_put(g, tmpl, (size_t)(pct - tmpl));
+        fg_put_value(g, v, strlen(v));
+        tmpl = pct + 1;
+    }
+    fg_puts(g, tmpl);
 }
 
 /*
@@ -630,58 +634,42 @@ fg_must(fg *g)
     unsigned i, n;
 
     if (fg_chance(g, 3)) {
+        static const char *const mail_clients[] = {
+            "(mail=%)",                              /* Evolution */
+            "(rfc822Mailbox=%)",
+            "(|(cn=%*)(mail=%*)(sn=%*))",            /* Thunderbird */
+            /* Roundcube */
+            "(&(objectClass=inetOrgPerson)(|(mail=*%*)(cn=*%*)))",
+        };
+
         snprintf(v, sizeof(v), "%s", u->mail);
         fg_shuffle_case(g, v);
-        switch (fg_pick(g, 3)) {
-        case 0:
-            fg_put_lookup(g, fg_chance(g, 2) ? "mail" : "rfc822Mailbox", v, 0);
-            break;
-        case 1:
-            fg_puts(g, "(|(cn=");
-            fg_put_value(g, v, strlen(v));
-            fg_puts(g, "*)(mail=");
-            fg_put_value(g, v, strlen(v));
-            fg_puts(g, "*)(sn=");
-            fg_put_value(g, v, strlen(v));
-            fg_puts(g, "*))");
-            break;
-        default:
-            fg_puts(g, "(&(objectClass=inetOrgPerson)(|(mail=*");
-            fg_put_value(g, v, strlen(v));
-            fg_puts(g, "*)(cn=*");
-            fg_put_value(g, v, strlen(v));
-            fg_puts(g, "*)))");
-            break;
-        }
+        fg_put_template(g, mail_clients[fg_pick(g, FG_LEN(mail_clients))], v);
         return u->id;
     }
     fg_printable_form(g, u->phones[fg_pick(g, 2)], v, sizeof(v));
     switch (fg_pick(g, 4)) {
-    case 0:
-        fg_put_lookup(g, fg_phone_attrs[fg_pick(g, FG_LEN(fg_phone_attrs))],
-                      v, 0);
+    case 0:   /* one attribute (AudioCodes) */
+        fg_puts(g, "(");
+        fg_puts(g, fg_phone_attrs[fg_pick(g, FG_LEN(fg_phone_attrs))]);
+        fg_put_template(g, "=%)", v);
         break;
     case 1:   /* Yealink, and other ORs over several attributes */
         fg_puts(g, "(|");
         n = 1 + fg_pick(g, 4);
-        for (i = 0; i < n; i++)
-            fg_put_lookup(g, fg_phone_attrs[fg_pick(g, FG_LEN(fg_phone_attrs))],
-                          v, 0);
-        fg_puts(g, "(ipPhone=");
-        fg_put_value(g, v, strlen(v));
-        fg_puts(g, "))");
+        for (i = 0; i < n; i++) {
+            fg_puts(g, "(");
+            fg_puts(g, fg_phone_attrs[fg_pick(g, FG_LEN(fg_phone_attrs))]);
+            fg_put_template(g, "=%)", v);
+        }
+        fg_put_template(g, "(ipPhone=%))", v);
         break;
-    case 2:   /* Snom */
-        fg_puts(g, "(&");
-        fg_put_lookup(g, "telephoneNumber", v, 0);
-        fg_puts(g, "(sn=*))");
+    case 2:
+        fg_put_template(g, "(&(telephoneNumber=%)(sn=*))", v);   /* Snom */
         break;
     default:  /* FreePBX CID Superfecta */
-        fg_puts(g, "(|");
-        fg_put_lookup(g, "telephoneNumber", v, 1);
-        fg_put_lookup(g, "mobile", v, 1);
-        fg_put_lookup(g, "homeTelephoneNumber", v, 1);
-        fg_puts(g, ")");
+        fg_put_template(g, "(|(telephoneNumber=*%)(mobile=*%)"
+                           "(homeTelephoneNumber=*%))", v);
         break;
     }
     return u->id;
