@@ -2,7 +2,9 @@
 # Random filters (tests/integration/filtergen.c) sent to a stock slapd and
 # to a slapd with the overlay, on copies of one database.  For every filter:
 #   - restricted to innocent entries, the two answers are byte-identical
-#     (every user and operational attribute, the result code);
+#     (the result code, and the attributes asked for: all user and
+#     operational ones, or a few, or none; in a subtree or one level, with
+#     or without a size limit);
 #   - unrestricted, the overlay returns every entry stock slapd returns, and
 #     nothing more but synthesized entries (uid=ploguard-...), and those only
 #     when the filter asserts a complete registered number or address
@@ -71,10 +73,23 @@ while IFS="$TAB" read -r kind f; do
     *) clean=$((clean + 1)) ;;
     esac
 
-    # restricted to innocent entries: identical to stock
-    pg_search "$PS" -b "$b" "(&$f$INNOCENT)" '*' '+' > "$O.ws" 2>&1
+    # restricted to innocent entries: identical to stock, whatever is
+    # asked for, in a subtree or one level, with a size limit or without
+    case $((n % 6)) in
+    0) set -- '*' '+' ;;
+    1) set -- cn ;;
+    2) set -- 1.1 ;;
+    3) set -- displayName description ploguardInstruction ;;
+    4) set -- '+' ;;
+    *) set -- telephoneNumber mail sn ;;
+    esac
+    scope=sub
+    [ $((n % 5)) -ne 3 ] || scope=one
+    limit=0
+    [ $((n % 7)) -ne 4 ] || limit=2
+    pg_search "$PS" -b "$b" -s "$scope" -z "$limit" "(&$f$INNOCENT)" "$@" > "$O.ws" 2>&1
     echo "rc=$?" >> "$O.ws"
-    pg_search "$PO" -b "$b" "(&$f$INNOCENT)" '*' '+' > "$O.wo" 2>&1
+    pg_search "$PO" -b "$b" -s "$scope" -z "$limit" "(&$f$INNOCENT)" "$@" > "$O.wo" 2>&1
     echo "rc=$?" >> "$O.wo"
     if ! cmp -s "$O.ws" "$O.wo"; then
         bad_same=$((bad_same + 1))
