@@ -27,13 +27,13 @@
  *
  * The same SEED prints the same lines everywhere (tests/xorshift64.h).
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../xorshift64.h"
+#include "randargs.h"
 
 #define FG_MAX_FILTER 16384   /* a filter longer than this is drawn again */
 #define FG_MAX_VALUE  512
@@ -698,30 +698,14 @@ fg_shape(fg *g)
     fg_puts(g, ")");
 }
 
-static int
-fg_parse_u64(const char *s, uint64_t *v)
-{
-    char *end;
-    unsigned long long n;
-
-    if (s[0] < '0' || s[0] > '9')
-        return -1;
-    errno = 0;
-    n = strtoull(s, &end, 10);
-    if (errno != 0 || *end != '\0')
-        return -1;
-    *v = n;
-    return 0;
-}
-
 int
 main(int argc, char **argv)
 {
     fg g;
     uint64_t seed, count, i;
 
-    if (argc != 3 || fg_parse_u64(argv[1], &seed) != 0 ||
-        fg_parse_u64(argv[2], &count) != 0 || count > FG_MAX_COUNT) {
+    if (argc != 3 || randargs_u64(argv[1], &seed) != 0 ||
+        randargs_u64(argv[2], &count) != 0 || count > FG_MAX_COUNT) {
         fprintf(stderr, "usage: filtergen SEED COUNT (COUNT at most %d)\n",
                 FG_MAX_COUNT);
         return 2;

@@ -7,13 +7,20 @@ tests_integration_ldapclient_SOURCES = tests/integration/ldapclient.c
 tests_integration_ldapclient_CFLAGS = $(AM_CFLAGS) $(LDAP_CFLAGS) -pthread
 tests_integration_ldapclient_LDADD = $(LDAP_LIBS) -lpthread
 check_PROGRAMS += tests/integration/filtergen
-tests_integration_filtergen_SOURCES = tests/integration/filtergen.c tests/xorshift64.h
+tests_integration_filtergen_SOURCES = tests/integration/filtergen.c \
+	tests/integration/randargs.h tests/xorshift64.h
+check_PROGRAMS += tests/integration/randwrite
+tests_integration_randwrite_SOURCES = tests/integration/randwrite.c \
+	tests/integration/randargs.h tests/xorshift64.h
+tests_integration_randwrite_CFLAGS = $(AM_CFLAGS) $(LDAP_CFLAGS)
+tests_integration_randwrite_LDADD = $(LDAP_LIBS)
 
 PLOGUARD_IT_TESTS = \
 	tests/integration/annotate.sh \
 	tests/integration/freetext.sh \
 	tests/integration/passthrough.sh \
 	tests/integration/randfilter.sh \
+	tests/integration/randwrite.sh \
 	tests/integration/clients.sh \
 	tests/integration/never.sh \
 	tests/integration/limits.sh \
