@@ -9,7 +9,8 @@ BENCH_OVERLAY_SECONDS = 5
 
 # Built by `make check` so that it keeps compiling; run only by the bench.
 check_PROGRAMS += tests/bench/overlay/ldload
-tests_bench_overlay_ldload_SOURCES = tests/bench/overlay/ldload.c tests/bench/benchutil.h
+tests_bench_overlay_ldload_SOURCES = tests/bench/overlay/ldload.c tests/bench/benchutil.h \
+	tests/ldapconnect.h
 tests_bench_overlay_ldload_CFLAGS = $(AM_CFLAGS) $(LDAP_CFLAGS) -pthread
 tests_bench_overlay_ldload_LDADD = $(LDAP_LIBS) -lpthread
 EXTRA_DIST += tests/bench/overlay/run.sh tests/bench/overlay/gen-directory.sh

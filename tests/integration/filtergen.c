@@ -27,7 +27,7 @@
  *
  * The same SEED prints the same lines everywhere (tests/xorshift64.h).
  */
-#include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -25,6 +25,8 @@
 #include <lber.h>
 #include <ldap.h>
 
+#include "../ldapconnect.h"
+
 #define LC_MAX_SPECS   16
 #define LC_MAX_THREADS 64
 #define LC_MAX_COUNT   1000000
@@ -106,30 +108,7 @@ static int parse_scope(const char *s)
 /* Connects and binds (anonymous unless -D); NULL after printing why. */
 static LDAP *lc_connect(const lc_opts *o)
 {
-    LDAP          *ld = NULL;
-    int            version = LDAP_VERSION3;
-    int            rc;
-    struct berval  cred;
-    struct timeval tv = { 10, 0 };
-
-    rc = ldap_initialize(&ld, o->uri);
-    if (rc != LDAP_SUCCESS) {
-        fprintf(stderr, "ldapclient: %s: %s\n", o->uri, ldap_err2string(rc));
-        return NULL;
-    }
-    ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &version);
-    ldap_set_option(ld, LDAP_OPT_NETWORK_TIMEOUT, &tv);
-    cred.bv_val = (char *)(o->password != NULL ? o->password : "");
-    cred.bv_len = strlen(cred.bv_val);
-    rc = ldap_sasl_bind_s(ld, o->binddn, LDAP_SASL_SIMPLE, &cred,
-                          NULL, NULL, NULL);
-    if (rc != LDAP_SUCCESS) {
-        fprintf(stderr, "ldapclient: bind to %s: %s\n", o->uri,
-                ldap_err2string(rc));
-        ldap_unbind_ext_s(ld, NULL, NULL);
-        return NULL;
-    }
-    return ld;
+    return ldapconnect("ldapclient", o->uri, o->binddn, o->password);
 }
 
 static void print_entries(LDAP *ld, LDAPMessage *res)

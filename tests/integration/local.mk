@@ -3,7 +3,8 @@
 # script owns a block of ten ports in 29000-29499 (see lib.sh), so they can
 # run in parallel.  They skip (77) only when the overlay is not built.
 check_PROGRAMS += tests/integration/ldapclient
-tests_integration_ldapclient_SOURCES = tests/integration/ldapclient.c
+tests_integration_ldapclient_SOURCES = tests/integration/ldapclient.c \
+	tests/ldapconnect.h
 tests_integration_ldapclient_CFLAGS = $(AM_CFLAGS) $(LDAP_CFLAGS) -pthread
 tests_integration_ldapclient_LDADD = $(LDAP_LIBS) -lpthread
 check_PROGRAMS += tests/integration/filtergen
@@ -11,7 +12,7 @@ tests_integration_filtergen_SOURCES = tests/integration/filtergen.c \
 	tests/integration/randargs.h tests/xorshift64.h
 check_PROGRAMS += tests/integration/randwrite
 tests_integration_randwrite_SOURCES = tests/integration/randwrite.c \
-	tests/integration/randargs.h tests/xorshift64.h
+	tests/integration/randargs.h tests/ldapconnect.h tests/xorshift64.h
 tests_integration_randwrite_CFLAGS = $(AM_CFLAGS) $(LDAP_CFLAGS)
 tests_integration_randwrite_LDADD = $(LDAP_LIBS)
 

@@ -23,11 +23,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
 #include <lber.h>
 #include <ldap.h>
 
+#include "../ldapconnect.h"
 #include "../xorshift64.h"
 #include "randargs.h"
 
@@ -57,8 +57,9 @@ static const char *const rw_reg_mails[] = {
     "chen.jie@diplo.example.test", "LIU.YANG@EXAMPLE.ORG",
     "reception@mps.example.test", "visa@embassy.example.test",
 };
-/* Innocent: +1 613 555 017x and 0018x, agency addresses, parts of
- * registered numbers and addresses that are not whole ones. */
+/* Innocent: unregistered numbers (+1 613 555 0150, 017x, 0186, +44 20 7946
+ * 0581), parts of registered numbers that are no whole number, agency
+ * addresses, and look-alikes of registered addresses. */
 static const char *const rw_innocent_phones[] = {
     "+1 613 555 0171", "6135550172", "(613) 555-0173", "1-613-555-0174",
     "+1 613 555 0175 ext. 12", "+44 20 7946 0581", "613 555 0186",
@@ -172,18 +173,18 @@ static int
 rw_add(rw_run *r, rw_entry *e)
 {
     static const rw_value oc[] = { { "inetOrgPerson", 0 } };
-    rw_value uid = { "", 0 }, names[1] = { { "", 0 } };
+    rw_value uid = { "", 0 }, name = { "", 0 };
     rw_mod mods[RW_NATTRS + 4];
     LDAPMod *list[RW_NATTRS + 5];
     char dn[256];
     int a, n = 0;
 
     snprintf(uid.text, sizeof(uid.text), "%s", e->uid);
-    snprintf(names[0].text, sizeof(names[0].text), "%s", e->name);
+    snprintf(name.text, sizeof(name.text), "%s", e->name);
     rw_mod_init(&mods[n++], LDAP_MOD_ADD, "objectClass", oc, 1);
     rw_mod_init(&mods[n++], LDAP_MOD_ADD, "uid", &uid, 1);
-    rw_mod_init(&mods[n++], LDAP_MOD_ADD, "cn", names, 1);
-    rw_mod_init(&mods[n++], LDAP_MOD_ADD, "sn", names, 1);
+    rw_mod_init(&mods[n++], LDAP_MOD_ADD, "cn", &name, 1);
+    rw_mod_init(&mods[n++], LDAP_MOD_ADD, "sn", &name, 1);
     for (a = 0; a < RW_NATTRS; a++)
         if (e->nvals[a] > 0)
             rw_mod_init(&mods[n++], LDAP_MOD_ADD, rw_attrs[a], e->vals[a],
@@ -333,34 +334,6 @@ rw_read(rw_run *r, rw_entry *e)
                              "holds none, annotated");
 }
 
-static LDAP *
-rw_connect(const char *uri, const char *binddn, const char *password)
-{
-    LDAP *ld = NULL;
-    int version = LDAP_VERSION3, rc;
-    struct berval cred;
-    struct timeval tv = { 10, 0 };
-
-    rc = ldap_initialize(&ld, uri);
-    if (rc != LDAP_SUCCESS) {
-        fprintf(stderr, "randwrite: %s: %s\n", uri, ldap_err2string(rc));
-        return NULL;
-    }
-    ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &version);
-    ldap_set_option(ld, LDAP_OPT_NETWORK_TIMEOUT, &tv);
-    cred.bv_val = (char *)password;
-    cred.bv_len = strlen(password);
-    rc = ldap_sasl_bind_s(ld, binddn, LDAP_SASL_SIMPLE, &cred, NULL, NULL,
-                          NULL);
-    if (rc != LDAP_SUCCESS) {
-        fprintf(stderr, "randwrite: bind as %s: %s\n", binddn,
-                ldap_err2string(rc));
-        ldap_unbind_ext_s(ld, NULL, NULL);
-        return NULL;
-    }
-    return ld;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -381,7 +354,7 @@ main(int argc, char **argv)
     r.state = r.seed ^ UINT64_C(0x9e3779b97f4a7c15);
     if (r.state == 0)
         r.state = 1;
-    r.ld = rw_connect(argv[1], argv[3], argv[4]);
+    r.ld = ldapconnect("randwrite", argv[1], argv[3], argv[4]);
     if (r.ld == NULL)
         return 2;
     for (i = 0; i < RW_ENTRIES; i++) {

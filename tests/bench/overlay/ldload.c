@@ -34,6 +34,7 @@
 #include <ldap.h>
 
 #include "../benchutil.h"
+#include "../../ldapconnect.h"
 
 #define LD_MAX_CONNS   64
 #define LD_MAX_ATTRS   16
@@ -206,25 +207,7 @@ static double now_us(void)
 
 static LDAP *connect_to(const char *uri)
 {
-    LDAP          *ld = NULL;
-    int            version = LDAP_VERSION3, rc;
-    struct berval  cred = { 0, (char *)"" };
-    struct timeval tv = { 10, 0 };
-
-    rc = ldap_initialize(&ld, uri);
-    if (rc != LDAP_SUCCESS) {
-        fprintf(stderr, "ldload: %s: %s\n", uri, ldap_err2string(rc));
-        return NULL;
-    }
-    ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &version);
-    ldap_set_option(ld, LDAP_OPT_NETWORK_TIMEOUT, &tv);
-    rc = ldap_sasl_bind_s(ld, NULL, LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
-    if (rc != LDAP_SUCCESS) {
-        fprintf(stderr, "ldload: bind %s: %s\n", uri, ldap_err2string(rc));
-        ldap_unbind_ext_s(ld, NULL, NULL);
-        return NULL;
-    }
-    return ld;
+    return ldapconnect("ldload", uri, NULL, NULL);
 }
 
 /* One search on side s; updates c. */
