@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 static void
 pg_snapshot_free(pg_snapshot *s)
@@ -324,7 +325,9 @@ pg_task_trampoline(void *ctx, void *arg)
 {
     struct re_s *rtask = arg;
 
+    ldap_pvt_thread_mutex_lock(&slapd_rq.rq_mutex);
     rtask->pool_cookie = NULL;
+    ldap_pvt_thread_mutex_unlock(&slapd_rq.rq_mutex);
     return rtask->routine(ctx, rtask);
 }
 
@@ -382,24 +385,36 @@ pg_task_start(pg_info *pi, char *msg, size_t msgsz)
 }
 
 /*
- * Called at db_close: at shutdown, after slapd's pool has finished every
- * task, or from cn=config, with the server paused, when no task runs but
- * one may wait in the pool's queue; it is taken back from there.
+ * Called at db_close.  At shutdown slapd's pool has finished every task;
+ * from cn=config the close may come with the server paused (olcDisabled)
+ * or after slapd has resumed (an overlay deleted: overlay_remove_cb closes
+ * and destroys it in the delete's cleanup, the server running).  A task
+ * waiting in the pool's queue is taken back from there; one the pool has
+ * started is waited for, since pi and the task's record are freed once
+ * this returns.  It is one check of the file, a load at most.
  */
 void
 pg_task_stop(pg_info *pi)
 {
     struct re_s *rtask = pi->pi_task;
+    const struct timespec pause = { 0, 10 * 1000 * 1000 };   /* 10 ms */
 
     if (rtask == NULL)
         return;
     pg_alarm_stop(pi->pi_alarm);   /* no more starts once it returns */
     pi->pi_alarm = NULL;
     ldap_pvt_thread_mutex_lock(&slapd_rq.rq_mutex);
-    if (ldap_pvt_runqueue_isrunning(&slapd_rq, rtask)) {
-        if (rtask->pool_cookie != NULL)
-            ldap_pvt_thread_pool_retract(rtask->pool_cookie);
+    /* A cookie still set is a task not yet started, or starting: the
+     * pool frees it only after pg_task_fn, which ends under rq_mutex, so
+     * retracting it here never touches another task. */
+    if (ldap_pvt_runqueue_isrunning(&slapd_rq, rtask) &&
+        rtask->pool_cookie != NULL &&
+        ldap_pvt_thread_pool_retract(rtask->pool_cookie) > 0)
         ldap_pvt_runqueue_stoptask(&slapd_rq, rtask);
+    while (ldap_pvt_runqueue_isrunning(&slapd_rq, rtask)) {
+        ldap_pvt_thread_mutex_unlock(&slapd_rq.rq_mutex);
+        nanosleep(&pause, NULL);
+        ldap_pvt_thread_mutex_lock(&slapd_rq.rq_mutex);
     }
     ldap_pvt_runqueue_remove(&slapd_rq, rtask);
     ldap_pvt_thread_mutex_unlock(&slapd_rq.rq_mutex);
