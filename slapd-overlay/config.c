@@ -392,11 +392,12 @@ pg_cf_delete(ConfigArgs *c, pg_info *pi)
 
     switch (c->type) {
     case PG_CF_REGISTRY:
-        /* A replace deletes, then adds.  The registry in force stays
-         * loaded meanwhile, and the schema (MUST olcPloguardRegistry)
-         * refuses removing the path for good. */
-        ch_free(pi->pi_path);
-        pi->pi_path = NULL;
+        /* A replace deletes, then adds, and the schema (MUST
+         * olcPloguardRegistry) refuses removing the path for good: the
+         * path in force stays until a new one has loaded.  Forgetting it
+         * here would leave none when the new one is refused and slapd's
+         * undo cannot load the old one either (its file being replaced):
+         * the reload task would then never read the file again. */
         return 0;
     case PG_CF_REGION: {
         pgr_config pc = pi->pi_pcfg;
@@ -434,24 +435,29 @@ pg_cf_delete(ConfigArgs *c, pg_info *pi)
             Log(LDAP_DEBUG_ANY, LDAP_LEVEL_WARNING, "ploguard: "
                 "ploguard-pubkey removed: registry signatures are no "
                 "longer checked\n");
-        /* slapd's undo deletes the failed new value (none here, if it
-         * was refused) before adding the old one back: keep the old. */
+        /* slapd's undo deletes the new value (none here, if it was
+         * refused; the new keys, if another change of the same modify
+         * was) before adding the old one back: keep the set in force
+         * when the operation first deleted it, not a later one. */
         if (pi->pi_open && c->ca_op != NULL && pi->pi_pubkeys.n > 0) {
             pg_undo_mark(c, pi);
-            pg_pubkeys_free(&pi->pi_undo_keys);
-            pi->pi_undo_keys = pi->pi_pubkeys;
-            memset(&pi->pi_pubkeys, 0, sizeof(pi->pi_pubkeys));
+            if (pi->pi_undo_keys.n == 0) {
+                pi->pi_undo_keys = pi->pi_pubkeys;
+                memset(&pi->pi_pubkeys, 0, sizeof(pi->pi_pubkeys));
+            }
         }
         pg_pubkeys_free(&pi->pi_pubkeys);
         return 0;
     case PG_CF_STATEDIR:
+        /* as the keys: the directory in force when first deleted */
         if (pi->pi_open && c->ca_op != NULL && pi->pi_statedir != NULL) {
             pg_undo_mark(c, pi);
-            ch_free(pi->pi_undo_statedir);
-            pi->pi_undo_statedir = pi->pi_statedir;
-        } else {
-            ch_free(pi->pi_statedir);
+            if (pi->pi_undo_statedir == NULL) {
+                pi->pi_undo_statedir = pi->pi_statedir;
+                pi->pi_statedir = NULL;
+            }
         }
+        ch_free(pi->pi_statedir);
         pi->pi_statedir = NULL;
         return 0;
     case PG_CF_VCACHE:

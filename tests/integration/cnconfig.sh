@@ -27,6 +27,10 @@ synthesized() {
     pg_search "$P" -b "$PEOPLE" '(telephoneNumber=+16135550113)' 1.1 > "$O.syn" 2>&1
     grep -q "^dn: $CHEN_DN$" "$O.syn"
 }
+newperson() { # Kai Newman, only in the registries made below, is answered
+    pg_search "$P" -b "$PEOPLE" '(telephoneNumber=+16135550130)' 1.1 > "$O.np" 2>&1
+    grep -q '^dn: uid=ploguard-person-new-test,' "$O.np"
+}
 # cfg DESC EXPECTED_RC (LDIF on stdin) -> output in $O.cfg
 cfg() {
     d=$1 want=$2
@@ -111,6 +115,24 @@ olcPloguardReloadInterval: 2
 EOF
 pg_config_search "$P" -b "$OVL" -s base olcPloguardReloadInterval > "$O.ri"
 pg_has "$O.ri" '^olcPloguardReloadInterval: 2$' "... read back"
+
+# A new path refused while the old path's file is gone too (being replaced
+# by hand): the old path stays in force, and its file is read again once
+# it is back.
+REG1=$PG_DIR/srv/registry.json
+mv "$REG1" "$REG1.away"
+cfg "olcPloguardRegistry: a missing file while the old one is gone as well" fail <<EOF
+dn: $OVL
+changetype: modify
+replace: olcPloguardRegistry
+olcPloguardRegistry: $PG_DIR/srv/missing.json
+EOF
+pg_config_search "$P" -b "$OVL" -s base olcPloguardRegistry > "$O.path"
+pg_has "$O.path" "^olcPloguardRegistry: $REG1\$" "... the old path is still configured"
+pg_check "... the registry in force still answers" annotated "$DECLINE_EN"
+perl -0pe 's/"seq": 7/"seq": 8/; s/"people": \[/"people": [\n    {"id": "person-new-test", "role": "plo", "names": [{"family": "Newman", "given": "Kai"}], "phones": ["+1 613 555 0130"], "emails": ["kai.newman\@example.org"], "status": "active", "instruction": "refer"},/' \
+    "$REG1.away" > "$REG1.tmp" && mv -f "$REG1.tmp" "$REG1"
+pg_check "... its file, back with a new person, is read at the next check" pg_wait_for 15 newperson
 cfg "olcPloguardLang: fr" 0 <<EOF
 dn: $OVL
 changetype: modify
@@ -147,10 +169,6 @@ pg_has "$O.new" '^dn: uid=ploguard-person-new-test,' "the new registry's person 
 
 # the reload interval counts from its change: with a day, a new file waits;
 # set to 1 s, it is read within seconds, not a day later
-newperson() {
-    pg_search "$P" -b "$PEOPLE" '(telephoneNumber=+16135550130)' 1.1 > "$O.np" 2>&1
-    grep -q '^dn: uid=ploguard-person-new-test,' "$O.np"
-}
 cfg "olcPloguardReloadInterval: 86400" 0 <<EOF
 dn: $OVL
 changetype: modify

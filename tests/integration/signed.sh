@@ -336,6 +336,40 @@ cfgmod "delete the key: back to unsigned mode" 0 delete
 mark cfg; install_reg cfg "$R/stale.json" nosig
 pg_check "unsigned mode: an unsigned registry is loaded again" pg_wait_for 15 seq_is "$PC" $((REG_SEQ + 3))
 cfgmod "add the key while the registry in force is unsigned" fail add "$(keyline main)"
+
+# A modify refused as a whole after its key change went through (another
+# of its changes is bad): slapd's undo puts the keys back, and they stay
+# enforced although the file on disk does not verify with them (it is
+# the new key's, dropped in place for a rollover).
+signed "$R/u1.json" $((REG_SEQ + 4)) -10 +86400 newperson
+mkreg "$R/u2.json" $((REG_SEQ + 5)) -5 +86400 newperson > "$R/u2.comment"
+sign "$R/u2.json" other "$(cat "$R/u2.comment")"
+mkreg "$R/u3.json" $((REG_SEQ + 6)) -5 +86400 newperson > /dev/null
+mark cfg; install_reg cfg "$R/u1.json"
+pg_check "unsigned mode: the signed seq $((REG_SEQ + 4)) is loaded" pg_wait_for 15 seq_is "$PC" $((REG_SEQ + 4))
+cfgmod "add the signing key again" 0 add "$(keyline main)"
+REFUSED_SEQ=$((REG_SEQ + 4))
+mark cfg; install_reg cfg "$R/u2.json"
+refused cfg "a registry signed by the key not trusted yet" "unknown|not trusted|key"
+{
+    echo "dn: $DN"
+    echo "changetype: modify"
+    echo "replace: olcPloguardPubkey"
+    echo "olcPloguardPubkey: $(keyline other)"
+    echo "-"
+    echo "replace: olcPloguardLang"
+    echo "olcPloguardLang: de"
+} > "$O.undo.ldif"
+pg_config_modify "$PC" -f "$O.undo.ldif" > "$O.undo" 2>&1
+_rc=$?
+pg_check "the new key with a bad language in one modify: refused as a whole (result $_rc)" test "$_rc" -ne 0
+pg_config_search "$PC" -b "$DN" -s base olcPloguardPubkey > "$O.cfgval"
+pg_check "... the key in force before it is configured again" grep -qxF "olcPloguardPubkey: $(keyline main)" "$O.cfgval"
+# the registry the new key verified during the modify stays (slapd undoes
+# the configuration; the file now in force is the one on disk)
+REFUSED_SEQ=$((REG_SEQ + 5))
+mark cfg; install_reg cfg "$R/u3.json" nosig
+refused cfg "... and enforced: an unsigned registry" "\.minisig"
 pg_stop cfg; pg_check "slapd cfg clean" pg_memcheck cfg
 
 pg_finish
