@@ -33,20 +33,31 @@ pg_id_ok(const char *id, size_t len)
 
 /* ---------------------------------------------------- filter inspection */
 
+/* Whether ent's record is wanted already with this value on ad.  One want
+ * per record, attribute and value: an AND of a record's number and
+ * address makes two, and its entry holds both. */
+static int
+pg_want_known(const pg_search *ps, const pgr_entity *ent,
+              const AttributeDescription *ad, const char *val, size_t vlen)
+{
+    int i;
+
+    for (i = 0; i < ps->nwant; i++)
+        if (ps->want[i].ent == ent && ps->want[i].ad == ad &&
+            ps->want[i].vlen == vlen &&
+            memcmp(ps->want[i].value, val, vlen) == 0)
+            return 1;
+    return 0;
+}
+
 static void
 pg_want_add(pg_search *ps, const pg_hit *hit, const Filter *node,
             AttributeDescription *ad, const char *val, size_t vlen)
 {
     pg_want *w;
-    int i;
 
-    /* one want per record and asserted value: an AND of a record's number
-     * and address makes two, and its entry holds both */
-    for (i = 0; i < ps->nwant; i++)
-        if (ps->want[i].ent == hit->entity && ps->want[i].ad == ad &&
-            ps->want[i].vlen == vlen &&
-            memcmp(ps->want[i].value, val, vlen) == 0)
-            return;
+    if (pg_want_known(ps, hit->entity, ad, val, vlen))
+        return;
     if (ps->nwant >= PG_MAX_WANT || vlen > PG_VALUE_MAX ||
         hit->entity->id == NULL ||
         !pg_id_ok(hit->entity->id, strlen(hit->entity->id)))
@@ -64,6 +75,35 @@ pg_want_add(pg_search *ps, const pg_hit *hit, const Filter *node,
     pg_copy(w->what, sizeof(w->what), hit->what);
 }
 
+/*
+ * The value looked up last asserted again on another attribute of its kind
+ * (Yealink asks for one number on three): the records it made wants of,
+ * wanted on ad as well, without asking the registry again.  Each asserted
+ * attribute gets the value in the synthesized entry, as an AND of the
+ * number on two attributes needs.
+ */
+static void
+pg_want_again(const pg_info *pi, pg_search *ps, const Filter *node,
+              AttributeDescription *ad, const char *val, size_t vlen,
+              int is_phone)
+{
+    int i, n = ps->nwant;
+
+    for (i = 0; i < n && ps->nwant < PG_MAX_WANT; i++) {
+        const pg_want *w = &ps->want[i];
+        pg_want *copy;
+
+        if (w->vlen != vlen || memcmp(w->value, val, vlen) != 0 ||
+            pg_attrs_has(&pi->pi_phone, w->ad) != is_phone ||
+            pg_want_known(ps, w->ent, ad, val, vlen))
+            continue;
+        copy = &ps->want[ps->nwant++];
+        *copy = *w;
+        copy->ad = ad;
+        copy->node = node;
+    }
+}
+
 static void
 pg_assertion(const pg_info *pi, const pg_snapshot *s, pg_search *ps,
              const Filter *node, AttributeDescription *ad, const char *val,
@@ -76,11 +116,11 @@ pg_assertion(const pg_info *pi, const pg_snapshot *s, pg_search *ps,
 
     if (!is_phone && !pg_attrs_has(&pi->pi_mail, ad))
         return;
-    /* Yealink asks for one number on three attributes: what it adds was
-     * added by the first (wants go by record, the first one stays) */
     if (ps->memo_phone == is_phone + 1 && ps->memo_len == vlen &&
-        memcmp(ps->memo, val, vlen) == 0)
+        memcmp(ps->memo, val, vlen) == 0) {
+        pg_want_again(pi, ps, node, ad, val, vlen, is_phone);
         return;
+    }
     if (vlen <= PG_VALUE_MAX) {
         memcpy(ps->memo, val, vlen);
         ps->memo_len = vlen;

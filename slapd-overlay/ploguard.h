@@ -274,7 +274,7 @@ void pg_copy(char *buf, size_t sz, const char *str);
 
 /* search.c and filter.c: the state of one search that asserted a
  * registered identifier (op->o_tmpmemctx). */
-#define PG_MAX_WANT     8
+#define PG_MAX_WANT     16
 #define PG_ID_MAX       128
 #define PG_VALUE_MAX    PGR_EMAIL_MAX
 #define PG_FILTER_DEPTH 32
@@ -305,6 +305,8 @@ typedef struct pg_search {
     size_t         memo_len;
     char           memo[PG_VALUE_MAX];
 } pg_search;
+_Static_assert(PG_MAX_WANT <= sizeof(unsigned) * 8,
+               "a want is one bit of pg_search.pending");
 
 /* filter.c */
 void pg_filter_wants(Operation *op, const pg_info *pi, const pg_snapshot *s,

@@ -22,7 +22,12 @@
 
 #include <string.h>
 
-#define PG_SYNTH_ATTRS 16           /* attributes of one entry */
+/* Attributes of one entry: its names (objectClass, uid, cn, sn, givenName,
+ * displayName, o, hasSubordinates), one per asserted attribute, the
+ * display attributes, the notes, ploguardInstruction and ploguardMatch.
+ * Room for all: the instruction, added last, must never be left out. */
+#define PG_SYNTH_NAMES 8
+#define PG_SYNTH_ATTRS (PG_SYNTH_NAMES + PG_MAX_WANT + PG_MAX_ATTRS + 3)
 #define PG_SYNTH_VALS  8            /* values of one attribute */
 #define PG_SYNTH_FREE  64           /* temporary allocations of one entry */
 #define PG_SYNTH_ARENA 2048         /* bytes of one entry's values, on the stack */

@@ -48,6 +48,25 @@ synth "Yealink, UK caller dialed with 011" "$LIU_DN" telephoneNumber "0114420794
     -b "$PEOPLE" "(|(telephoneNumber=011442079460177)(mobile=011442079460177)(ipPhone=011442079460177))"
 synth "Yealink, mobile asserted alone" "$CHEN_DN" mobile "6135550113" \
     -b "$PEOPLE" "(mobile=6135550113)"
+synth "Yealink: the number on every attribute asserted (mobile too)" "$CHEN_DN" mobile "613-555-0113" \
+    -b "$PEOPLE" "(|(telephoneNumber=613-555-0113)(mobile=613-555-0113)(ipPhone=613-555-0113))"
+
+# One number on two attributes where the filter needs both, or needs the
+# second: the entry holds it on each (not only on the first asserted).
+synth "one number on two attributes, ANDed" "$CHEN_DN" mobile "613-555-0113" \
+    -b "$PEOPLE" "(&(telephoneNumber=613-555-0113)(mobile=613-555-0113))"
+synth "one number in OR branches that need different attributes" "$CHEN_DN" mobile "6135550113" \
+    -b "$PEOPLE" "(|(&(objectClass=organization)(telephoneNumber=6135550113))(&(objectClass=inetOrgPerson)(mobile=6135550113)))"
+# on every phone attribute of this schema: the entry holds it on each and
+# still carries the whole instruction, once
+many="(|(telephoneNumber=6135550113)(mobile=6135550113)(homePhone=6135550113)(pager=6135550113))"
+synth "one number on four attributes" "$CHEN_DN" pager "6135550113" \
+    -b "$PEOPLE" "$many" '*' ploguardMatch ploguardInstruction
+f=$O.$i.txt
+pg_has "$f" "^description: .*$ILDC_MAIL" "... the notes name the ILDC"
+pg_check "... one ploguardMatch" test "$(grep -c '^ploguardMatch: ' "$f")" = 1
+pg_check "... the prefix once in cn" test "$(grep -c "^cn: $DECLINE_EN" "$f")" = 1
+pg_hasnt "$f" "^cn: $DECLINE_EN.*$DECLINE_EN" "... and not twice in one value"
 
 # What the phone shows: displayName/cn with the prefix, naming the person.
 f=$O.1.txt
