@@ -252,11 +252,20 @@ pg_prefix_attr(Entry *e, AttributeDescription *ad, const char *prefix,
 static void
 pg_add_text(Entry *e, AttributeDescription *ad, const char *text)
 {
+    const Attribute *a;
     struct berval bv;
+    unsigned i;
 
     if (text == NULL || text[0] == '\0')
         return;
     ber_str2bv(text, 0, 0, &bv);
+    /* once: the English and French texts may be the same, two records'
+     * instructions too, or the entry may hold the text already; an
+     * attribute's values are a set (attr_merge does not check) */
+    a = attr_find(e->e_attrs, ad);
+    for (i = 0; a != NULL && i < a->a_numvals; i++)
+        if (bvmatch(&a->a_vals[i], &bv))
+            return;
     (void)attr_merge_normalize_one(e, ad, &bv, NULL);
 }
 

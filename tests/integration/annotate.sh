@@ -131,5 +131,24 @@ pg_search "$P" -b "$PEOPLE" '(cn=Wang Lihua)' cn > "$O.name"
 pg_count "$O.name" '^dn: ' 2 "(cn=Wang Lihua) finds the diplomat and the volunteer"
 pg_count "$O.name" "^cn: $DECLINE_EN" 1 "... and only the diplomat (matched by phone) is annotated"
 
+# an instruction whose English and French texts are the same (a registry
+# may say it once for both): each text once, values being a set
+PSAME=$(pg_port 0 4)
+python3 - "$PG_TESTDATA/registry.json" "$PG_DIR/same.json" <<'EOF' || pg_die "could not derive same.json"
+import json, sys
+with open(sys.argv[1], encoding="utf-8") as f:
+    reg = json.load(f)
+ins = reg["instructions"]["decline"]
+ins["fr"] = ins["en"]
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    json.dump(reg, f, ensure_ascii=False)
+EOF
+it_server same "$PSAME" "$PG_DIR/same.json"
+pg_search "$PSAME" -b "$PEOPLE" '(uid=wang.lihua)' description ploguardInstruction > "$O.same"
+pg_unb64 "$O.same" > "$O.same.txt"
+pg_count "$O.same.txt" "^description: This is a PRC diplomat" 1 "the same text in both languages: once in the notes"
+pg_count "$O.same.txt" "^ploguardInstruction: " 1 "... and once in ploguardInstruction"
+pg_stop same; pg_check "slapd same clean" pg_memcheck same
+
 pg_stop ovl; pg_check "slapd ovl clean" pg_memcheck ovl
 pg_finish
