@@ -252,6 +252,9 @@ pg_db_destroy(BackendDB *be, ConfigReply *cr)
         return 0;
     if (pi->pi_open)
         pg_db_close(be, cr);
+    /* also what an open that failed at its last step left */
+    pg_verdicts_free(pi->pi_verdicts);
+    pi->pi_verdicts = NULL;
     pg_snapshot_drop(pi->pi_snap);
     pi->pi_snap = NULL;
     pg_info_free_config(pi);
