@@ -397,7 +397,7 @@ void
 pg_task_stop(pg_info *pi)
 {
     struct re_s *rtask = pi->pi_task;
-    const struct timespec pause = { 0, 10 * 1000 * 1000 };   /* 10 ms */
+    const struct timespec pause = { 0, 10000000L };   /* 10 ms */
 
     if (rtask == NULL)
         return;
