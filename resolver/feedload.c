@@ -83,8 +83,6 @@ pgr_feed_load(const char *registry_path, const char *sig_path,
     st = verify_pair(registry_path, sig_path, body, len, keys, &fi, err, errlen);
     if (st == PGR_FEED_OK)
         st = pgr_feed_check_time(&fi, now, flags, err, errlen);
-    if (st == PGR_FEED_OK && state_dir != NULL)
-        st = pgr_feed_state_check(state_dir, &fi, err, errlen);
     if (st != PGR_FEED_OK) {
         free(body);
         return st;
@@ -109,6 +107,18 @@ pgr_feed_load(const char *registry_path, const char *sig_path,
         pgr_seterr(err, errlen, "%s: %s", registry_path, why);
         pgr_registry_free(r);
         return st;
+    }
+    /* The anti-rollback rules last, once the body has proved to be the
+     * registry its trusted comment names: a legacy "Ed" signature read
+     * from a genuine "ED" one verifies over the 64 bytes of its prehash,
+     * and that must fail as an invalid registry, not be reported as the
+     * equivocation of a compromised key. */
+    if (state_dir != NULL) {
+        st = pgr_feed_state_check(state_dir, &fi, err, errlen);
+        if (st != PGR_FEED_OK) {
+            pgr_registry_free(r);
+            return st;
+        }
     }
     *reg = r;
     if (info != NULL)

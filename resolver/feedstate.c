@@ -17,12 +17,15 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -31,6 +34,7 @@
 
 #define STATE_FORMAT   "ploguard-feed-state/1"
 #define STATE_MAX      2048
+#define STATE_LOCK     "state.lock"
 
 static int
 state_path(const char *dir, const char *id, char *out, size_t outsz)
@@ -200,11 +204,47 @@ pgr_feed_state_check(const char *state_dir, const pgr_feed_info *info,
     return apply_rules(&st, info, err, errlen);
 }
 
-pgr_feed_status
-pgr_feed_state_record(const char *state_dir, const pgr_feed_info *info,
-                      time_t now, char *err, size_t errlen)
+/*
+ * The state directory's lock, held from the check to the write of a
+ * record: the overlay and `ploguard sync` both record there, and without
+ * it one could write its older seq over the newer one the other recorded
+ * between its check and its write.  Held for a read and a small write
+ * only.  Returns the descriptor to close, or -1 with the reason in err.
+ */
+static int
+state_lock(const char *state_dir, char *err, size_t errlen)
 {
-    char path[PATH_MAX], text[STATE_MAX];
+    char path[PATH_MAX];
+    int n, fd;
+
+    n = snprintf(path, sizeof(path), "%s/" STATE_LOCK, state_dir);
+    if (n < 0 || (size_t)n >= sizeof(path)) {
+        pgr_seterr(err, errlen, "%s: state directory path too long", state_dir);
+        return -1;
+    }
+    /* read-only is enough for flock, and works on a lock file another
+     * user (the sync's or slapd's) created */
+    fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        pgr_seterr(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    while (flock(fd, LOCK_EX) != 0) {
+        if (errno != EINTR) {
+            pgr_seterr(err, errlen, "%s: cannot lock: %s", path, strerror(errno));
+            (void)close(fd);
+            return -1;
+        }
+    }
+    return fd;
+}
+
+static pgr_feed_status
+state_record_locked(const char *state_dir, const char *path,
+                    const pgr_feed_info *info, time_t now, char *err,
+                    size_t errlen)
+{
+    char text[STATE_MAX];
     char kid[2 * PGR_FEED_KEYID_BYTES + 1], sha[2 * PGR_FEED_HASH_BYTES + 1];
     char iss[21], exp[21], rec[21];
     pgr_feed_status rc;
@@ -213,15 +253,6 @@ pgr_feed_state_record(const char *state_dir, const pgr_feed_info *info,
     rc = pgr_feed_state_check(state_dir, info, err, errlen);
     if (rc != PGR_FEED_OK)
         return rc;
-    if (state_path(state_dir, info->registry_id, path, sizeof(path)) != 0) {
-        pgr_seterr(err, errlen, "state path for \"%s\" is too long", info->registry_id);
-        return PGR_FEED_E_STATE;
-    }
-    if (mkdir(state_dir, 0755) != 0 && errno != EEXIST) {
-        pgr_seterr(err, errlen, "%s: cannot create the state directory: %s",
-                   state_dir, strerror(errno));
-        return PGR_FEED_E_IO;
-    }
     pgr_feed_hex(info->keyid, PGR_FEED_KEYID_BYTES, kid);
     pgr_feed_hex(info->hash, PGR_FEED_HASH_BYTES, sha);
     pgr_feed_format_time(info->issued_at, iss);
@@ -236,6 +267,31 @@ pgr_feed_state_record(const char *state_dir, const pgr_feed_info *info,
         return PGR_FEED_E_STATE;
     }
     return pgr_feed_write_atomic(path, text, (size_t)n, err, errlen);
+}
+
+pgr_feed_status
+pgr_feed_state_record(const char *state_dir, const pgr_feed_info *info,
+                      time_t now, char *err, size_t errlen)
+{
+    char path[PATH_MAX];
+    pgr_feed_status rc;
+    int fd;
+
+    if (state_path(state_dir, info->registry_id, path, sizeof(path)) != 0) {
+        pgr_seterr(err, errlen, "state path for \"%s\" is too long", info->registry_id);
+        return PGR_FEED_E_STATE;
+    }
+    if (mkdir(state_dir, 0755) != 0 && errno != EEXIST) {
+        pgr_seterr(err, errlen, "%s: cannot create the state directory: %s",
+                   state_dir, strerror(errno));
+        return PGR_FEED_E_IO;
+    }
+    fd = state_lock(state_dir, err, errlen);
+    if (fd < 0)
+        return PGR_FEED_E_IO;
+    rc = state_record_locked(state_dir, path, info, now, err, errlen);
+    (void)close(fd);
+    return rc;
 }
 
 /* <registry_id>.state.tmp.XXXXXX, with a registry id that is valid. */

@@ -1186,7 +1186,9 @@ sig_is_installed(const struct opts *o, const struct download *d,
            sodium_memcmp(st.hash, info->hash, PGR_FEED_HASH_BYTES) == 0;
 }
 
-/* Verification, then policy, before anything is parsed. */
+/* Verification, before anything is parsed; the anti-rollback policy comes
+ * after the body has proved to be the registry its comment names
+ * (check_policy). */
 static int
 check_feed(const struct opts *o, const struct download *d, const pgr_feed_keys *keys,
            time_t now, pgr_feed_info *info)
@@ -1206,18 +1208,36 @@ check_feed(const struct opts *o, const struct download *d, const pgr_feed_keys *
         return SYNC_VERIFY;
     }
     st = pgr_feed_check_time(info, now, PGR_FEED_CHECK_EXPIRED, err, sizeof(err));
-    if (st == PGR_FEED_OK)
-        st = pgr_feed_state_check(o->state_dir, info, err, sizeof(err));
     if (st != PGR_FEED_OK) {
-        if (st == PGR_FEED_E_EQUIVOCATION) {
-            openlog("ploguard-sync", LOG_PID, LOG_DAEMON);
-            syslog(LOG_ALERT, "%s", err);
-            closelog();
-        }
         sync_fail("refused: %s", err);
         return status_exit(st);
     }
     return SYNC_OK;
+}
+
+/*
+ * The anti-rollback state, once parse_feed has found the body to be the
+ * registry the trusted comment names.  Not before: a legacy "Ed" signature
+ * read from a genuine "ED" one verifies over the 64 bytes of the prehash,
+ * which must fail as an invalid registry, not raise the alert of a
+ * compromised key.
+ */
+static int
+check_policy(const struct opts *o, const pgr_feed_info *info)
+{
+    char err[PGR_FEED_ERR_MAX];
+    pgr_feed_status st;
+
+    st = pgr_feed_state_check(o->state_dir, info, err, sizeof(err));
+    if (st == PGR_FEED_OK)
+        return SYNC_OK;
+    if (st == PGR_FEED_E_EQUIVOCATION) {
+        openlog("ploguard-sync", LOG_PID, LOG_DAEMON);
+        syslog(LOG_ALERT, "%s", err);
+        closelog();
+    }
+    sync_fail("refused: %s", err);
+    return status_exit(st);
 }
 
 static int
@@ -1322,6 +1342,9 @@ run_sync(const struct opts *o, const pgr_feed_keys *keys, const pgr_config *cfg)
     rc = parse_feed(&d, cfg, &info, &reg);
     if (rc != SYNC_OK)
         goto out;
+    rc = check_policy(o, &info);
+    if (rc != SYNC_OK)
+        goto out;
     old = load_installed(o, cfg);
     /* Belt and braces: the installed file itself must not be newer, even
      * if the state directory was lost. */
@@ -1334,10 +1357,18 @@ run_sync(const struct opts *o, const pgr_feed_keys *keys, const pgr_config *cfg)
     }
     st = pgr_feed_install(o->out, d.body.buf, d.body.len, (const char *)d.sig.buf,
                           d.sig.len, err, sizeof(err));
-    if (st == PGR_FEED_OK)
-        st = pgr_feed_state_record(o->state_dir, &info, now, err, sizeof(err));
     if (st != PGR_FEED_OK) {
         sync_fail("install failed: %s", err);
+        rc = status_exit(st);
+        goto out;
+    }
+    /* Installed: a state that cannot be recorded now is said as such (the
+     * installed file is newer than the state, and the next run, finding
+     * the state behind, downloads and records again). */
+    st = pgr_feed_state_record(o->state_dir, &info, now, err, sizeof(err));
+    if (st != PGR_FEED_OK) {
+        sync_fail("installed registry %s seq %lld in %s, but its anti-rollback state was not "
+                  "recorded: %s", info.registry_id, info.seq, o->out, err);
         rc = status_exit(st);
         goto out;
     }

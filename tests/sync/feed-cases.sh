@@ -231,6 +231,31 @@ publish 6 --add-person sneaky-1
 run_sync --url "$URL" $MAIN
 expect_fail "equivocation" 5 'EQUIVOCATION: registry test-feed seq 6 was signed with two different contents'
 
+# A genuine "ED" signature relabelled "Ed" (legacy) verifies over the 64
+# bytes of its prehash: served with those bytes as the registry, it fails
+# as an invalid registry, not as an equivocation of the seq already
+# accepted (no alert of a compromised key).
+publish 6
+cp "$T/www/registry.json" "$T/genuine.json"
+cp "$T/www/registry.json.minisig" "$T/genuine.minisig"
+"$PYTHON" - "$T/genuine.json" "$T/genuine.minisig" "$T/www/registry.json" <<'EOF' ||
+import base64, hashlib, sys
+body = open(sys.argv[1], "rb").read()
+lines = open(sys.argv[2], "rb").read().split(b"\n")
+blob = bytearray(base64.b64decode(lines[1]))
+if blob[:2] != b"ED":
+    sys.exit("the installed signature is not ED")
+blob[1:2] = b"d"
+lines[1] = base64.b64encode(bytes(blob))
+with open(sys.argv[3], "wb") as f:
+    f.write(hashlib.blake2b(body, digest_size=64).digest())
+with open(sys.argv[3] + ".minisig", "wb") as f:
+    f.write(b"\n".join(lines))
+EOF
+    { echo "ERROR: could not relabel the signature"; exit 99; }
+run_sync --url "$URL" $MAIN
+expect_fail "a genuine ED signature relabelled Ed, over its prehash" 6 'the signed registry is invalid'
+
 publish 7 --issued +3600
 run_sync --url "$URL" $MAIN
 expect_fail "future-dated feed" 5 'is issued in the future'

@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -503,12 +505,51 @@ test_install(void **state)
 
 /* -------------------------------------------------------- pgr_feed_load */
 
+/* The sample registry's bytes (free them), the trusted comment that names
+ * it, and a time a minute after it was issued. */
+static void
+sample_feed(unsigned char **body, size_t *len, char *comm, size_t commsz, time_t *now)
+{
+    const char *srcdir = getenv("top_srcdir");
+    char sample[1024], err[PGR_FEED_ERR_MAX];
+    pgr_registry *reg;
+    pgr_config cfg;
+    pgr_errors errs;
+
+    (void)snprintf(sample, sizeof(sample), "%s/data/registry.sample.json",
+                   srcdir != NULL ? srcdir : ".");
+    assert_int_equal(pgr_feed_read_file(sample, 1 << 24, body, len, err, sizeof(err)), PGR_FEED_OK);
+    pgr_config_init(&cfg);
+    pgr_errors_init(&errs);
+    reg = pgr_registry_load_buffer((const char *)*body, *len, &cfg, &errs);
+    assert_non_null(reg);
+    pgr_errors_free(&errs);
+    (void)snprintf(comm, commsz, "registry_id=%s seq=%lld issued_at=", pgr_registry_id(reg),
+                   pgr_registry_seq(reg));
+    pgr_feed_format_time(pgr_registry_issued_at(reg), comm + strlen(comm));
+    (void)snprintf(comm + strlen(comm), commsz - strlen(comm), " expires_at=");
+    pgr_feed_format_time(pgr_registry_expires_at(reg), comm + strlen(comm));
+    *now = pgr_registry_issued_at(reg) + 60;
+    pgr_registry_free(reg);
+}
+
+/* A signer and the key set that trusts it alone. */
+static void
+sample_signer(signer *a, pgr_feed_keys *keys)
+{
+    char ka[128];
+
+    make_signer(a, 1);
+    pubkey_b64(a, ka, sizeof(ka));
+    pgr_feed_keys_init(keys);
+    assert_int_equal(pgr_feed_keys_add(keys, ka, NULL, 0), PGR_FEED_OK);
+}
+
 static void
 test_load(void **state)
 {
-    const char *srcdir = getenv("top_srcdir");
-    char sample[1024], target[512], sigp[600], comm[256], sig[1024], sig2[1024];
-    char statedir[512], err[PGR_FEED_ERR_MAX], ka[128];
+    char target[512], sigp[600], comm[256], sig[1024], sig2[1024];
+    char statedir[512], err[PGR_FEED_ERR_MAX];
     unsigned char *body = NULL;
     size_t len = 0;
     signer a;
@@ -520,26 +561,10 @@ test_load(void **state)
     time_t now;
 
     (void)state;
-    (void)snprintf(sample, sizeof(sample), "%s/data/registry.sample.json",
-                   srcdir != NULL ? srcdir : ".");
-    assert_int_equal(pgr_feed_read_file(sample, 1 << 24, &body, &len, err, sizeof(err)), PGR_FEED_OK);
+    sample_feed(&body, &len, comm, sizeof(comm), &now);
     pgr_config_init(&cfg);
     pgr_errors_init(&errs);
-    reg = pgr_registry_load_buffer((const char *)body, len, &cfg, &errs);
-    assert_non_null(reg);
-    (void)snprintf(comm, sizeof(comm), "registry_id=%s seq=%lld issued_at=", pgr_registry_id(reg),
-                   pgr_registry_seq(reg));
-    pgr_feed_format_time(pgr_registry_issued_at(reg), comm + strlen(comm));
-    (void)snprintf(comm + strlen(comm), sizeof(comm) - strlen(comm), " expires_at=");
-    pgr_feed_format_time(pgr_registry_expires_at(reg), comm + strlen(comm));
-    now = pgr_registry_issued_at(reg) + 60;
-    pgr_registry_free(reg);
-    reg = NULL;
-
-    make_signer(&a, 1);
-    pubkey_b64(&a, ka, sizeof(ka));
-    pgr_feed_keys_init(&keys);
-    assert_int_equal(pgr_feed_keys_add(&keys, ka, NULL, 0), PGR_FEED_OK);
+    sample_signer(&a, &keys);
     make_sig(&a, body, len, comm, 0, sig, sizeof(sig));
     path_in(target, sizeof(target), "reg.json");
     path_in(statedir, sizeof(statedir), "loadstate");
@@ -618,6 +643,95 @@ test_load(void **state)
     }
     pgr_errors_free(&errs);
     free(body);
+}
+
+/*
+ * A genuine "ED" signature relabelled "Ed" verifies over the 64 bytes of
+ * its prehash (the same Ed25519 signature, the same trusted comment).
+ * Served with those bytes as the registry, it must fail as an invalid
+ * registry, not as the equivocation of a compromised key: the
+ * anti-rollback rules come after the body is found to be a registry.
+ */
+static void
+test_relabelled(void **state)
+{
+    char target[512], statedir[512], comm[256], sig[1024], sig2[1024];
+    char err[PGR_FEED_ERR_MAX];
+    unsigned char *body = NULL, h[64];
+    size_t len = 0;
+    signer a;
+    pgr_feed_keys keys;
+    pgr_feed_info info;
+    pgr_registry *reg = NULL;
+    pgr_config cfg;
+    time_t now;
+
+    (void)state;
+    sample_feed(&body, &len, comm, sizeof(comm), &now);
+    pgr_config_init(&cfg);
+    sample_signer(&a, &keys);
+    make_sig(&a, body, len, comm, 0, sig, sizeof(sig));
+    path_in(target, sizeof(target), "relabel.json");
+    path_in(statedir, sizeof(statedir), "relabelstate");
+    assert_int_equal(pgr_feed_install(target, body, len, sig, strlen(sig), err, sizeof(err)), PGR_FEED_OK);
+    assert_int_equal(pgr_feed_load(target, NULL, &keys, statedir, &cfg, now, 0, 0, &reg, &info,
+                                   NULL, err, sizeof(err)), PGR_FEED_OK);
+    pgr_registry_free(reg);
+    reg = NULL;
+    assert_int_equal(pgr_feed_state_record(statedir, &info, now, err, sizeof(err)), PGR_FEED_OK);
+
+    /* the relabelled pair: Ed25519 is deterministic, so signing the
+     * prehash as a legacy body gives the genuine signature's bytes */
+    crypto_generichash(h, sizeof(h), body, len, NULL, 0);
+    make_sig(&a, h, sizeof(h), comm, 1, sig2, sizeof(sig2));
+    assert_int_equal(strlen(sig2), strlen(sig));
+    assert_int_equal(pgr_feed_install(target, h, sizeof(h), sig2, strlen(sig2), err, sizeof(err)),
+                     PGR_FEED_OK);
+    assert_int_equal(pgr_feed_load(target, NULL, &keys, statedir, &cfg, now, 0, 0, &reg, &info,
+                                   NULL, err, sizeof(err)), PGR_FEED_E_INVALID);
+    assert_null(reg);
+    free(body);
+}
+
+/*
+ * Recording takes the state directory's lock (state.lock) from its check
+ * to its write, so that the overlay and ploguard sync never write an
+ * older seq over the other's newer one: while another holds the lock, a
+ * record waits.
+ */
+static void
+test_state_lock(void **state)
+{
+    char dir[512], lock[600], err[PGR_FEED_ERR_MAX];
+    pgr_feed_info info;
+    pid_t pid;
+    int fd, status;
+
+    (void)state;
+    path_in(dir, sizeof(dir), "lockstate");
+    assert_int_equal(mkdir(dir, 0755), 0);
+    (void)snprintf(lock, sizeof(lock), "%s/state.lock", dir);
+    fd = open(lock, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(flock(fd, LOCK_EX), 0);
+    memset(&info, 0, sizeof(info));
+    assert_int_equal(pgr_feed_parse_comment(good_comment, strlen(good_comment), &info, NULL, 0),
+                     PGR_FEED_OK);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        /* the inherited descriptor shares the parent's lock: not ours */
+        (void)close(fd);
+        _exit(pgr_feed_state_record(dir, &info, 1795320100, err, sizeof(err)) == PGR_FEED_OK ? 0 : 1);
+    }
+    /* half a second: a record not waiting would have ended long before */
+    (void)usleep(500 * 1000);
+    assert_int_equal(waitpid(pid, &status, WNOHANG), 0);
+    assert_int_equal(close(fd), 0);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(pgr_feed_state_check(dir, &info, err, sizeof(err)), PGR_FEED_OK);
 }
 
 /* ------------------------------------------------ stale temporaries */
@@ -727,6 +841,8 @@ main(void)
         cmocka_unit_test(test_state),
         cmocka_unit_test(test_install),
         cmocka_unit_test(test_load),
+        cmocka_unit_test(test_relabelled),
+        cmocka_unit_test(test_state_lock),
         cmocka_unit_test(test_clean_temps),
     };
 
