@@ -477,11 +477,36 @@ strip_cfws(const char **s, size_t *n)
     return *n > 0 ? 0 : -1;     /* nothing but invisible characters */
 }
 
+/*
+ * A whole address in quotes, as spreadsheet and CSV exports write it
+ * ("li@example.org", 'li@example.org'): the quotes dropped.  A quoted
+ * local part ("li na"@example.org) does not end in its quote, and a value
+ * holding that quote inside is left alone.
+ */
+static void
+unquote_whole(const char **s, size_t *n)
+{
+    char q = (*s)[0];
+    size_t i;
+
+    if (*n < 3 || (q != '"' && q != '\'') || (*s)[*n - 1] != q)
+        return;
+    for (i = 1; i + 1 < *n; i++)
+        if ((*s)[i] == q)
+            return;
+    (*s)++;
+    *n -= 2;
+    trim_value(s, n);
+}
+
 /* Isolates the address proper from the forms people and programs write. */
 static int
 extract_address(const char **s, size_t *n, char *buf, size_t bufsz)
 {
     trim_value(s, n);
+    if (*n == 0)
+        return -1;
+    unquote_whole(s, n);
     if (*n == 0)
         return -1;
     /* "SMTP:li@example.org" (proxyAddresses) holds a bare address only.
