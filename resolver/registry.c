@@ -832,6 +832,30 @@ bad:
     return NULL;
 }
 
+/* Whether s holds "mailto:" (any case) followed somewhere by a '?': the
+ * headers of a mailto URI, which may name more addresses ("?cc=...") that
+ * the reading of the address would drop. */
+static int
+has_mailto_headers(const char *s, size_t n)
+{
+    static const char mailto[] = "mailto:";
+    size_t i, k, mlen = sizeof(mailto) - 1;
+
+    for (i = 0; i + mlen <= n; i++) {
+        for (k = 0; k < mlen; k++) {
+            char c = s[i + k];
+
+            if (c >= 'A' && c <= 'Z')
+                c = (char)(c - 'A' + 'a');
+            if (c != mailto[k])
+                break;
+        }
+        if (k == mlen)
+            return memchr(s + i + mlen, '?', n - i - mlen) != NULL;
+    }
+    return 0;
+}
+
 static const char *
 elem_email(loader *ld, size_t entity, const json_t *j, const char *path)
 {
@@ -839,6 +863,12 @@ elem_email(loader *ld, size_t entity, const json_t *j, const char *path)
     size_t off = 0;
 
     (void)entity;
+    /* an entry is one address: a mailto URI's headers are not dropped */
+    if (has_mailto_headers(json_string_value(j), json_string_length(j))) {
+        fail(ld, path, "%s is a mailto: URI with headers ('?'); give each "
+             "address as an entry of its own", quote_json(j, q));
+        return NULL;
+    }
     if (pgr_email_normalize(json_string_value(j), json_string_length(j), buf,
                             sizeof(buf), &off) < 0) {
         fail(ld, path, "%s is not a valid e-mail address", quote_json(j, q));

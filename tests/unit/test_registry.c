@@ -280,6 +280,10 @@ static const error_case error_cases[] = {
       "people[0].phones[1]: \"+1 (613) 555-0101\" is listed twice (+16135550101)" },
     { "email_invalid", NULL, NULL, NULL, NULL, PERSON(",\"emails\":[\"li.wei@\"]"),
       "people[0].emails[0]: \"li.wei@\" is not a valid e-mail address" },
+    { "email_mailto_headers", NULL, NULL, NULL, NULL,
+      PERSON(",\"emails\":[\"mailto:li.wei@example.org?cc=wang@example.org\"]"),
+      "people[0].emails[0]: \"mailto:li.wei@example.org?cc=wang@example.org\" is a mailto: URI "
+      "with headers ('?'); give each address as an entry of its own" },
     { "email_twice", NULL, NULL, NULL, NULL,
       PERSON(",\"emails\":[\"li.wei@example.org\",\"Li.Wei@Example.ORG\"]"),
       "people[0].emails[1]: \"Li.Wei@Example.ORG\" is listed twice (li.wei@example.org)" },
