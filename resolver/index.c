@@ -547,6 +547,48 @@ static const uint64_t phone_weight[FILTER_DIGITS_MAX + 1] = {
 };
 
 /*
+ * A plain value whose last group holds up to PGR_UNMARKED_EXT_MAX digits
+ * after a dash ("613-555-0142-204") may read as the digits before it with
+ * that group as an extension (phone.c, read_unmarked_ext): whether a
+ * suffix of those digits is registered.  suffix[k] holds the value of the
+ * last k digits for k from 1 to nd, so the j digits before the last t are
+ * (suffix[t + j] - suffix[t]) / 10^t.  Reached by few values: the last
+ * group of most is four digits after a blank or a dash that is not the
+ * only one ("613-555-0142" tests the suffixes of 613555, none of them as
+ * long as a registered number).
+ */
+static int
+tail_may_match(const pgr_filter *f, const char *value, size_t len,
+               const uint64_t *suffix, size_t nd)
+{
+    uint32_t todo;
+    size_t t = 0;
+    int dash = 0;
+
+    while (len > 0 && value[len - 1] == ' ')
+        len--;
+    while (len > 0 && value[len - 1] >= '0' && value[len - 1] <= '9') {
+        len--;
+        t++;
+    }
+    if (t == 0 || t > PGR_UNMARKED_EXT_MAX || t >= nd)
+        return 0;
+    /* the bytes between the group and the digits before it, all plain */
+    for (; len > 0 && (value[len - 1] < '0' || value[len - 1] > '9'); len--)
+        dash |= value[len - 1] == '-';
+    if (!dash)
+        return 0;
+    todo = (f->nsn_lengths | f->block_starts) & ((2u << (nd - t)) - 2u);
+    for (; todo != 0; todo &= todo - 1) {
+        size_t j = (size_t)__builtin_ctz(todo);
+
+        if (filter_suffix(f, (suffix[t + j] - suffix[t]) / phone_weight[t], j))
+            return 1;
+    }
+    return 0;
+}
+
+/*
  * Only plain values (ASCII digits, spaces, "+-.()") are judged; anything
  * else (an extension, a URI, other scripts) may match, and so does a value
  * that ends in ')', which the parser also reads without that last
@@ -617,7 +659,7 @@ pgr_phone_may_match(const pgr_registry *reg, const char *value, size_t len)
         if (filter_suffix(f, suffix[k], k))
             return 1;
     }
-    return 0;   /* plain, and no suffix of it is registered */
+    return tail_may_match(f, value, len, suffix, nd);
 }
 
 /*

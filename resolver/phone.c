@@ -383,6 +383,8 @@ typedef struct scan {
     int    sip;                     /* sip:/sips:, so '@' ends the user part */
     size_t group1;                  /* digits before the first separator
                                        that follows a digit; 0: none */
+    size_t lastsep;                 /* digits before the last one */
+    size_t lastdash;                /* digits before the last dash */
 } scan;
 
 static int
@@ -554,6 +556,22 @@ is_poste_abbrev(const unsigned char *s, size_t n, size_t w, size_t i)
            (s[i] == '.' || s[i] == ' ');
 }
 
+/* Dial pauses written as letters, "6135550142p204", "6135550142ww204"
+ * (p: a pause, w: wait for a tone): only right before a digit, so that a
+ * closing "p" or "w" stays a label. */
+static int
+is_pause_letters(const unsigned char *s, size_t n, size_t w, size_t i)
+{
+    size_t k;
+
+    if (i >= n || s[i] < '0' || s[i] > '9')
+        return 0;
+    for (k = w; k < i; k++)
+        if (to_lower(s[k]) != 'p' && to_lower(s[k]) != 'w')
+            return 0;
+    return 1;
+}
+
 int
 pgr_phone_ext_word(const unsigned char *w, size_t n)
 {
@@ -719,12 +737,26 @@ scan_digit(scan *sc, scan_state *state, int d)
     return SCAN_SYNTAX;
 }
 
-/* Remembers how many digits the first group of the number holds. */
-static void
-note_separator(scan *sc, scan_state state)
+/* A hyphen or dash, as cp_separator reads them. */
+static int
+cp_dash(long cp)
 {
-    if (state == ST_BASE && sc->group1 == 0)
+    return cp == '-' || (cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 ||
+           cp == 0xfe63 || cp == 0xff0d;
+}
+
+/* Remembers how many digits the first group of the number holds, how
+ * many come before its last group, and before the last dash. */
+static void
+note_separator(scan *sc, scan_state state, long cp)
+{
+    if (state != ST_BASE)
+        return;
+    if (sc->group1 == 0)
         sc->group1 = sc->ndigit;
+    sc->lastsep = sc->ndigit;
+    if (cp_dash(cp))
+        sc->lastdash = sc->ndigit;
 }
 
 /*
@@ -765,10 +797,17 @@ scan_input(scan *sc, const char *in, size_t len)
             size_t w = i;
             while (i < n && is_alpha(s[i]))
                 i++;
-            /* "x204", and after a comma ", ext. 204" */
             if (!(state == ST_BASE || (state == ST_MARK && mark == ',')) ||
-                sc->ndigit == 0 || !(pgr_phone_ext_word(s + w, i - w) ||
-                                     is_poste_abbrev(s, n, w, i)))
+                sc->ndigit == 0)
+                return SCAN_SYNTAX;
+            if (is_pause_letters(s, n, w, i)) {
+                mark = ',';   /* as the pauses ",,204" */
+                state = ST_MARK;
+                continue;
+            }
+            /* "x204", and after a comma ", ext. 204" */
+            if (!(pgr_phone_ext_word(s + w, i - w) ||
+                  is_poste_abbrev(s, n, w, i)))
                 return SCAN_SYNTAX;
             mark = 'x';
             state = ST_MARK;
@@ -778,7 +817,7 @@ scan_input(scan *sc, const char *in, size_t len)
             sc->ndigit <= PGR_OUTSIDE_LINE_MAX) {
             /* "9,6135550142": a pause after the outside line, never an
              * extension (too few digits before it for a number). */
-            note_separator(sc, state);
+            note_separator(sc, state, c);
             i++;
             continue;
         }
@@ -804,7 +843,9 @@ scan_input(scan *sc, const char *in, size_t len)
             break;            /* parameters run to the end or the '@' */
         }
         if (c == '@') {
-            if (!sc->sip)
+            /* "6135550142@pbx.example.org": a SIP address without its
+             * "sip:", as IP phones and fax gateways write it */
+            if (!sc->sip && (sc->ndigit == 0 || i + 1 >= n))
                 return SCAN_SYNTAX;
             break;            /* the host part says nothing about the number */
         }
@@ -837,7 +878,7 @@ scan_input(scan *sc, const char *in, size_t len)
                 return SCAN_SYNTAX;
             sc->plus = 1;
         } else if (cp_separator(cp)) {
-            note_separator(sc, state);
+            note_separator(sc, state, cp);
             if (state == ST_EXT)
                 state = ST_DONE;
         } else {
@@ -1675,14 +1716,94 @@ outside_line_fits(const scan *sc, const region *r, const char *ol)
     return 0;
 }
 
+/* The readings of the digits d[0 .. n) of a scanned number into cs. */
+static void
+read_digits(const pgr_config *cfg, const scan *sc, const char *d, size_t n,
+            candidates *cs, int strict)
+{
+    const region *r = config_region(cfg);
+    const char *ol;
+
+    if (sc->plus) {
+        read_international(cs, d, n, RANK_DIALED);
+        if (!strict)
+            read_plus_exit_code(cs, r, d, n);
+    } else if (strict) {
+        read_dialed(cs, r, d, n, RANK_DIALED, GUESS_OWN_CC);
+    } else {
+        read_dialed(cs, r, d, n, RANK_DIALED, GUESS_ANY);
+        ol = config_outside_line(cfg);
+        if (has_digits_prefix(d, n, ol) && outside_line_fits(sc, r, ol)) {
+            size_t l = strlen(ol);
+            read_dialed(cs, r, d + l, n - l, RANK_OUTSIDE, GUESS_NONE);
+        }
+    }
+}
+
+/* Whether cs holds a reading better than a guess. */
+static int
+has_sure_reading(const candidates *cs)
+{
+    size_t i;
+
+    for (i = 0; i < cs->n; i++)
+        if (cs->c[i].rank < RANK_GUESS)
+            return 1;
+    return 0;
+}
+
+/* Whether every number of country of the reading p has one length, as
+ * the NANP's ten digits. */
+static int
+has_fixed_length(const pgr_phone *p)
+{
+    const cc_info *ci;
+    size_t cclen = 0;
+
+    ci = cc_prefix(p->e164 + 1, p->ndigits, &cclen);
+    return ci != NULL && ci->min == ci->max;
+}
+
+/*
+ * "613-555-0142-204", "+1-613-555-0142 - 204": an extension written as one
+ * more group after a dash, with no marker.  Only when the digits together
+ * read as no number (a guess aside) and those before the group read as a
+ * number of a country whose numbers have one length, so that the group
+ * cannot be the end of another number ("011-44-20-7946-0012" is no number
+ * in the United Kingdom, and not +44 114 420 7946 either).  A group after
+ * a blank alone stays unread: "6135550142 99" may be two pieces of text.
+ * The pre-check (index.c, tail_may_match) judges the same digits.
+ */
+static void
+read_unmarked_ext(const pgr_config *cfg, scan *sc, candidates *cs)
+{
+    size_t tail = sc->ndigit - sc->lastsep, i, kept;
+    candidates more;
+
+    if (sc->lastsep == 0 || sc->lastdash != sc->lastsep || tail == 0 ||
+        tail > PGR_UNMARKED_EXT_MAX || sc->ext[0] != '\0' || sc->nctx > 0 ||
+        has_sure_reading(cs))
+        return;
+    more.n = 0;
+    read_digits(cfg, sc, sc->digit, sc->lastsep, &more, 0);
+    for (i = 0, kept = 0; i < more.n; i++)
+        if (has_fixed_length(&more.c[i].phone))
+            more.c[kept++] = more.c[i];
+    if (kept == 0)
+        return;
+    for (i = 0; i < kept; i++)   /* a guess of the whole may be one */
+        add_reading(cs, more.c[i].phone.e164 + 1, more.c[i].phone.ndigits,
+                    "", 0, more.c[i].rank);
+    memcpy(sc->ext, sc->digit + sc->lastsep, tail);
+    sc->ext[tail] = '\0';
+}
+
 /* The readings of a scanned number into out. */
 static scan_status
 read_scanned(const pgr_config *cfg, scan *sc, pgr_phone_readings *out,
              int strict)
 {
     candidates cs;
-    const region *r;
-    const char *ol;
     size_t before;
 
     /* tel:5550142;phone-context=+1613 is +16135550142. */
@@ -1696,22 +1817,9 @@ read_scanned(const pgr_config *cfg, scan *sc, pgr_phone_readings *out,
     }
 
     cs.n = 0;
-    r = config_region(cfg);
-    if (sc->plus) {
-        read_international(&cs, sc->digit, sc->ndigit, RANK_DIALED);
-        if (!strict)
-            read_plus_exit_code(&cs, r, sc->digit, sc->ndigit);
-    } else if (strict) {
-        read_dialed(&cs, r, sc->digit, sc->ndigit, RANK_DIALED, GUESS_OWN_CC);
-    } else {
-        read_dialed(&cs, r, sc->digit, sc->ndigit, RANK_DIALED, GUESS_ANY);
-        ol = config_outside_line(cfg);
-        if (outside_line_fits(sc, r, ol)) {
-            size_t l = strlen(ol);
-            read_dialed(&cs, r, sc->digit + l, sc->ndigit - l, RANK_OUTSIDE,
-                        GUESS_NONE);
-        }
-    }
+    read_digits(cfg, sc, sc->digit, sc->ndigit, &cs, strict);
+    if (!strict)
+        read_unmarked_ext(cfg, sc, &cs);
     before = out->count;
     rank_readings(&cs, out);
     if (before == 0 && out->count > 0)

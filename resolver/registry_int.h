@@ -122,6 +122,11 @@ int pgr_filter_build(pgr_registry *reg);
  * region's country code to the digits it holds. */
 #define PGR_PHONE_VALUE_DIGITS_MIN  (PGR_E164_MIN - PGR_CC_MAX_LEN)
 
+/* The most digits of an extension written as one more group of the
+ * number, with no marker ("613-555-0142-204"): phone.c reads it, the
+ * pre-check (index.c) judges the digits before it. */
+#define PGR_UNMARKED_EXT_MAX  6
+
 /* Length (1..3) of the country code that the digits begin with, by the
  * phone parser's own table, or 0; and the lengths its national
  * significant numbers may have.  (phone.c) */

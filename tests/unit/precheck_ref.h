@@ -101,6 +101,43 @@ ref_filter_suffix(const pgr_filter *f, uint64_t v, size_t k)
     return 0;
 }
 
+/* A plain value (the caller has seen every byte is a digit or a
+ * separator) whose last group of up to PGR_UNMARKED_EXT_MAX digits, after
+ * a dash, may be an extension: the digits before that group, judged as a
+ * value. */
+static int
+ref_tail_may_match(const pgr_filter *f, const char *value, size_t len)
+{
+    uint32_t interesting = f->nsn_lengths | f->block_starts;
+    uint64_t v = 0;
+    size_t t = 0, k = 0, i = len;
+    int dash = 0;
+
+    while (i > 0 && value[i - 1] == ' ')
+        i--;
+    while (i > 0 && (unsigned char)(value[i - 1] - '0') <= 9) {
+        i--;
+        t++;
+    }
+    if (t == 0 || t > PGR_UNMARKED_EXT_MAX)
+        return 0;
+    for (; i > 0 && (unsigned char)(value[i - 1] - '0') > 9; i--)
+        dash |= value[i - 1] == '-';
+    if (!dash)
+        return 0;
+    for (; i > 0; i--) {
+        unsigned char c = (unsigned char)value[i - 1];
+
+        if ((unsigned char)(c - '0') > 9)
+            continue;
+        v += (uint64_t)(c - '0') * ref_filter_pow10[k];
+        k++;
+        if ((interesting >> k & 1) && ref_filter_suffix(f, v, k))
+            return 1;
+    }
+    return 0;
+}
+
 static int
 ref_phone_may_match(const pgr_registry *reg, const char *value, size_t len)
 {
@@ -136,7 +173,7 @@ ref_phone_may_match(const pgr_registry *reg, const char *value, size_t len)
         if ((interesting >> k & 1) && ref_filter_suffix(f, v, k))
             return 1;
     }
-    return 0;
+    return ref_tail_may_match(f, value, len);
 }
 
 static int

@@ -307,7 +307,7 @@ phone_forms(const char *e164, char forms[][48], size_t max)
     const char *d = e164 + 1;
     size_t n = 0;
 
-    if (max < 12)
+    if (max < 14)
         return 0;
     snprintf(forms[n++], 48, "%s", e164);
     snprintf(forms[n++], 48, "%s", d);
@@ -321,6 +321,9 @@ phone_forms(const char *e164, char forms[][48], size_t max)
         snprintf(forms[n++], 48, "9 %.3s %.3s %s", d + 1, d + 4, d + 7);
         snprintf(forms[n++], 48, "011 %s", d);
         snprintf(forms[n++], 48, "%.3s/%.3s/%s", d + 1, d + 4, d + 7);
+        snprintf(forms[n++], 48, "%.3s-%.3s-%s-204", d + 1, d + 4, d + 7);
+        snprintf(forms[n++], 48, "%s - 12", e164);
+        snprintf(forms[n++], 48, "%sp204", d);
     } else if (strncmp(d, "44", 2) == 0) {
         snprintf(forms[n++], 48, "+44 (0)%s", d + 2);
         snprintf(forms[n++], 48, "0044 0%s", d + 2);
@@ -562,6 +565,7 @@ test_registered_forms_pass(void **state)
         "tel:+1-613-555-0142", "+1 613 555 0142 x12",
         "\357\274\226\357\274\221\357\274\2235550142",   /* fullwidth 613 */
         "+44 20 7946 0042", "+1613555 0149",
+        "613-555-0142-204", "1-613-555-0142 - 2041", "6135550142p204",
     };
     static const char *const emails[] = {
         "wang.lihua@mps.example.test", "Wang.Lihua@MPS.Example.Test",
