@@ -95,11 +95,23 @@ write_all(int fd, const void *data, size_t len)
     return 0;
 }
 
-/* Writes data to a new temporary file beside target, of the given mode, and
- * syncs it; the name is returned in tmp (tmpsz bytes). */
+/* Gives fd the owner and group of the file it replaces, as far as this
+ * process may: a user who is not root keeps at least the group when a
+ * member of it (the group may be what lets slapd read the file). */
+static void
+keep_owner(int fd, const struct stat *old)
+{
+    if (fchown(fd, old->st_uid, old->st_gid) != 0)
+        (void)fchown(fd, (uid_t)-1, old->st_gid);
+}
+
+/* Writes data to a new temporary file beside target, of the given mode (and
+ * old's owner and group, unless NULL), and syncs it; the name is returned
+ * in tmp (tmpsz bytes).  The owner goes first: fchown clears set-id bits. */
 static pgr_feed_status
 write_temp(const char *target, const void *data, size_t len, mode_t mode,
-           char *tmp, size_t tmpsz, char *err, size_t errlen)
+           const struct stat *old, char *tmp, size_t tmpsz, char *err,
+           size_t errlen)
 {
     int fd, n;
 
@@ -118,6 +130,8 @@ write_temp(const char *target, const void *data, size_t len, mode_t mode,
         tmp[0] = '\0';
         return PGR_FEED_E_IO;
     }
+    if (old != NULL)
+        keep_owner(fd, old);
     if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
         pgr_seterr(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
         (void)close(fd);
@@ -140,19 +154,24 @@ pgr_feed_write_file(const char *path, const void *data, size_t len,
 {
     char tmp[PATH_MAX];
     struct stat sb;
+    const struct stat *old = NULL;
     mode_t mode = 0644;
     pgr_feed_status st;
     int rc;
 
+    if (err != NULL && errlen > 0)
+        err[0] = '\0';
     if (stat(path, &sb) == 0) {
         if (flags & PGR_FEED_WRITE_NEW) {
             pgr_seterr(err, errlen, "%s: already exists; not overwritten", path);
             return PGR_FEED_E_IO;
         }
-        if (flags & PGR_FEED_WRITE_KEEP_MODE)
+        if (flags & PGR_FEED_WRITE_KEEP_MODE) {
             mode = sb.st_mode & 07777;
+            old = &sb;
+        }
     }
-    st = write_temp(path, data, len, mode, tmp, sizeof(tmp), err, errlen);
+    st = write_temp(path, data, len, mode, old, tmp, sizeof(tmp), err, errlen);
     if (st != PGR_FEED_OK)
         return st;
     if (flags & PGR_FEED_WRITE_NEW) {
@@ -170,7 +189,9 @@ pgr_feed_write_file(const char *path, const void *data, size_t len,
         (void)unlink(tmp);
     if (rc != 0)
         return PGR_FEED_E_IO;
-    return sync_dir(path, err, errlen);
+    st = sync_dir(path, err, errlen);
+    /* The file is in place: a caller that asked is told so, with err. */
+    return (flags & PGR_FEED_WRITE_SYNC_SOFT) ? PGR_FEED_OK : st;
 }
 
 pgr_feed_status
@@ -237,10 +258,10 @@ pgr_feed_install(const char *target, const unsigned char *body, size_t len,
         return PGR_FEED_E_IO;
     }
     /* 1. Both new files complete and on disk under temporary names. */
-    st = write_temp(target, body, len, 0644, tmpreg, sizeof(tmpreg), err, errlen);
+    st = write_temp(target, body, len, 0644, NULL, tmpreg, sizeof(tmpreg), err, errlen);
     if (st != PGR_FEED_OK)
         return st;
-    st = write_temp(sigpath, sig, siglen, 0644, tmpsig, sizeof(tmpsig), err, errlen);
+    st = write_temp(sigpath, sig, siglen, 0644, NULL, tmpsig, sizeof(tmpsig), err, errlen);
     if (st != PGR_FEED_OK)
         goto fail;
     had_old = access(target, F_OK) == 0 && access(sigpath, F_OK) == 0;

@@ -315,7 +315,7 @@ install(const ctx *c, const json_t *root, int noclobber, const char *old,
         free(buf);
         return 0;
     }
-    reg = regtool_validate(c->file, buf, len, &c->cfg);
+    reg = regtool_validate(c->file, buf, len);
     if (reg == NULL) {
         free(buf);
         return -1;
@@ -326,18 +326,44 @@ install(const ctx *c, const json_t *root, int noclobber, const char *old,
     return r;
 }
 
+/*
+ * The file an edit replaces: for a symbolic link, the file it names, so
+ * that the link stays and its target changes (a rename onto the link
+ * would replace the link by a copy and leave the target behind).  real
+ * holds PATH_MAX bytes.  Returns 0 or -1 with a message.
+ */
+static int
+edit_target(ctx *c, char *real)
+{
+    struct stat sb;
+
+    if (lstat(c->file, &sb) != 0 || !S_ISLNK(sb.st_mode))
+        return 0;   /* not a link; a missing file is reported when read */
+    if (realpath(c->file, real) == NULL) {
+        fprintf(stderr, "%s: %s: a symbolic link to nothing usable: %s\n",
+                REGTOOL_PROG, c->file, strerror(errno));
+        return -1;
+    }
+    c->file = real;
+    return 0;
+}
+
 /* Read, change, validate, write; all under the edit lock.  A release
  * prints its own signing instructions, so it skips the stale-signature
  * note (releasing). */
 static int
-edit_file(const ctx *c, edit_fn fn, void *arg, const char *done,
+edit_file(const ctx *given, edit_fn fn, void *arg, const char *done,
           int releasing)
 {
-    char *old = NULL;
+    char *old = NULL, real[PATH_MAX];
     size_t oldlen = 0;
     json_t *root = NULL;
     int lock, unchanged = 0, status = REGTOOL_ERROR;
+    ctx target = *given;
+    const ctx *c = &target;
 
+    if (edit_target(&target, real) != 0)
+        return REGTOOL_ERROR;
     lock = regtool_lock(c->file);
     if (lock < 0)
         return REGTOOL_ERROR;
@@ -466,10 +492,11 @@ instructions_from(const char *path)
     if (doc == NULL)
         return NULL;
     ins = json_object_get(doc, "instructions");
-    if (ins != NULL && json_object_get(doc, "format") != NULL) {
+    if (json_object_get(doc, "format") != NULL) {   /* a registry */
         if (!json_is_object(ins)) {
-            fprintf(stderr, "%s: %s: instructions: not an object\n",
-                    REGTOOL_PROG, path);
+            fprintf(stderr, "%s: %s: %s\n", REGTOOL_PROG, path,
+                    ins == NULL ? "a registry with no \"instructions\"" :
+                                  "instructions: not an object");
             json_decref(doc);
             return NULL;
         }
@@ -778,24 +805,24 @@ add_edit(const ctx *c, json_t *root, void *varg)
     json_t *arr;
     size_t idx;
 
-    (void)c;
     if (aa->kind == NULL) {
         json_t *ins = json_object_get(root, "instructions");
 
         if (!json_is_object(ins)) {
-            fprintf(stderr, "%s: instructions: not an object\n", REGTOOL_PROG);
+            fprintf(stderr, "%s: %s: instructions: not an object\n",
+                    REGTOOL_PROG, c->file);
             return -1;
         }
         if (json_object_get(ins, aa->id) != NULL) {
-            fprintf(stderr, "%s: instruction %s already exists\n",
-                    REGTOOL_PROG, aa->id);
+            fprintf(stderr, "%s: %s: instruction %s already exists\n",
+                    REGTOOL_PROG, c->file, aa->id);
             return -1;
         }
         return json_object_set(ins, aa->id, aa->value);
     }
     if (regtool_find(root, aa->id, &k, &idx) != NULL) {
-        fprintf(stderr, "%s: %s[%zu].id: \"%s\" is already a %s\n",
-                REGTOOL_PROG, k->array, idx, aa->id, k->name);
+        fprintf(stderr, "%s: %s: %s[%zu].id: \"%s\" is already a %s\n",
+                REGTOOL_PROG, c->file, k->array, idx, aa->id, k->name);
         return -1;
     }
     arr = entity_array(root, aa->kind);
@@ -928,7 +955,7 @@ set_edit(const ctx *c, json_t *root, void *varg)
     const regtool_field *f;
     json_t *e, *v;
     size_t idx;
-    char where[80], what[120];
+    char where[PATH_MAX + 80], what[PATH_MAX + 120];
 
     e = regtool_find(root, sa->id, &k, &idx);
     if (e == NULL) {
@@ -937,8 +964,8 @@ set_edit(const ctx *c, json_t *root, void *varg)
 
         if (json_is_object(one))
             return set_instruction(one, sa);
-        fprintf(stderr, "%s: no entity or instruction with id \"%s\"\n",
-                REGTOOL_PROG, sa->id);
+        fprintf(stderr, "%s: %s: no entity or instruction with id \"%s\"\n",
+                REGTOOL_PROG, c->file, sa->id);
         return -1;
     }
     f = regtool_field_find(sa->field, k->kind);
@@ -953,7 +980,7 @@ set_edit(const ctx *c, json_t *root, void *varg)
                 "retire the old one)\n", REGTOOL_PROG, sa->id);
         return -1;
     }
-    snprintf(where, sizeof(where), "%s[%zu]", k->array, idx);
+    snprintf(where, sizeof(where), "%s: %s[%zu]", c->file, k->array, idx);
     snprintf(what, sizeof(what), "%s.%s", where, f->name);
     if (strcmp(sa->op, "clear") == 0) {
         if (f->list)
@@ -1043,15 +1070,16 @@ retire_edit(const ctx *c, json_t *root, void *varg)
     json_t *e;
     size_t idx;
 
-    (void)c;
     e = regtool_find(root, ra->id, &k, &idx);
     if (e == NULL) {
-        fprintf(stderr, "%s: no entity with id \"%s\"\n", REGTOOL_PROG, ra->id);
+        fprintf(stderr, "%s: %s: no entity with id \"%s\"\n", REGTOOL_PROG,
+                c->file, ra->id);
         return -1;
     }
     if (k->kind != PGR_PERSON) {
-        fprintf(stderr, "%s: %s[%zu]: %s is a %s; only people are retired\n",
-                REGTOOL_PROG, k->array, idx, ra->id, k->name);
+        fprintf(stderr, "%s: %s: %s[%zu]: %s is a %s; only people are "
+                "retired\n", REGTOOL_PROG, c->file, k->array, idx, ra->id,
+                k->name);
         return -1;
     }
     if (json_object_set_new(e, "status", json_string("ended")) != 0 ||
@@ -1116,7 +1144,7 @@ cmd_validate(int argc, char **argv)
     r = REGTOOL_ERROR;
     if (regtool_read_file(c.file, &buf, &len) != 0)
         goto out;
-    reg = regtool_validate(c.file, buf, len, &c.cfg);
+    reg = regtool_validate(c.file, buf, len);
     free(buf);
     if (reg == NULL) {
         fprintf(stderr, "%s: %s: invalid\n", REGTOOL_PROG, c.file);

@@ -11,7 +11,12 @@
  * Values are printed as JSON, so text from a file never carries control
  * characters to the terminal.  Entities are paired by id within their kind;
  * the output follows the order of the new file, then the removed ones in
- * the order of the old file, so it is stable.
+ * the order of the old file, so it is stable.  Order is a change too:
+ *
+ *   ~ registry: missions: reordered ["m-0001","m-0002"] -> ["m-0002","m-0001"]
+ *
+ * since an organization without an instruction takes its first mission's,
+ * else the registry's first instruction.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,51 +50,69 @@ print_prefix(FILE *fp, char sign, const char *what, const char *id)
     }
 }
 
-/* True when arr holds a member equal to v. */
-static int
-list_has(const json_t *arr, const json_t *v)
+/* How many members of arr equal v. */
+static size_t
+list_count(const json_t *arr, const json_t *v)
 {
-    size_t i;
+    size_t i, n = 0;
 
     for (i = 0; i < json_array_size(arr); i++)
         if (json_equal(json_array_get(arr, i), v))
-            return 1;
-    return 0;
+            n++;
+    return n;
 }
 
-/* The differences of one list field; returns how many lines were printed. */
+/* Whether arr[i] is the first member of arr equal to it. */
+static int
+list_first(const json_t *arr, size_t i)
+{
+    size_t j;
+
+    for (j = 0; j < i; j++)
+        if (json_equal(json_array_get(arr, j), json_array_get(arr, i)))
+            return 0;
+    return 1;
+}
+
+/* "sign value" once for each time a member of from is in from more often
+ * than in other; returns how many lines were printed. */
+static long
+diff_list_side(FILE *fp, const char *what, const char *id, const char *key,
+               char sign, const json_t *from, const json_t *other)
+{
+    size_t i, have, had;
+    long n = 0;
+
+    for (i = 0; i < json_array_size(from); i++) {
+        const json_t *v = json_array_get(from, i);
+
+        if (!list_first(from, i))
+            continue;
+        have = list_count(from, v);
+        for (had = list_count(other, v); had < have; had++) {
+            print_prefix(fp, '~', what, id);
+            fprintf(fp, ": %s: %c ", key, sign);
+            regtool_print_json(fp, v);
+            fputc('\n', fp);
+            n++;
+        }
+    }
+    return n;
+}
+
+/* The differences of one list field, members counted (a member written
+ * twice is added once more); returns how many lines were printed. */
 static long
 diff_list(FILE *fp, const char *what, const char *id, const char *key,
           const json_t *a, const json_t *b)
 {
-    size_t i;
-    long n = 0;
+    long n;
 
-    for (i = 0; i < json_array_size(b); i++) {
-        const json_t *y = json_array_get(b, i);
-
-        if (!list_has(a, y)) {
-            print_prefix(fp, '~', what, id);
-            fprintf(fp, ": %s: + ", key);
-            regtool_print_json(fp, y);
-            fputc('\n', fp);
-            n++;
-        }
-    }
-    for (i = 0; i < json_array_size(a); i++) {
-        const json_t *x = json_array_get(a, i);
-
-        if (!list_has(b, x)) {
-            print_prefix(fp, '~', what, id);
-            fprintf(fp, ": %s: - ", key);
-            regtool_print_json(fp, x);
-            fputc('\n', fp);
-            n++;
-        }
-    }
+    n = diff_list_side(fp, what, id, key, '+', b, a);
+    n += diff_list_side(fp, what, id, key, '-', a, b);
     if (n == 0 && !json_equal(a, b)) {
-        /* Same members, other order or count: the first name is the
-         * display name, so order matters. */
+        /* Same members, other order: the first name is the display
+         * name, so order matters. */
         print_prefix(fp, '~', what, id);
         fprintf(fp, ": %s: reordered ", key);
         regtool_print_json(fp, a);
@@ -99,6 +122,84 @@ diff_list(FILE *fp, const char *what, const char *id, const char *key,
         n++;
     }
     return n;
+}
+
+/*
+ * The order of what both files hold, old_ids and new_ids (arrays of ids,
+ * each only those the other file also has): "~ registry: missions:
+ * reordered [...] -> [...]".  Order carries meaning: an organization
+ * without an instruction takes its first mission's, else the first
+ * instruction.  A long list is shown from its first difference.
+ */
+#define ORDER_SHOWN_MAX 16
+
+static long
+diff_order(FILE *fp, const char *array, const json_t *old_ids,
+           const json_t *new_ids)
+{
+    size_t i, n = json_array_size(old_ids);
+
+    if (json_equal(old_ids, new_ids))
+        return 0;
+    print_prefix(fp, '~', "registry", NULL);
+    fprintf(fp, ": %s: reordered ", array);
+    if (n <= ORDER_SHOWN_MAX) {
+        regtool_print_json(fp, old_ids);
+        fputs(" -> ", fp);
+        regtool_print_json(fp, new_ids);
+        fputc('\n', fp);
+        return 1;
+    }
+    for (i = 0; i < n; i++)
+        if (!json_equal(json_array_get(old_ids, i), json_array_get(new_ids, i)))
+            break;
+    fprintf(fp, "from [%zu] on: ", i);
+    regtool_print_json(fp, json_array_get(old_ids, i));
+    fputs(" -> ", fp);
+    regtool_print_json(fp, json_array_get(new_ids, i));
+    fputc('\n', fp);
+    return 1;
+}
+
+/* The ids of arr (entities, or with keys_of an object's keys) that other
+ * also holds, in arr's order; a new array or NULL. */
+static json_t *
+common_ids(const json_t *arr, const json_t *other_index)
+{
+    json_t *out = json_array(), *e;
+    size_t i;
+
+    if (out == NULL)
+        return NULL;
+    json_array_foreach(arr, i, e) {
+        json_t *id = json_object_get(e, "id");
+
+        if (json_object_get(other_index, json_string_value(id)) != NULL &&
+            json_array_append(out, id) != 0) {
+            json_decref(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+/* The keys of obj that other also holds, in obj's order. */
+static json_t *
+common_keys(const json_t *obj, const json_t *other)
+{
+    json_t *out = json_array(), *v;
+    const char *key;
+
+    if (out == NULL)
+        return NULL;
+    json_object_foreach((json_t *)obj, key, v) {
+        if (json_object_get(other, key) != NULL &&
+            json_array_append_new(out, json_string(key)) != 0) {
+            json_decref(out);
+            return NULL;
+        }
+    }
+    return out;
 }
 
 /* One member present in a, b or both (NULL where absent). */
@@ -242,7 +343,7 @@ static long
 diff_kind(FILE *fp, const regtool_kind *k, const json_t *old_root,
           const json_t *new_root)
 {
-    json_t *a, *b, *ia = NULL, *ib = NULL, *e;
+    json_t *a, *b, *ia = NULL, *ib = NULL, *oa = NULL, *ob = NULL, *e;
     json_t *empty = json_array();
     size_t i;
     long n = 0, d;
@@ -284,11 +385,22 @@ diff_kind(FILE *fp, const regtool_kind *k, const json_t *old_root,
             n++;
         }
     }
+    oa = common_ids(a, ib);
+    ob = common_ids(b, ia);
+    if (oa == NULL || ob == NULL) {
+        fprintf(stderr, "%s: out of memory\n", REGTOOL_PROG);
+        goto fail;
+    }
+    n += diff_order(fp, k->array, oa, ob);
+    json_decref(oa);
+    json_decref(ob);
     json_decref(ia);
     json_decref(ib);
     json_decref(empty);
     return n;
 fail:
+    json_decref(oa);
+    json_decref(ob);
     json_decref(ia);
     json_decref(ib);
     json_decref(empty);
@@ -345,6 +457,18 @@ diff_instructions(FILE *fp, const json_t *old_root, const json_t *new_root)
         }
     }
     free(ids);
+    if (total >= 0) {
+        json_t *oa = common_keys(a, b), *ob = common_keys(b, a);
+
+        if (oa == NULL || ob == NULL) {
+            fprintf(stderr, "%s: out of memory\n", REGTOOL_PROG);
+            total = -1;
+        } else {
+            total += diff_order(fp, "instructions", oa, ob);
+        }
+        json_decref(oa);
+        json_decref(ob);
+    }
     json_decref(empty);
     return total;
 }

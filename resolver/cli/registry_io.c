@@ -69,20 +69,104 @@ regtool_load(const char *path)
     return root;
 }
 
+static int
+cmp_key(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* How canonical_copy orders an object's keys. */
+typedef enum key_order {
+    KEYS_SORTED,
+    KEYS_AS_WRITTEN,
+    KEYS_ROOT          /* sorted; "instructions" keeps its own order */
+} key_order;
+
+static json_t *canonical_copy(json_t *v, key_order order);
+
+/* An object's members, copied canonically.  The top-level "instructions"
+ * keeps the order it was written in: the first instruction is what an
+ * organization with neither an instruction nor a mission takes
+ * (registry-format.md), so sorting would change what officers are told. */
+static json_t *
+canonical_object(json_t *obj, key_order order)
+{
+    size_t n = 0, i;
+    const char **keys;
+    const char *key;
+    json_t *out, *v;
+
+    keys = calloc(json_object_size(obj) + 1, sizeof(*keys));
+    out = json_object();
+    if (keys == NULL || out == NULL)
+        goto fail;
+    json_object_foreach(obj, key, v)
+        keys[n++] = key;
+    if (order != KEYS_AS_WRITTEN)
+        qsort(keys, n, sizeof(*keys), cmp_key);
+    for (i = 0; i < n; i++) {
+        key_order inner = order == KEYS_ROOT &&
+                          strcmp(keys[i], "instructions") == 0 ?
+                          KEYS_AS_WRITTEN : KEYS_SORTED;
+
+        v = canonical_copy(json_object_get(obj, keys[i]), inner);
+        if (v == NULL || json_object_set_new(out, keys[i], v) != 0)
+            goto fail;
+    }
+    free(keys);
+    return out;
+fail:
+    free(keys);
+    json_decref(out);
+    return NULL;
+}
+
+/* A copy of v in canonical order; scalars are shared. */
+static json_t *
+canonical_copy(json_t *v, key_order order)
+{
+    json_t *out, *e;
+    size_t i;
+
+    if (json_is_object(v))
+        return canonical_object(v, order);
+    if (!json_is_array(v))
+        return json_incref(v);
+    out = json_array();
+    if (out == NULL)
+        return NULL;
+    json_array_foreach(v, i, e) {
+        if (json_array_append_new(out, canonical_copy(e, KEYS_SORTED)) != 0) {
+            json_decref(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
 char *
 regtool_dump(const json_t *root, size_t *lenp)
 {
-    const size_t flags = JSON_SORT_KEYS | JSON_INDENT(2);
+    const size_t flags = JSON_INDENT(2);   /* order: canonical_copy's */
     size_t need, got;
+    json_t *canon;
     char *buf;
 
-    need = json_dumpb(root, NULL, 0, flags);
-    if (need == 0 || need > REGTOOL_MAX_FILE)
+    canon = canonical_object((json_t *)root, KEYS_ROOT);
+    if (canon == NULL)
         goto fail;
+    need = json_dumpb(canon, NULL, 0, flags);
+    if (need == 0 || need > REGTOOL_MAX_FILE) {
+        json_decref(canon);
+        goto fail;
+    }
     buf = malloc(need + 2);
-    if (buf == NULL)
+    if (buf == NULL) {
+        json_decref(canon);
         goto fail;
-    got = json_dumpb(root, buf, need, flags);
+    }
+    got = json_dumpb(canon, buf, need, flags);
+    json_decref(canon);
     if (got != need) {
         free(buf);
         goto fail;
@@ -98,15 +182,14 @@ fail:
 }
 
 pgr_registry *
-regtool_validate(const char *path, const char *buf, size_t len,
-                 const pgr_config *cfg)
+regtool_validate(const char *path, const char *buf, size_t len)
 {
     pgr_errors errs;
     pgr_registry *reg;
     size_t i;
 
     pgr_errors_init(&errs);
-    reg = pgr_registry_load_buffer(buf, len, cfg, &errs);
+    reg = pgr_registry_load_buffer(buf, len, NULL, &errs);
     if (reg != NULL && errs.count == 0) {
         pgr_errors_free(&errs);
         (void)pgr_cli_warn_case_twins(stderr, REGTOOL_PROG, path, reg);
@@ -131,7 +214,7 @@ regtool_write_atomic(const char *path, const char *buf, size_t len,
                      int noclobber)
 {
     char err[PATH_MAX + 128];
-    unsigned flags = PGR_FEED_WRITE_KEEP_MODE;
+    unsigned flags = PGR_FEED_WRITE_KEEP_MODE | PGR_FEED_WRITE_SYNC_SOFT;
 
     if (noclobber)
         flags |= PGR_FEED_WRITE_NEW;
@@ -140,6 +223,12 @@ regtool_write_atomic(const char *path, const char *buf, size_t len,
         fprintf(stderr, "%s: %s\n", REGTOOL_PROG, err);
         return -1;
     }
+    /* Written: a directory that could not be flushed is no reason to say
+     * "not changed" (exit 2 means nothing was written). */
+    if (err[0] != '\0')
+        fprintf(stderr, "%s: %s: written, but %s; it may not survive a "
+                "crash until the directory is flushed\n", REGTOOL_PROG, path,
+                err);
     return 0;
 }
 

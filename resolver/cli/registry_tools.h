@@ -44,11 +44,12 @@ json_t *regtool_load(const char *path);
  * newline.  Returns a malloc'd NUL-terminated buffer or NULL (message). */
 char *regtool_dump(const json_t *root, size_t *len);
 
-/* Validates a serialized registry with the library's loader.  Prints every
- * error as "path: json.path: reason".  Returns the loaded registry (the
- * caller frees it) or NULL. */
-pgr_registry *regtool_validate(const char *path, const char *buf, size_t len,
-                               const pgr_config *cfg);
+/* Validates a serialized registry with the library's loader, its numbers
+ * read in the default region as ploguard check reads them (--region is for
+ * values typed on the command line only).  Prints every error as "path:
+ * json.path: reason".  Returns the loaded registry (the caller frees it)
+ * or NULL. */
+pgr_registry *regtool_validate(const char *path, const char *buf, size_t len);
 
 /* Replaces path with buf: temporary file in the same directory, fsync,
  * rename, fsync of the directory.  With noclobber the file must not exist

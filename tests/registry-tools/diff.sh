@@ -8,6 +8,15 @@ d() {
     "$PLOGUARD" registry diff "$@" >"$W/out" 2>"$W/err" || rc=$?
 }
 
+# report_is what: the last diff printed exactly $W/expected.
+report_is() {
+    checks=$((checks + 1))
+    if ! cmp -s "$W/expected" "$W/out"; then
+        fail "$1 differs from the expected report:"
+        diff -u "$W/expected" "$W/out" >&2
+    fi
+}
+
 make_base
 cp "$F" "$W/old.json"
 
@@ -62,11 +71,7 @@ cat >"$W/expected" <<EOF
 ~ person p-0002: role: "diplomat" -> "plo"
 + person p-0003 {"family":"LIU","given":"Yang"}
 EOF
-if ! cmp -s "$W/expected" "$W/out"; then
-    fail "diff output differs from the expected report:"
-    diff -u "$W/expected" "$W/out" >&2
-fi
-checks=$((checks + 1))
+report_is "the diff of changed files"
 
 # Reversed: what was added is now removed.
 d "$F" "$W/old.json"
@@ -84,6 +89,44 @@ EOF
 d "$W/a.json" "$W/b.json"
 expect 1 "reordered list"
 has "$W/out" '~ person p-1: names: reordered [{"full":"A"},{"full":"B"}] -> [{"full":"B"},{"full":"A"}]' "reordered list"
+
+# Order carries meaning: an organization without an instruction takes its
+# first mission's, else the first instruction.  Missions or instructions
+# that only moved are a change, and so is a member written twice.
+cat >"$W/h.json" <<'EOF'
+{"instructions": {"decline": {"en": "x"}, "refer": {"en": "y"}},
+ "missions": [{"id": "m-1", "name": "M1"}, {"id": "m-2", "name": "M2"}],
+ "people": [{"id": "p-1", "phones": ["+16135550150"]}]}
+EOF
+cat >"$W/i.json" <<'EOF'
+{"instructions": {"refer": {"en": "y"}, "decline": {"en": "x"}},
+ "missions": [{"id": "m-2", "name": "M2"}, {"id": "m-3", "name": "M3"}, {"id": "m-1", "name": "M1"}],
+ "people": [{"id": "p-1", "phones": ["+16135550150", "+16135550150"]}]}
+EOF
+d "$W/h.json" "$W/i.json"
+expect 1 "reordered entities and instructions"
+cat >"$W/expected" <<'EOF'
+~ registry: instructions: reordered ["decline","refer"] -> ["refer","decline"]
++ mission m-3 "M3"
+~ registry: missions: reordered ["m-1","m-2"] -> ["m-2","m-1"]
+~ person p-1: phones: + "+16135550150"
+EOF
+report_is "the reorder report"
+d "$W/i.json" "$W/h.json"
+expect 1 "reordered, reversed"
+has "$W/out" '~ person p-1: phones: - "+16135550150"' "a member written twice, removed once"
+# A long list is shown from its first difference.
+python3 - "$W" <<'PY'
+import json, sys
+w = sys.argv[1]
+ids = ["p-%02d" % i for i in range(20)]
+json.dump({"people": [{"id": i} for i in ids]}, open(w + "/long-a.json", "w"))
+ids[5], ids[6] = ids[6], ids[5]
+json.dump({"people": [{"id": i} for i in ids]}, open(w + "/long-b.json", "w"))
+PY
+d "$W/long-a.json" "$W/long-b.json"
+expect 1 "a long list reordered"
+has "$W/out" '~ registry: people: reordered from [5] on: "p-05" -> "p-06"' "a long list reordered"
 
 # Entities, instructions and members appearing and disappearing.
 cat >"$W/c.json" <<'EOF'
@@ -103,11 +146,7 @@ cat >"$W/expected" <<'EOF'
 + mission m-2 "M2"
 - mission m-1 "M1"
 EOF
-if ! cmp -s "$W/expected" "$W/out"; then
-    fail "added/removed report differs:"
-    diff -u "$W/expected" "$W/out" >&2
-fi
-checks=$((checks + 1))
+report_is "the added/removed report"
 
 # Text from a file never reaches the terminal raw: control characters
 # are printed JSON-escaped, odd ids quoted.

@@ -133,6 +133,24 @@ bad 2 "instruction exists" add instruction --id decline --en e --fr f \
     --short-en S --short-fr S
 has "$W/err" "instruction decline already exists" "instruction exists"
 
+# --- the instructions keep their order: an organization with neither an
+# instruction nor a mission takes the first one (registry-format.md), so
+# the canonical form must not sort them
+reg add organization --id o-order --name "Example Order Bureau" --country CN \
+    --domain order.example.test
+expect 0 "add an organization without instruction or mission"
+first_ins=$(sed -n '/^  "instructions": {/,/^  }/s/^    "\([^"]*\)": {$/\1/p' "$F" | head -n 1)
+reg add instruction --id aaa-first-by-name --en "Some text." --fr "Un texte." \
+    --short-en "NOTE" --short-fr "NOTER"
+expect 0 "add an instruction whose id sorts first"
+now_first=$(sed -n '/^  "instructions": {/,/^  }/s/^    "\([^"]*\)": {$/\1/p' "$F" | head -n 1)
+[ -n "$first_ins" ] && [ "$now_first" = "$first_ins" ] ||
+    fail "the first instruction changed from '$first_ins' to '$now_first'"
+checks=$((checks + 1))
+"$PLOGUARD" lookup --registry "$F" --json --email x@order.example.test \
+    >"$W/look-order" 2>&1
+has "$W/look-order" "\"id\": \"$first_ins\"" "the organization keeps the first instruction"
+
 # --- set: scalars, lists, clear
 reg set p-0002 role plo
 expect 0 "set role"
@@ -337,6 +355,55 @@ done
     fail "an edit after a killed one: $(cat "$W/err")"
 checks=$((checks + 1))
 rm -f "$KF" "$KF.lock"
+
+# --- an edit through a symbolic link changes the file it names
+mkdir "$W/real"
+cp "$F" "$W/real/registry.json"
+ln -s "$W/real/registry.json" "$W/link.json"
+"$PLOGUARD" registry -f "$W/link.json" set p-0002 phones += 613-555-0163 \
+    >/dev/null 2>"$W/err" || fail "an edit through a link: $(cat "$W/err")"
+[ -L "$W/link.json" ] || fail "the edit replaced the link by a file"
+has "$W/real/registry.json" '"+16135550163"' "the link's target is edited"
+[ -z "$(ls -A "$W/real" | grep -vx registry.json)" ] ||
+    fail "files left beside the link's target: $(ls -A "$W/real")"
+ln -s "$W/nowhere/registry.json" "$W/dangling.json"
+rc=0
+"$PLOGUARD" registry -f "$W/dangling.json" set p-0002 role plo \
+    >/dev/null 2>"$W/err" || rc=$?
+expect 2 "an edit through a link to nothing"
+has "$W/err" "dangling.json: a symbolic link to nothing usable" "a link to nothing"
+
+# --- as root: an edit keeps the file's owner and group (slapd's group may
+# be what lets it read the file), and a directory that cannot be flushed
+# after the file is in place is a warning, not "not changed"
+if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null 2>&1 &&
+   id nobody >/dev/null 2>&1; then
+    cp "$F" "$W/owned.json"
+    chown nobody:nogroup "$W/owned.json"
+    chmod 640 "$W/owned.json"
+    "$PLOGUARD" registry -f "$W/owned.json" set p-0002 phones += 613-555-0164 \
+        >/dev/null 2>"$W/err" || fail "an edit of a nobody-owned file: $(cat "$W/err")"
+    [ "$(stat -c '%U:%G %a' "$W/owned.json")" = "nobody:nogroup 640" ] ||
+        fail "the edit left $(stat -c '%U:%G %a' "$W/owned.json"), not nobody:nogroup 640"
+    checks=$((checks + 1))
+    # write and search, no read: the directory cannot be opened to flush it
+    mkdir "$W/wx"
+    cp "$F" "$W/wx/registry.json"
+    chown -R nobody "$W/wx"
+    chmod 0333 "$W/wx"
+    chmod 0711 "$T" "$W"
+    rc=0
+    runuser -u nobody -- "$PLOGUARD" registry -f "$W/wx/registry.json" \
+        set p-0002 phones += 613-555-0165 >"$W/out" 2>"$W/err" || rc=$?
+    chmod 0755 "$W/wx"
+    chmod 0700 "$T" "$W"
+    expect 0 "an edit whose directory cannot be flushed"
+    has "$W/err" "written, but" "an unflushed directory is a warning"
+    hasnt "$W/err" "not changed" "an unflushed directory is no 'not changed'"
+    has "$W/wx/registry.json" '"+16135550165"' "the edit is in the file"
+else
+    echo "skipped: the owner and directory checks need root, runuser and nobody"
+fi
 
 # --- the library still loads the result; the file is canonical
 reg validate

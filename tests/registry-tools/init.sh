@@ -84,23 +84,31 @@ EOF
 has "$R/custom.json" '"only": {' "custom instructions"
 hasnt "$R/custom.json" '"decline"' "custom instructions replace the standard ones"
 
+# init_refused ID FILE TEXT what: init --id ID --instructions $W/FILE
+# exits 2, says TEXT and creates nothing.
+init_refused() {
+    rc=0
+    "$PLOGUARD" registry -f "$R/$1.json" init --id "$1" \
+        --instructions "$W/$2" >/dev/null 2>"$W/err" || rc=$?
+    [ "$rc" = 2 ] || fail "$4: exit $rc"
+    has "$W/err" "$3" "$4"
+    [ ! -e "$R/$1.json" ] || fail "$4: the file was created"
+    checks=$((checks + 1))
+}
+
 # An instruction that fails validation: nothing is created.
 cat >"$W/badins.json" <<'EOF'
 {"x": {"en": "e", "fr": "f", "short_en": "THIS IS FAR TOO LONG TO DISPLAY", "short_fr": "F"}}
 EOF
-"$PLOGUARD" registry -f "$R/bad.json" init --id bad \
-    --instructions "$W/badins.json" >/dev/null 2>"$W/err"
-rc=$?
-[ "$rc" = 2 ] || fail "init with an invalid instruction: exit $rc"
-has "$W/err" "instructions.x.short_en" "init with an invalid instruction names the path"
-[ ! -e "$R/bad.json" ] || fail "init with an invalid instruction created the file"
+init_refused bad badins.json "instructions.x.short_en" "init with an invalid instruction"
+
+# A registry without instructions is named as such, not read as one.
+printf '{"format": "ploguard-registry/1", "registry_id": "x", "seq": 1}\n' >"$W/noins.json"
+init_refused noins noins.json 'noins.json: a registry with no "instructions"' \
+    "init from a registry without instructions"
 
 # Duplicate keys in the instructions file are refused.
 printf '{"a": {"en": "1"}, "a": {"en": "2"}}\n' >"$W/dup.json"
-"$PLOGUARD" registry -f "$R/dup.json" init --id dup \
-    --instructions "$W/dup.json" >/dev/null 2>"$W/err"
-rc=$?
-[ "$rc" = 2 ] || fail "init with duplicate keys: exit $rc"
-has "$W/err" "duplicate" "init with duplicate keys"
+init_refused dup dup.json "duplicate" "init with duplicate keys"
 
 finish

@@ -103,6 +103,20 @@ reg add person --id p-0050 --role plo --name "HO/Kin" --mission m-ott \
     --region GB --phone "020 7946 0013"
 expect 0 "add with --region GB"
 has "$F" '"+442079460013"' "--region GB reads a UK national number"
+# --region is for typed values only: the file's own numbers are read as
+# ploguard check reads them, so a national UK number written in the file
+# stays an error.
+cp "$F" "$W/national.json"
+sed -i 's/"+442079460013"/"020 7946 0013"/' "$W/national.json"
+rc=0
+"$PLOGUARD" registry --region GB validate "$W/national.json" >"$W/out" 2>"$W/err" || rc=$?
+expect 2 "validate --region GB of a file with a UK national number"
+has "$W/err" '"020 7946 0013" is not a complete phone number' "--region does not relax validation"
+rc=0
+"$PLOGUARD" registry --region GB -f "$W/national.json" set p-0050 phones += \
+    "020 7946 0015" >"$W/out" 2>"$W/err" || rc=$?
+expect 2 "an edit --region GB of a file with a UK national number"
+has "$W/err" "national.json: not changed" "--region does not let a bad file be written"
 bad 2 "--region unknown" add person --id p-0051 --role plo --name "HO/Kan" \
     --mission m-ott --region XQ --phone "020 7946 0014"
 has "$W/err" "--region XQ" "--region unknown"
