@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 #include "fileio.h"
 #include "registry_int.h"
@@ -1073,19 +1075,22 @@ cjk_pair(const char *family, const char *given)
     return is_cjk(utf8_at(f + n - 1)) && is_cjk(utf8_at((const unsigned char *)given));
 }
 
-/* A name part must hold a letter: an ASCII letter or any non-ASCII
- * character (every script's letters are). */
+/* A name part must hold a letter of some script (ICU's alphabetic
+ * property: Han, Hangul, kana and the rest included), so that "\u2014" or
+ * a no-break space is refused instead of naming nobody. */
 static int
 has_letter(loader *ld, const char *path, const char *field, const json_t *j)
 {
-    const char *s = json_string_value(j);
-    size_t i, n = json_string_length(j);
+    const uint8_t *s = (const uint8_t *)json_string_value(j);
+    size_t n = json_string_length(j);
+    int32_t i = 0, len = n > INT32_MAX ? INT32_MAX : (int32_t)n;
     char p[PATH_MAX_LEN], q[QBUF];
 
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
+    while (i < len) {
+        UChar32 c;
 
-        if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+        U8_NEXT(s, i, len, c);
+        if (c >= 0 && u_isalpha(c))
             return 1;
     }
     join(p, path, field);

@@ -213,7 +213,11 @@ print_verdict(FILE *fp, const pgr_cli_answer *ans)
         break;
     case PGR_VERDICT_NONE:
         fputs("no registered contact\n", fp);
-        if (r->normalized[0] == '\0' && ans->kind != PGR_KIND_NAME)
+        if (r->normalized[0] == '\0' && ans->kind == PGR_KIND_NAME)
+            fputs("  (not a name that can be compared: give a family and a "
+                  "given name, or better a phone number or e-mail address)\n",
+                  fp);
+        else if (r->normalized[0] == '\0')
             fprintf(fp, "  (not a complete %s: nothing could be compared)\n",
                     ans->kind == PGR_KIND_PHONE ? "phone number" :
                     ans->kind == PGR_KIND_EMAIL ? "e-mail address" : "domain name");
@@ -314,6 +318,11 @@ fill_match(json_t *o, const pgr_hit *h, time_t now)
     if (person && set_new(o, "accreditation_lapsed",
                           json_boolean(pgr_entity_lapsed(e, now))) != 0)
         return -1;
+    /* A name alone gives no instruction, as in the text output: a program
+     * that shows matches[].instruction must not tell an officer to
+     * decline a namesake. */
+    if (h->confidence != PGR_EXACT)
+        return set_new(o, "instruction", json_null());
     return set_new(o, "instruction", instruction_json(e->instruction));
 }
 

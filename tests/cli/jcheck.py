@@ -61,7 +61,10 @@ def well_formed(d):
                 return False
             if m["status"] not in ("active", "ended"):
                 return False
-            if set(m["instruction"]) != {"id", "en", "fr"}:
+            if m["confidence"] == "possible":
+                if m["instruction"] is not None:
+                    return False   # a name alone is never an instruction
+            elif set(m["instruction"]) != {"id", "en", "fr"}:
                 return False
             person = m["entity"] == "person"
             if person != ("role" in m) or person != ("accreditation_lapsed" in m):
@@ -89,12 +92,13 @@ def consistent(d, r):
             if len(src) != 1:
                 return False
             e = src[0]
-            ins = r["instructions"].get(m["instruction"]["id"])
-            if ins is None or ins["en"] != m["instruction"]["en"] \
-                    or ins["fr"] != m["instruction"]["fr"]:
-                return False
-            if "instruction" in e and e["instruction"] != m["instruction"]["id"]:
-                return False
+            mi = m["instruction"]
+            if mi is not None:
+                ins = r["instructions"].get(mi["id"])
+                if ins is None or ins["en"] != mi["en"] or ins["fr"] != mi["fr"]:
+                    return False
+                if "instruction" in e and e["instruction"] != mi["id"]:
+                    return False
             if m["entity"] != "person":
                 continue
             if m["role"] != e["role"] or m["status"] != e.get("status", "active"):

@@ -112,7 +112,8 @@ jcheck 'well_formed(d)' 'len(d) == 2' \
     "all(x['kind'] == 'name' for x in d)" \
     "all(x['verdict'] == 'possible' for x in d)" \
     "all(has_hit(x, id='$NAME_PERSON_ID', matched_on='name', confidence='possible') for x in d)" \
-    "all(m['confidence'] == 'possible' for x in d for m in x['matches'])"
+    "all(m['confidence'] == 'possible' for x in d for m in x['matches'])" \
+    "all(m['instruction'] is None for x in d for m in x['matches'])"
 run 1 $L "Zebulon Quartermaine"
 jcheck 'well_formed(d)' "d[0]['kind'] == 'name'" "d[0]['verdict'] == 'none'"
 # Non-ASCII goes out as UTF-8, not \u escapes.

@@ -74,6 +74,10 @@ n=$(grep -c "no registered contact" "$tmp/out")
 [ "$n" -eq 3 ] || fail "expected 3 \"no registered contact\" answers, got $n"
 run 1 $L "613-555-01"
 out_has "not a complete phone number"
+# A name that cannot be compared says so: "no registered contact" alone
+# would read as "checked, nobody".
+run 1 $L --name "Wang"
+out_has "not a name that can be compared"
 
 # ---- control characters in a value never reach the terminal
 esc=$(printf 'Wang\033[2J\033]0;x\007Lihua')

@@ -337,6 +337,15 @@ static const error_case error_cases[] = {
       "{\"id\":\"p1\",\"role\":\"plo\",\"names\":[{\"family\":\"-\",\"given\":\"Wei\"}],"
       "\"instruction\":\"decline\"}",
       "people[0].names[0].family: \"-\" has no letter" },
+    /* non-ASCII is no letter by itself: an em dash, a no-break space */
+    { "name_part_dash", NULL, NULL, NULL, NULL,
+      "{\"id\":\"p1\",\"role\":\"plo\",\"names\":[{\"family\":\"\xe2\x80\x94\",\"given\":\"Wei\"}],"
+      "\"instruction\":\"decline\"}",
+      "people[0].names[0].family: \"\xe2\x80\x94\" has no letter" },
+    { "name_full_nbsp", NULL, NULL, NULL, NULL,
+      "{\"id\":\"p1\",\"role\":\"plo\",\"names\":[{\"full\":\"\xc2\xa0\xe3\x80\x80\"}],"
+      "\"instruction\":\"decline\"}",
+      "people[0].names[0].full: \"\xc2\xa0\xe3\x80\x80\" has no letter" },
     { "date_invalid", NULL, NULL, NULL, NULL, PERSON(",\"accredited_from\":\"2025-02-29\""),
       "people[0].accredited_from: \"2025-02-29\" is not a date (YYYY-MM-DD)" },
     { "date_not_string", NULL, NULL, NULL, NULL, PERSON(",\"accredited_until\":20250101"),
