@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "pgr.h"
+#include "registry_int.h"
 
 #define LOCAL_MAX    64     /* RFC 5321 4.5.3.1.1 */
 #define LABEL_MAX    63     /* RFC 1035 2.3.4 */
@@ -122,8 +123,8 @@ trim_value(const char **s, size_t *n)
         trim_invisible(s, n);
 }
 
-static int
-has_prefix_ci(const char *s, size_t n, const char *prefix)
+int
+pgr_prefix_ci(const char *s, size_t n, const char *prefix)
 {
     size_t i, plen = strlen(prefix);
 
@@ -286,8 +287,8 @@ local_valid(const char *s, size_t n)
     return 0;
 }
 
-static int
-hex_value(unsigned char c)
+int
+pgr_hex_digit(unsigned char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -307,10 +308,14 @@ unwrap_mailto(const char **s, size_t *n, char *buf, size_t bufsz)
     const char *p;
     size_t plen, i, o = 0;
 
-    if (!has_prefix_ci(*s, *n, mailto))
+    if (!pgr_prefix_ci(*s, *n, mailto))
         return 0;
     p = *s + strlen(mailto);
     plen = *n - strlen(mailto);
+    if (plen >= 2 && p[0] == '/' && p[1] == '/') {   /* "mailto://li@..." */
+        p += 2;
+        plen -= 2;
+    }
     for (i = 0; i < plen && p[i] != '?'; i++) {
         int c = (unsigned char)p[i];
 
@@ -319,8 +324,8 @@ unwrap_mailto(const char **s, size_t *n, char *buf, size_t bufsz)
 
             if (i + 2 >= plen)
                 return -1;
-            hi = hex_value((unsigned char)p[i + 1]);
-            lo = hex_value((unsigned char)p[i + 2]);
+            hi = pgr_hex_digit((unsigned char)p[i + 1]);
+            lo = pgr_hex_digit((unsigned char)p[i + 2]);
             if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
                 return -1;
             c = hi * 16 + lo;
@@ -512,14 +517,14 @@ extract_address(const char **s, size_t *n, char *buf, size_t bufsz)
     /* "SMTP:li@example.org" (proxyAddresses) holds a bare address only.
      * The first letter is tested here, so a plain address pays one test. */
     if (to_lower((unsigned char)(*s)[0]) == 's' &&
-        has_prefix_ci(*s, *n, smtp)) {
+        pgr_prefix_ci(*s, *n, smtp)) {
         *s += strlen(smtp);
         *n -= strlen(smtp);
         return 0;
     }
     if (((*s)[0] == '(' || (*s)[*n - 1] == ')') && strip_cfws(s, n) != 0)
         return -1;
-    if (!has_prefix_ci(*s, *n, mailto) && (*s)[*n - 1] == '>') {
+    if (!pgr_prefix_ci(*s, *n, mailto) && (*s)[*n - 1] == '>') {
         if (unwrap_angle(s, n) != 0)
             return -1;
     }

@@ -743,6 +743,7 @@ match_email_part(const pgr_registry *reg, const char *v, size_t n,
  * that is an address by itself is looked up.
  */
 #define EMAIL_LIST_MAX  1024   /* bytes of a value read as a list */
+#define EMAIL_HEADER_MAX 1024  /* bytes of a mailto: header, decoded */
 
 /* Where the next top-level ',' or ';' of v[i..n) is, or n. */
 static size_t
@@ -792,16 +793,207 @@ match_email_list(const pgr_registry *reg, const char *v, size_t n,
     }
 }
 
+/* v[0 .. n) with its %XX escapes decoded into buf (EMAIL_HEADER_MAX + 1
+ * bytes); its length, or -1 for a bad escape, a NUL or too long. */
+static long
+percent_decode(const char *v, size_t n, char *buf)
+{
+    size_t i, o = 0;
+
+    for (i = 0; i < n; i++) {
+        int c = (unsigned char)v[i];
+
+        if (c == '%') {
+            int hi = i + 2 < n ? pgr_hex_digit((unsigned char)v[i + 1]) : -1;
+            int lo = i + 2 < n ? pgr_hex_digit((unsigned char)v[i + 2]) : -1;
+
+            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+                return -1;
+            c = hi * 16 + lo;
+            i += 2;
+        }
+        if (o >= EMAIL_HEADER_MAX)
+            return -1;
+        buf[o++] = (char)c;
+    }
+    buf[o] = '\0';
+    return (long)o;
+}
+
+/* Whether h[0 .. n) names a mailto: header that holds addresses. */
+static int
+is_address_header(const char *h, size_t n)
+{
+    return (n == 2 && (pgr_prefix_ci(h, n, "to") || pgr_prefix_ci(h, n, "cc"))) ||
+           (n == 3 && pgr_prefix_ci(h, n, "bcc"));
+}
+
+/*
+ * The headers of a mailto: URI that name more addresses, as RFC 6068
+ * writes them: "mailto:ops@example.org?cc=li.na@example.org&bcc=...", or
+ * "mailto:?to=li.na%40example.org".  Each to, cc and bcc value is
+ * decoded and read as a list; other headers (subject, body) are not.
+ */
+static void
+match_mailto_headers(const pgr_registry *reg, const char *v, size_t n,
+                     pgr_result *out, int *named)
+{
+    char buf[EMAIL_HEADER_MAX + 1];
+    size_t i, end, eq;
+    long dn;
+
+    while (n > 0 && (v[0] == ' ' || v[0] == '\t')) {
+        v++;
+        n--;
+    }
+    if (!pgr_prefix_ci(v, n, "mailto:"))
+        return;
+    for (i = 0; i < n && v[i] != '?'; i++)
+        ;
+    while (i < n) {
+        i++;   /* the '?' or '&' */
+        for (end = i; end < n && v[end] != '&'; end++)
+            ;
+        for (eq = i; eq < end && v[eq] != '='; eq++)
+            ;
+        if (eq < end && is_address_header(v + i, eq - i) &&
+            (dn = percent_decode(v + eq + 1, end - eq - 1, buf)) > 0) {
+            size_t start = 0, stop;
+
+            for (;;) {   /* "to=a@x,b@y" */
+                stop = email_list_next(buf, (size_t)dn, start);
+                (void)match_email_part(reg, buf + start, stop - start, out,
+                                       named);
+                if (stop >= (size_t)dn)
+                    break;
+                start = stop + 1;
+            }
+        }
+        i = end;
+    }
+}
+
+/*
+ * The last resort, for a value that did not read as an address or a list
+ * of them, or that holds more than one '@': every "local@domain" run of
+ * address characters outside quoted strings and comments is looked up, as
+ * a value that lists addresses on lines or between blanks does
+ * ("li@example.org\nops@example.org"), and text with an address in it
+ * ("Please write to Li Na <li@example.org> today", "Li Na
+ * [mailto:li@example.org]").  Only a registered address or domain can
+ * hit, so nothing is flagged that does not name a registered one; text in
+ * quotes and comments stays text, as a quoted display name does.  At most
+ * EMAIL_SCAN_ADDRESSES runs are read, so a long value costs no more than
+ * that many lookups.
+ */
+#define EMAIL_SCAN_ADDRESSES 256
+
+static int
+scan_local_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' ||
+           c == '+' || c == '\'' || c >= 0x80;
+}
+
+static int
+scan_domain_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '.' || c == '-' || c >= 0x80;
+}
+
+/* Whether the run at v[b] follows a ':' or '/' other than "mailto:"'s:
+ * "user:pass@host" and "ftp://user@host" name a host, not an address,
+ * and "Email:li@example.org" is no label without its blank. */
+static int
+after_userinfo_mark(const char *v, size_t b)
+{
+    if (b == 0 || (v[b - 1] != ':' && v[b - 1] != '/'))
+        return 0;
+    return !(v[b - 1] == ':' && b >= 7 && pgr_prefix_ci(v + b - 7, 7, "mailto:"));
+}
+
+static void
+match_email_scan(const pgr_registry *reg, const char *v, size_t n,
+                 pgr_result *out, int *named)
+{
+    const unsigned char *s = (const unsigned char *)v;
+    size_t i, b, e, read = 0;
+    int quoted = 0, depth = 0;
+
+    for (i = 0; i < n && read < EMAIL_SCAN_ADDRESSES; i++) {
+        if (quoted) {
+            if (s[i] == '\\' && i + 1 < n)
+                i++;
+            else if (s[i] == '"')
+                quoted = 0;
+            continue;
+        }
+        if (s[i] == '"' && depth == 0) {
+            quoted = 1;
+        } else if (s[i] == '(') {
+            depth++;
+        } else if (s[i] == ')' && depth > 0) {
+            depth--;
+        } else if (s[i] == '@' && depth == 0) {
+            for (b = i; b > 0 && scan_local_byte(s[b - 1]); b--)
+                ;
+            for (e = i + 1; e < n && scan_domain_byte(s[e]); e++)
+                ;
+            while (e > i + 1 && s[e - 1] == '.')   /* a sentence's end */
+                e--;
+            if (b < i && e > i + 1 && !after_userinfo_mark(v, b)) {
+                (void)match_one_email(reg, v + b, e - b, out, named);
+                read++;
+            }
+        }
+    }
+}
+
+/* Whether v[0 .. n) holds more than one '@'. */
+static int
+has_two_ats(const char *v, size_t n)
+{
+    const char *at = memchr(v, '@', n);
+
+    return at != NULL && memchr(at + 1, '@', n - (size_t)(at + 1 - v)) != NULL;
+}
+
+/* Where the headers of a mailto: URI begin (its '?'), or n: the scan
+ * reads no further, the subject and body being text. */
+static size_t
+mailto_query(const char *v, size_t n)
+{
+    const char *q;
+    size_t i = 0;
+
+    while (i < n && (v[i] == ' ' || v[i] == '\t'))
+        i++;
+    if (!pgr_prefix_ci(v + i, n - i, "mailto:"))
+        return n;
+    q = memchr(v, '?', n);
+    return q != NULL ? (size_t)(q - v) : n;
+}
+
 size_t
 pgr_match_email(const pgr_registry *reg, const char *value, size_t len,
                 pgr_result *out)
 {
-    int named = 0;
+    int named = 0, whole;
+    size_t query;
 
     if (!match_start(reg, value, out))
         return 0;
-    if (!match_email_part(reg, value, len, out, &named))
+    whole = match_email_part(reg, value, len, out, &named);
+    query = mailto_query(value, len);
+    if (whole && query == len && !has_two_ats(value, len))
+        return out->count;   /* one address: the common case */
+    if (!whole)
         match_email_list(reg, value, len, out);
+    if (query < len)
+        match_mailto_headers(reg, value, len, out, &named);
+    match_email_scan(reg, value, query, out, &named);
     return out->count;
 }
 

@@ -122,6 +122,11 @@ int pgr_filter_build(pgr_registry *reg);
  * region's country code to the digits it holds. */
 #define PGR_PHONE_VALUE_DIGITS_MIN  (PGR_E164_MIN - PGR_CC_MAX_LEN)
 
+/* Whether s[0 .. n) begins with prefix (lower case), ASCII letters in any
+ * case; the value of a hexadecimal digit, or -1.  (email.c) */
+int pgr_prefix_ci(const char *s, size_t n, const char *prefix);
+int pgr_hex_digit(unsigned char c);
+
 /* The most digits of an extension written as one more group of the
  * number, with no marker ("613-555-0142-204"): phone.c reads it, the
  * pre-check (index.c) judges the digits before it. */

@@ -104,7 +104,7 @@ for u in f01 f02 f03 f04 f05 f06 f07 f08 f09 f10 f11 f15 f16 f17 f18 f19 f20 \
     pg_has "$O.one" "^cn: $DECLINE_EN.*: Form $u$" "form $u annotated ($(grep -v '^cn:\|^dn:\|^ploguard' "$O.one"; sed -n "/uid=$u,/,/^\$/p" "$PG_TESTDATA/forms.ldif" | tail -n 2 | head -n 1))"
     pg_has "$O.one" '^cn: Form '"$u"'$' "form $u keeps its original cn"
 done
-for u in f12 f13 f14 m01 m02 m03 m04; do
+for u in f12 f13 f14 m01 m02 m03 m04 m0a; do
     it_entry "$O.forms.txt" "uid=$u,$FORMS" > "$O.one"
     pg_has "$O.one" "^cn: $REFER_EN.*: Form $u$" "form $u annotated with the refer instruction ($(sed -n "/uid=$u,/,/^\$/p" "$PG_TESTDATA/forms.ldif" | tail -n 2 | head -n 1))"
 done

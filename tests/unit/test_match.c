@@ -420,6 +420,22 @@ test_email_forms(void **state)
         "Email: Wang Lihua <wang.lihua@mps.example.test>",
         "Liaison: someone@example.org, wang.lihua@mps.example.test;",
         "Liaison: wang.lihua@mps.example.test, someone@example.org;",
+        /* mailto: with // and with the addresses of its headers */
+        "mailto://wang.lihua@mps.example.test",
+        "mailto:?to=wang.lihua@mps.example.test",
+        "mailto:?cc=someone%40example.org,wang.lihua%40mps.example.test",
+        "mailto:someone@example.org?subject=x&bcc=wang.lihua%40mps.example.test",
+        /* lines and blanks between addresses, an address in text */
+        "someone@example.org\nwang.lihua@mps.example.test",
+        "someone@example.org\r\n wang.lihua@mps.example.test",
+        "someone@example.org wang.lihua@mps.example.test",
+        "Please write to Wang Lihua <wang.lihua@mps.example.test> today",
+        "Wang Lihua [mailto:wang.lihua@mps.example.test]",
+        "MPS\\Wang <wang.lihua@mps.example.test>",
+        "Wang :) <wang.lihua@mps.example.test>",
+        "<x@example.org>: wang.lihua@mps.example.test",
+        /* an unquoted display name that is the address */
+        "wang.lihua@mps.example.test <someone@example.org>",
     };
     static const want w[] = {
         { "wang-lihua", PGR_ON_EMAIL },
@@ -501,7 +517,10 @@ test_email_never(void **state)
         /* no label: a user name before a password, no blank after it */
         "user:wang.lihua@mps.example.test", "Email:wang.lihua@mps.example.test",
         "Email : ", "Wang Lihua: nobody@example.org",
-        "<x@example.org>: wang.lihua@mps.example.test",
+        "ftp://wang.lihua@mps.example.test/", "https://u:wang.lihua@mps.example.test",
+        /* a mailto: URI's subject and body are text */
+        "mailto:nobody@example.org?subject=wang.lihua@mps.example.test",
+        "mailto:nobody@example.org?body=wang.lihua%40mps.example.test",
     };
     pgr_result res;
     size_t i;
