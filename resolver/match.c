@@ -1019,15 +1019,15 @@ size_t
 pgr_match_name(const pgr_registry *reg, const char *value, size_t len,
                pgr_result *out)
 {
-    char keys[PGR_NAME_KEYS][PGR_NAME_KEY_MAX];
+    char keys[PGR_NAME_LOOKUP_KEYS][PGR_NAME_KEY_MAX];
     collector c;
     size_t n, i;
 
     if (!match_start(reg, value, out))
         return 0;
-    n = pgr_name_query_keys(value, len, keys);
-    if (n > PGR_NAME_KEYS)
-        n = PGR_NAME_KEYS;
+    n = pgr_name_lookup_keys(value, len, keys);
+    if (n > PGR_NAME_LOOKUP_KEYS)
+        n = PGR_NAME_LOOKUP_KEYS;
     if (n == 0)
         return 0;
     for (i = 0; i < n; i++)

@@ -430,48 +430,71 @@ is_compound_surname(const UChar *s)
 }
 
 /*
- * An unspaced Han name (2 to 4 characters) is family-first: one character
- * of family name, or two for a compound surname such as 欧阳.  Returns the
- * family part's length in UTF-16 units, or -1 when w is not such a name.
+ * An unspaced Han or Hangul name (2 to 4 characters) is family-first: one
+ * character of family name, or two for a compound surname such as 欧阳
+ * (김민준: 김, 민준).  Returns the family part's length in UTF-16 units,
+ * or -1 when w is not such a name.
  */
 static int32_t
 han_family_len(span w)
 {
     int32_t i = 0, first = 0;
     int chars = 0;
+    UScriptCode script = USCRIPT_INVALID_CODE;
 
     while (i < w.n) {
         UErrorCode st = U_ZERO_ERROR;
         UChar32 c;
+        UScriptCode sc;
 
         U16_NEXT(w.s, i, w.n, c);
-        if (uscript_getScript(c, &st) != USCRIPT_HAN || U_FAILURE(st))
+        sc = uscript_getScript(c, &st);
+        if (U_FAILURE(st) || (sc != USCRIPT_HAN && sc != USCRIPT_HANGUL) ||
+            (chars > 0 && sc != script))
             return -1;
+        script = sc;
         if (++chars == 1)
             first = i;
     }
     if (chars < HAN_NAME_MIN || chars > HAN_NAME_MAX)
         return -1;
-    if (chars > 2 && first == 1 && is_compound_surname(w.s))
+    if (script == USCRIPT_HAN && chars > 2 && first == 1 &&
+        is_compound_surname(w.s))
         return 2;
     return first;
 }
 
-/* Adds the key for {family, given} unless it is unusable or already there. */
+/* Adds the key for {family, given} to keys (room for cap) unless it is
+ * unusable or already there. */
 static size_t
-add_key(char keys[PGR_NAME_KEYS][PGR_NAME_KEY_MAX], size_t nkeys,
-        span family, span given)
+add_key_to(char (*keys)[PGR_NAME_KEY_MAX], size_t cap, size_t nkeys,
+           span family, span given)
 {
     char k[PGR_NAME_KEY_MAX];
     size_t i;
 
-    if (nkeys >= PGR_NAME_KEYS || make_key(family, given, k) != 0)
+    if (nkeys >= cap || make_key(family, given, k) != 0)
         return nkeys;
     for (i = 0; i < nkeys; i++)
         if (strcmp(keys[i], k) == 0)
             return nkeys;
     memcpy(keys[nkeys], k, strlen(k) + 1);
     return nkeys + 1;
+}
+
+static size_t
+add_key(char keys[PGR_NAME_KEYS][PGR_NAME_KEY_MAX], size_t nkeys,
+        span family, span given)
+{
+    return add_key_to(keys, PGR_NAME_KEYS, nkeys, family, given);
+}
+
+/* add_key for the wider key set of pgr_name_lookup_keys. */
+static size_t
+add_lookup_key(char keys[PGR_NAME_LOOKUP_KEYS][PGR_NAME_KEY_MAX],
+               size_t nkeys, span family, span given)
+{
+    return add_key_to(keys, PGR_NAME_LOOKUP_KEYS, nkeys, family, given);
 }
 
 size_t
@@ -519,5 +542,210 @@ pgr_name_query_keys(const char *full, size_t len,
     /* Family name first (PRC, Han), then last (Western, e-mail displays). */
     nkeys = add_key(keys, nkeys, word[0], words(word, 1, nw - 1));
     nkeys = add_key(keys, nkeys, word[nw - 1], words(word, 0, nw - 2));
+    return nkeys;
+}
+
+/* ------------------------------------------------- names as people type */
+
+/*
+ * pgr_name_lookup_keys reads a name the way an officer or a mail client
+ * writes it: "Mr. Wang Lihua", "Wang Lihua (PLO)", "王丽华女士", "Amy WANG
+ * Lihua", "Wang Lihua 王丽华", "Jan van der Berg".  It only ever widens
+ * what is looked up, and a name hit stays possible at most.
+ */
+
+/* Titles and suffixes, folded ("Dr." folds to "dr."; the dot is dropped
+ * before comparing).  None is a syllable of a Han name's pinyin. */
+static const char *const title_words[] = {
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "mme",
+    "mlle", "madame", "monsieur", "jr", "sr", NULL
+};
+
+/* Honorifics written after a Han name, with or without a blank. */
+static const UChar han_honorifics[][3] = {
+    u"先生", u"女士", u"小姐", u"警官", u"同志", u"太太", u"夫人",
+};
+
+/* Brackets whose content is a remark: ( ) [ ] and their fullwidth forms,
+ * 【 】. */
+static int
+bracket_depth_change(UChar32 c)
+{
+    if (c == '(' || c == '[' || c == 0xFF08 || c == 0xFF3B || c == 0x3010)
+        return 1;
+    if (c == ')' || c == ']' || c == 0xFF09 || c == 0xFF3D || c == 0x3011)
+        return -1;
+    return 0;
+}
+
+/* u[0 .. n) without its bracketed remarks (each becomes a blank), into
+ * out; the length, or -1 for unbalanced brackets. */
+static int32_t
+drop_remarks(const UChar *u, int32_t n, UChar *out)
+{
+    int32_t i = 0, o = 0;
+    int depth = 0;
+
+    while (i < n) {
+        int32_t at = i;
+        UChar32 c;
+        int d;
+
+        U16_NEXT(u, i, n, c);
+        d = bracket_depth_change(c);
+        if (d != 0) {
+            depth += d;
+            if (depth < 0)
+                return -1;
+            out[o++] = ' ';
+            continue;
+        }
+        if (depth == 0)
+            while (at < i)
+                out[o++] = u[at++];
+    }
+    return depth == 0 ? o : -1;
+}
+
+static int
+is_title(span w)
+{
+    char f[PGR_NAME_KEY_MAX];
+    int fl = fold_span(FOLD_GIVEN, w, f, sizeof(f)), i;
+
+    if (fl <= 0)
+        return 0;
+    while (fl > 0 && f[fl - 1] == '.')
+        f[--fl] = '\0';
+    for (i = 0; title_words[i] != NULL; i++)
+        if (strcmp(f, title_words[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* A Han word ending in an honorific loses it ("王丽华女士"); a word that
+ * is one is dropped (n becomes 0). */
+static void
+drop_han_honorific(span *w)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(han_honorifics) / sizeof(han_honorifics[0]); i++)
+        if (w->n >= 2 && w->s[w->n - 2] == han_honorifics[i][0] &&
+            w->s[w->n - 1] == han_honorifics[i][1]) {
+            w->n -= 2;
+            return;
+        }
+}
+
+/* Whether every character of w is Han (or Hangul, with hangul set). */
+static int
+is_script_word(span w, UScriptCode want)
+{
+    int32_t i = 0;
+
+    while (i < w.n) {
+        UErrorCode st = U_ZERO_ERROR;
+        UChar32 c;
+
+        U16_NEXT(w.s, i, w.n, c);
+        if (uscript_getScript(c, &st) != want || U_FAILURE(st))
+            return 0;
+    }
+    return w.n > 0;
+}
+
+/*
+ * The keys of the words w[0 .. m): a whole Han or Hangul name when m is
+ * 1; else every cut into family and given name, in both orders (family
+ * first, as 王丽华 and "WANG Lihua", then last, as "Lihua Wang" and "Jan
+ * van der Berg"); and from three words on, the words without the first or
+ * the last ("Amy Meihua Wu", "Amy WANG Lihua").
+ */
+static size_t
+add_group_keys(char keys[PGR_NAME_LOOKUP_KEYS][PGR_NAME_KEY_MAX],
+               size_t nkeys, const span *w, int m, int trim)
+{
+    int k;
+
+    if (m == 1) {
+        int32_t fam = han_family_len(w[0]);
+        span f, g;
+
+        if (fam < 0)
+            return nkeys;
+        f.s = w[0].s;
+        f.n = fam;
+        g.s = w[0].s + fam;
+        g.n = w[0].n - fam;
+        return add_lookup_key(keys, nkeys, f, g);
+    }
+    nkeys = add_lookup_key(keys, nkeys, w[0], words(w, 1, m - 1));
+    nkeys = add_lookup_key(keys, nkeys, w[m - 1], words(w, 0, m - 2));
+    for (k = 2; k < m; k++)
+        nkeys = add_lookup_key(keys, nkeys, words(w, 0, k - 1),
+                               words(w, k, m - 1));
+    for (k = 1; k < m - 1; k++)
+        nkeys = add_lookup_key(keys, nkeys, words(w, k, m - 1),
+                               words(w, 0, k - 1));
+    if (trim && m >= 3) {
+        nkeys = add_group_keys(keys, nkeys, w + 1, m - 1, 0);
+        nkeys = add_group_keys(keys, nkeys, w, m - 1, 0);
+    }
+    return nkeys;
+}
+
+size_t
+pgr_name_lookup_keys(const char *full, size_t len,
+                     char keys[PGR_NAME_LOOKUP_KEYS][PGR_NAME_KEY_MAX])
+{
+    UChar u[NAME_UNITS_MAX], c[NAME_UNITS_MAX];
+    span word[TOKENS_MAX], han[TOKENS_MAX], other[TOKENS_MAX];
+    int32_t n;
+    int nw, comma, i, nh = 0, no = 0;
+    size_t nkeys = 0, k;
+
+    if (keys == NULL)
+        return 0;
+    for (k = 0; k < PGR_NAME_LOOKUP_KEYS; k++)
+        keys[k][0] = '\0';
+    if (full == NULL || (n = to_utf16(full, len, u, NAME_UNITS_MAX)) < 0 ||
+        (n = drop_remarks(u, n, c)) < 0)
+        return 0;
+    nw = split_words(c, n, word, &comma);
+    if (nw > 0)
+        nw = keep_words(word, nw, &comma);
+    if (nw <= 0)
+        return 0;
+    if (comma >= nw)
+        comma = -1;   /* "Wang Lihua,": a comma with nothing after it */
+
+    for (i = 0; i < nw; i++) {
+        if (is_title(word[i])) {
+            if (comma > i)
+                comma--;
+            continue;
+        }
+        if (is_script_word(word[i], USCRIPT_HAN))
+            drop_han_honorific(&word[i]);
+        if (word[i].n == 0)
+            continue;
+        if (is_script_word(word[i], USCRIPT_HAN))
+            han[nh++] = word[i];
+        else
+            other[no++] = word[i];
+    }
+    if (comma > 0 && nh == 0 && comma < no) {
+        /* "WANG, Lihua"; and "Wang Lihua, PLO": a name, then a remark */
+        nkeys = add_lookup_key(keys, 0, words(other, 0, comma - 1),
+                               words(other, comma, no - 1));
+        return comma >= 2 ? add_group_keys(keys, nkeys, other, comma, 0)
+                          : nkeys;
+    }
+    /* A name written in two scripts ("Wang Lihua 王丽华"): each by itself. */
+    if (nh > 0)
+        nkeys = add_group_keys(keys, nkeys, han, nh, 1);
+    if (no > 0)
+        nkeys = add_group_keys(keys, nkeys, other, no, 1);
     return nkeys;
 }

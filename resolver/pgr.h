@@ -139,6 +139,16 @@ size_t pgr_name_key(const char *family, const char *given,
 size_t pgr_name_query_keys(const char *full, size_t len,
                            char keys[PGR_NAME_KEYS][PGR_NAME_KEY_MAX]);
 
+/* The keys a lookup tries for a name as people type it: titles ("Mr.",
+ * "Dr", "Jr."), remarks in brackets and Han honorifics (先生, 女士) left
+ * out, each script of a name written in two looked up by itself, every
+ * cut into family and given name in both orders, and from three words on
+ * the words without the first or the last.  A lookup only (the registry
+ * indexes pgr_name_query_keys); a name hit stays possible at most. */
+#define PGR_NAME_LOOKUP_KEYS 24
+size_t pgr_name_lookup_keys(const char *full, size_t len,
+                            char keys[PGR_NAME_LOOKUP_KEYS][PGR_NAME_KEY_MAX]);
+
 /* -------------------------------------------------------------- registry */
 
 typedef enum pgr_entity_kind {

@@ -28,22 +28,43 @@ check_key(const char *k, int one_sided_ok)
         FUZZ_CHECK(bar > 0 && bar < n - 1);
 }
 
+/* n keys of a query, in room for cap: well formed, distinct, the rest
+ * empty. */
 static void
-fuzz_query(const char *in, size_t size)
+check_keys(char (*keys)[PGR_NAME_KEY_MAX], size_t n, size_t cap)
 {
-    char keys[PGR_NAME_KEYS][PGR_NAME_KEY_MAX];
-    size_t n, i, j;
+    size_t i, j;
 
-    memset(keys, 'X', sizeof(keys));
-    n = pgr_name_query_keys(in, size, keys);
-    FUZZ_CHECK(n <= 2);
+    FUZZ_CHECK(n <= cap);
     for (i = 0; i < n; i++) {
         check_key(keys[i], 0);
         for (j = 0; j < i; j++)
             FUZZ_CHECK(strcmp(keys[i], keys[j]) != 0);
     }
-    for (; i < PGR_NAME_KEYS; i++)
+    for (; i < cap; i++)
         FUZZ_CHECK(keys[i][0] == '\0');
+}
+
+static void
+fuzz_query(const char *in, size_t size)
+{
+    char keys[PGR_NAME_KEYS][PGR_NAME_KEY_MAX];
+    size_t n;
+
+    memset(keys, 'X', sizeof(keys));
+    n = pgr_name_query_keys(in, size, keys);
+    FUZZ_CHECK(n <= 2);
+    check_keys(keys, n, PGR_NAME_KEYS);
+}
+
+/* The wider keys of a lookup. */
+static void
+fuzz_lookup(const char *in, size_t size)
+{
+    char keys[PGR_NAME_LOOKUP_KEYS][PGR_NAME_KEY_MAX];
+
+    memset(keys, 'X', sizeof(keys));
+    check_keys(keys, pgr_name_lookup_keys(in, size, keys), PGR_NAME_LOOKUP_KEYS);
 }
 
 static void
@@ -77,6 +98,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *in = (const char *)data;
 
     fuzz_query(in, size);
+    fuzz_lookup(in, size);
     fuzz_key(in, size);
     return 0;
 }

@@ -785,6 +785,19 @@ test_names_possible_only(void **state)
     expect_possible("Li Na", "li-na");                    /* ended */
     expect_possible("Chen Jie", "chen-jie");              /* lapsed */
     expect_possible("Xiaoming Zhou", "zhou-xiaoming");
+    /* as people type a name: titles, remarks, honorifics, two scripts,
+     * an English given name before it */
+    expect_possible("Mr. Wang Lihua", "wang-lihua");
+    expect_possible("Dr Lihua Wang", "wang-lihua");
+    expect_possible("Wang Lihua (PLO)", "wang-lihua");
+    expect_possible("Wang Lihua, PLO", "wang-lihua");
+    expect_possible("Wang Lihua Jr.", "wang-lihua");
+    expect_possible("Wang Lihua,", "wang-lihua");
+    expect_possible("\xe7\x8e\x8b\xe4\xb8\xbd\xe5\x8d\x8e\xe5\xa5\xb3\xe5\xa3\xab",
+                    "wang-lihua");                        /* 王丽华女士 */
+    expect_possible("Wang Lihua \xe7\x8e\x8b\xe4\xb8\xbd\xe5\x8d\x8e", "wang-lihua");
+    expect_possible("\xe7\x8e\x8b\xe4\xb8\xbd\xe5\x8d\x8e (Wang Lihua)", "wang-lihua");
+    expect_possible("Amy WANG Lihua", "wang-lihua");
 }
 
 static void
@@ -798,6 +811,11 @@ test_names_none(void **state)
     assert_int_equal(pgr_match_name(reg, "", 0, &res), 0);
     assert_int_equal(pgr_match_name(reg, "Wang", 4, &res) <= PGR_MAX_HITS, 1);
     assert_null(hit_of(&res, "zhang-wei"));
+    /* a title or a remark alone is no name; half a name stays none */
+    assert_int_equal(pgr_match_name(reg, "Mr. Wang", 8, &res), 0);
+    assert_int_equal(pgr_match_name(reg, "Wang (Lihua)", 12, &res), 0);
+    assert_int_equal(pgr_match_name(reg, "Dr Lihua", 8, &res), 0);
+    assert_int_equal(pgr_match_name(reg, "Wang Lihua (", 12, &res), 0);
 }
 
 static void

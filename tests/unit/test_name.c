@@ -294,6 +294,56 @@ test_query_one_word(void **state)
     assert_no_query("Wáng");
 }
 
+/* ------------------------------------------------ pgr_name_lookup_keys */
+
+static size_t
+lookup(const char *full, char keys[PGR_NAME_LOOKUP_KEYS][PGR_NAME_KEY_MAX])
+{
+    return pgr_name_lookup_keys(full, strlen(full), keys);
+}
+
+/* The lookup keys of full hold want. */
+static void
+assert_lookup_has(const char *full, const char *want)
+{
+    char keys[PGR_NAME_LOOKUP_KEYS][PGR_NAME_KEY_MAX];
+    size_t n = lookup(full, keys), i;
+
+    for (i = 0; i < n; i++)
+        if (strcmp(keys[i], want) == 0)
+            return;
+    fail_msg("\"%s\": %zu lookup keys, none \"%s\" (first \"%s\")", full, n,
+             want, n > 0 ? keys[0] : "");
+}
+
+static void
+test_lookup_forms(void **state)
+{
+    char keys[PGR_NAME_LOOKUP_KEYS][PGR_NAME_KEY_MAX];
+    size_t i;
+
+    (void)state;
+    assert_lookup_has("Wang Lihua", "wang|lihua");
+    assert_lookup_has("Lihua Wang", "wang|lihua");
+    assert_lookup_has("Mrs. Lihua WANG", "wang|lihua");
+    assert_lookup_has("Prof Wang Lihua (MPS, Beijing)", "wang|lihua");
+    assert_lookup_has("Wang Lihua [PLO]", "wang|lihua");
+    assert_lookup_has("\xe7\x8e\x8b\xe4\xb8\xbd\xe5\x8d\x8e\xe5\x85\x88\xe7\x94\x9f",
+                      "wang|lihua");                       /* 王丽华先生 */
+    assert_lookup_has("Jan van der Berg", "vanderberg|jan");
+    assert_lookup_has("Ou Yang Nana", "ouyang|nana");
+    assert_lookup_has("Amy Meihua Wu", "wu|meihua");
+    assert_lookup_has("\xea\xb9\x80\xeb\xaf\xbc\xec\xa4\x80", "gim|minjun"); /* 김민준 */
+    /* titles and remarks alone leave no name */
+    assert_int_equal(lookup("Mr. Dr.", keys), 0);
+    assert_int_equal(lookup("(PLO)", keys), 0);
+    assert_int_equal(lookup("Wang (Lihua", keys), 0);   /* unbalanced */
+    /* never more keys than room, each a real key */
+    assert_true(lookup("A B C D E F G H I J K L M N O P", keys) <= PGR_NAME_LOOKUP_KEYS);
+    for (i = 0; i < PGR_NAME_LOOKUP_KEYS; i++)
+        assert_true(keys[i][0] == '\0' || strchr(keys[i], '|') != NULL);
+}
+
 static void
 test_query_garbage(void **state)
 {
@@ -446,6 +496,7 @@ main(void)
         cmocka_unit_test(test_query_han),
         cmocka_unit_test(test_query_one_word),
         cmocka_unit_test(test_query_garbage),
+        cmocka_unit_test(test_lookup_forms),
         cmocka_unit_test(test_query_finds_registry),
         cmocka_unit_test(test_query_distinct),
         cmocka_unit_test(test_threads),
