@@ -565,13 +565,16 @@ tail_may_match(const pgr_filter *f, const char *value, size_t len,
     size_t t = 0;
     int dash = 0;
 
+    if (memchr(value, '-', len) == NULL)
+        return 0;   /* most values: no dash, so no such group */
     while (len > 0 && value[len - 1] == ' ')
         len--;
     while (len > 0 && value[len - 1] >= '0' && value[len - 1] <= '9') {
+        if (++t > PGR_UNMARKED_EXT_MAX)
+            return 0;
         len--;
-        t++;
     }
-    if (t == 0 || t > PGR_UNMARKED_EXT_MAX || t >= nd)
+    if (t == 0 || t >= nd)
         return 0;
     /* the bytes between the group and the digits before it, all plain */
     for (; len > 0 && (value[len - 1] < '0' || value[len - 1] > '9'); len--)
