@@ -903,15 +903,28 @@ scan_domain_byte(unsigned char c)
            (c >= '0' && c <= '9') || c == '.' || c == '-' || c >= 0x80;
 }
 
-/* Whether the run at v[b] follows a ':' or '/' other than "mailto:"'s:
- * "user:pass@host" and "ftp://user@host" name a host, not an address,
- * and "Email:li@example.org" is no label without its blank. */
+/* Whether v[0 .. b) ends in scheme (lower case, with its ':'). */
+static int
+ends_in_scheme(const char *v, size_t b, const char *scheme)
+{
+    size_t l = strlen(scheme);
+
+    return b >= l && pgr_prefix_ci(v + b - l, l, scheme);
+}
+
+/* Whether the run at v[b] follows a ':' or '/' other than that of
+ * "mailto:" or of "SIP:" (a SIP address, as Exchange's proxyAddresses
+ * list it beside "SMTP:"): "user:pass@host" and "ftp://user@host" name
+ * a host, not an address, and "Email:li@example.org" is no label without
+ * its blank. */
 static int
 after_userinfo_mark(const char *v, size_t b)
 {
     if (b == 0 || (v[b - 1] != ':' && v[b - 1] != '/'))
         return 0;
-    return !(v[b - 1] == ':' && b >= 7 && pgr_prefix_ci(v + b - 7, 7, "mailto:"));
+    return !(v[b - 1] == ':' && (ends_in_scheme(v, b, "mailto:") ||
+                                 ends_in_scheme(v, b, "sip:") ||
+                                 ends_in_scheme(v, b, "sips:")));
 }
 
 static void

@@ -436,6 +436,8 @@ test_email_forms(void **state)
         "<x@example.org>: wang.lihua@mps.example.test",
         /* an unquoted display name that is the address */
         "wang.lihua@mps.example.test <someone@example.org>",
+        /* proxyAddresses' SIP address */
+        "SIP:wang.lihua@mps.example.test", "sip:wang.lihua@mps.example.test",
     };
     static const want w[] = {
         { "wang-lihua", PGR_ON_EMAIL },
