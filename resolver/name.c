@@ -695,6 +695,46 @@ add_group_keys(char keys[PGR_NAME_LOOKUP_KEYS][PGR_NAME_KEY_MAX],
     return nkeys;
 }
 
+/*
+ * The family names 吕 and 女 are Lü and Nü in pinyin, which folds to "lu"
+ * and "nu"; PRC passports write them Lyu and Nyu, keyboards Lv and Nv.
+ * A key with one of these family names gets the other two beside it (so
+ * "Lu" is also looked up as Lyu: possible only, as every name hit).
+ */
+static size_t
+add_u_umlaut_keys(char keys[PGR_NAME_LOOKUP_KEYS][PGR_NAME_KEY_MAX],
+                  size_t nkeys)
+{
+    static const char *const spellings[2][3] = {
+        { "lu|", "lyu|", "lv|" }, { "nu|", "nyu|", "nv|" },
+    };
+    size_t n = nkeys, i, g, a, b, k;
+
+    for (i = 0; i < n; i++)
+        for (g = 0; g < 2; g++)
+            for (a = 0; a < 3; a++) {
+                size_t from = strlen(spellings[g][a]);
+
+                if (strncmp(keys[i], spellings[g][a], from) != 0)
+                    continue;
+                for (b = 0; b < 3; b++) {
+                    char v[PGR_NAME_KEY_MAX];
+                    size_t to = strlen(spellings[g][b]);
+                    size_t rest = strlen(keys[i] + from);
+
+                    if (b == a || to + rest >= PGR_NAME_KEY_MAX)
+                        continue;
+                    memcpy(v, spellings[g][b], to);
+                    memcpy(v + to, keys[i] + from, rest + 1);
+                    for (k = 0; k < nkeys && strcmp(keys[k], v) != 0; k++)
+                        ;
+                    if (k == nkeys && nkeys < PGR_NAME_LOOKUP_KEYS)
+                        memcpy(keys[nkeys++], v, to + rest + 1);
+                }
+            }
+    return nkeys;
+}
+
 size_t
 pgr_name_lookup_keys(const char *full, size_t len,
                      char keys[PGR_NAME_LOOKUP_KEYS][PGR_NAME_KEY_MAX])
@@ -747,5 +787,5 @@ pgr_name_lookup_keys(const char *full, size_t len,
         nkeys = add_group_keys(keys, nkeys, han, nh, 1);
     if (no > 0)
         nkeys = add_group_keys(keys, nkeys, other, no, 1);
-    return nkeys;
+    return add_u_umlaut_keys(keys, nkeys);
 }

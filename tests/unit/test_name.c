@@ -334,6 +334,11 @@ test_lookup_forms(void **state)
     assert_lookup_has("Ou Yang Nana", "ouyang|nana");
     assert_lookup_has("Amy Meihua Wu", "wu|meihua");
     assert_lookup_has("\xea\xb9\x80\xeb\xaf\xbc\xec\xa4\x80", "gim|minjun"); /* 김민준 */
+    /* 吕 as PRC passports (Lyu) and keyboards (Lv) write it */
+    assert_lookup_has("Lyu Xiaobo", "lu|xiaobo");
+    assert_lookup_has("Xiaobo LV", "lu|xiaobo");
+    assert_lookup_has("L\xc3\xbc Xiaobo", "lu|xiaobo");
+    assert_lookup_has("L\xc3\xbc Xiaobo", "lyu|xiaobo");   /* registered as Lyu */
     /* titles and remarks alone leave no name */
     assert_int_equal(lookup("Mr. Dr.", keys), 0);
     assert_int_equal(lookup("(PLO)", keys), 0);
