@@ -1346,6 +1346,17 @@ run_sync(const struct opts *o, const pgr_feed_keys *keys, const pgr_config *cfg)
     if (rc != SYNC_OK)
         goto out;
     old = load_installed(o, cfg);
+    /* Without --registry-id, the registry installed is the one expected: a
+     * feed of another id signed with the same key (the ILDC's test
+     * registry, say) is no update of it, and must not replace it unseen. */
+    if (o->registry_id == NULL && old != NULL &&
+        !str_eq(pgr_registry_id(old), info.registry_id)) {
+        sync_fail("refused: the feed is registry %s, the installed registry is %s "
+                  "(give --registry-id %s to change registries)",
+                  info.registry_id, pgr_registry_id(old), info.registry_id);
+        rc = SYNC_POLICY;
+        goto out;
+    }
     /* Belt and braces: the installed file itself must not be newer, even
      * if the state directory was lost. */
     if (old != NULL && str_eq(pgr_registry_id(old), info.registry_id) &&

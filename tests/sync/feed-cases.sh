@@ -256,6 +256,12 @@ EOF
 run_sync --url "$URL" $MAIN
 expect_fail "a genuine ED signature relabelled Ed, over its prehash" 6 'the signed registry is invalid'
 
+# Another registry signed with the same key (a test registry) is no update
+# of the installed one unless --registry-id says to change registries.
+publish 9 --id test-feed-b
+run_sync --url "$URL" $MAIN
+expect_fail "another registry id, none configured" 5 'the feed is registry test-feed-b, the installed registry is test-feed'
+
 publish 7 --issued +3600
 run_sync --url "$URL" $MAIN
 expect_fail "future-dated feed" 5 'is issued in the future'
