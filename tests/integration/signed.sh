@@ -351,17 +351,22 @@ cfgmod "add the signing key again" 0 add "$(keyline main)"
 REFUSED_SEQ=$((REG_SEQ + 4))
 mark cfg; install_reg cfg "$R/u2.json"
 refused cfg "a registry signed by the key not trusted yet" "unknown|not trusted|key"
-{
-    echo "dn: $DN"
-    echo "changetype: modify"
-    echo "replace: olcPloguardPubkey"
-    echo "olcPloguardPubkey: $(keyline other)"
-    echo "-"
-    echo "replace: olcPloguardLang"
-    echo "olcPloguardLang: de"
-} > "$O.undo.ldif"
-pg_config_modify "$PC" -f "$O.undo.ldif" > "$O.undo" 2>&1
-_rc=$?
+# modify_with_bad_lang ATTR VALUE: one modify that replaces ATTR by VALUE
+# and the language by one that is refused; its result in _rc.
+modify_with_bad_lang() {
+    {
+        echo "dn: $DN"
+        echo "changetype: modify"
+        echo "replace: $1"
+        echo "$1: $2"
+        echo "-"
+        echo "replace: olcPloguardLang"
+        echo "olcPloguardLang: de"
+    } > "$O.undo.ldif"
+    pg_config_modify "$PC" -f "$O.undo.ldif" > "$O.undo" 2>&1
+    _rc=$?
+}
+modify_with_bad_lang olcPloguardPubkey "$(keyline other)"
 pg_check "the new key with a bad language in one modify: refused as a whole (result $_rc)" test "$_rc" -ne 0
 pg_config_search "$PC" -b "$DN" -s base olcPloguardPubkey > "$O.cfgval"
 pg_check "... the key in force before it is configured again" grep -qxF "olcPloguardPubkey: $(keyline main)" "$O.cfgval"
@@ -370,6 +375,36 @@ pg_check "... the key in force before it is configured again" grep -qxF "olcPlog
 REFUSED_SEQ=$((REG_SEQ + 5))
 mark cfg; install_reg cfg "$R/u3.json" nosig
 refused cfg "... and enforced: an unsigned registry" "\.minisig"
+
+# The same for the state directory: a modify that moves it and is refused
+# as a whole leaves it where it was, and the state goes on being recorded
+# there (not in the directory of the refused modify, not nowhere: with the
+# directory lost, a restart would accept a rollback).
+mkdir -p "$PG_DIR/cfgstate" "$PG_DIR/cfgstate2"
+signed "$R/s1.json" $((REG_SEQ + 7)) -5 +86400 newperson
+signed "$R/s2.json" $((REG_SEQ + 8)) -4 +86400 newperson
+mark cfg; install_reg cfg "$R/s1.json"
+pg_check "the signed seq $((REG_SEQ + 7)) is loaded" pg_wait_for 15 seq_is "$PC" $((REG_SEQ + 7))
+{
+    echo "dn: $DN"
+    echo "changetype: modify"
+    echo "add: olcPloguardStateDir"
+    echo "olcPloguardStateDir: $PG_DIR/cfgstate"
+} > "$O.sd.ldif"
+pg_config_modify "$PC" -f "$O.sd.ldif" > "$O.sd" 2>&1
+pg_rc 0 $? "cn=config: a state directory added"
+modify_with_bad_lang olcPloguardStateDir "$PG_DIR/cfgstate2"
+pg_check "another state directory with a bad language in one modify: refused as a whole (result $_rc)" test "$_rc" -ne 0
+pg_config_search "$PC" -b "$DN" -s base olcPloguardStateDir > "$O.cfgval"
+pg_check "... the state directory before it is configured again" grep -qxF "olcPloguardStateDir: $PG_DIR/cfgstate" "$O.cfgval"
+mark cfg; install_reg cfg "$R/s2.json"
+pg_check "the signed seq $((REG_SEQ + 8)) is loaded" pg_wait_for 15 seq_is "$PC" $((REG_SEQ + 8))
+pg_check "... and recorded in that state directory" \
+    pg_wait_for 15 grep -qx "seq $((REG_SEQ + 8))" "$PG_DIR/cfgstate/$REG_ID.state"
+# (checking the refused directory recorded the registry then in force there,
+# seq $((REG_SEQ + 7)); nothing after it)
+pg_check "... not in the refused modify's" \
+    test "$(sed -n 's/^seq //p' "$PG_DIR/cfgstate2/$REG_ID.state" 2>/dev/null)" != $((REG_SEQ + 8))
 pg_stop cfg; pg_check "slapd cfg clean" pg_memcheck cfg
 
 pg_finish
