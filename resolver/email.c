@@ -287,8 +287,8 @@ local_valid(const char *s, size_t n)
     return 0;
 }
 
-int
-pgr_hex_digit(unsigned char c)
+static int
+hex_value(unsigned char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -298,34 +298,22 @@ pgr_hex_digit(unsigned char c)
     return -1;
 }
 
-/*
- * Strips "mailto:" (any case) and its "?header" part, and decodes %XX
- * escapes into buf, to which *s then points.  Leaves other input alone.
- */
-static int
-unwrap_mailto(const char **s, size_t *n, char *buf, size_t bufsz)
+int
+pgr_percent_decode(const char *s, size_t n, int stop, char *buf,
+                   size_t bufsz, size_t *len)
 {
-    const char *p;
-    size_t plen, i, o = 0;
+    size_t i, o = 0;
 
-    if (!pgr_prefix_ci(*s, *n, mailto))
-        return 0;
-    p = *s + strlen(mailto);
-    plen = *n - strlen(mailto);
-    if (plen >= 2 && p[0] == '/' && p[1] == '/') {   /* "mailto://li@..." */
-        p += 2;
-        plen -= 2;
-    }
-    for (i = 0; i < plen && p[i] != '?'; i++) {
-        int c = (unsigned char)p[i];
+    for (i = 0; i < n && (unsigned char)s[i] != stop; i++) {
+        int c = (unsigned char)s[i];
 
         if (c == '%') {
             int hi, lo;
 
-            if (i + 2 >= plen)
+            if (i + 2 >= n)
                 return -1;
-            hi = pgr_hex_digit((unsigned char)p[i + 1]);
-            lo = pgr_hex_digit((unsigned char)p[i + 2]);
+            hi = hex_value((unsigned char)s[i + 1]);
+            lo = hex_value((unsigned char)s[i + 2]);
             if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
                 return -1;
             c = hi * 16 + lo;
@@ -336,6 +324,30 @@ unwrap_mailto(const char **s, size_t *n, char *buf, size_t bufsz)
         buf[o++] = (char)c;
     }
     buf[o] = '\0';
+    *len = o;
+    return 0;
+}
+
+/*
+ * Strips "mailto:" (any case) and its "?header" part, and decodes %XX
+ * escapes into buf, to which *s then points.  Leaves other input alone.
+ */
+static int
+unwrap_mailto(const char **s, size_t *n, char *buf, size_t bufsz)
+{
+    const char *p;
+    size_t plen, o;
+
+    if (!pgr_prefix_ci(*s, *n, mailto))
+        return 0;
+    p = *s + strlen(mailto);
+    plen = *n - strlen(mailto);
+    if (plen >= 2 && p[0] == '/' && p[1] == '/') {   /* "mailto://li@..." */
+        p += 2;
+        plen -= 2;
+    }
+    if (pgr_percent_decode(p, plen, '?', buf, bufsz, &o) != 0)
+        return -1;
     *s = buf;
     *n = o;
     trim(s, n);

@@ -793,33 +793,6 @@ match_email_list(const pgr_registry *reg, const char *v, size_t n,
     }
 }
 
-/* v[0 .. n) with its %XX escapes decoded into buf (EMAIL_HEADER_MAX + 1
- * bytes); its length, or -1 for a bad escape, a NUL or too long. */
-static long
-percent_decode(const char *v, size_t n, char *buf)
-{
-    size_t i, o = 0;
-
-    for (i = 0; i < n; i++) {
-        int c = (unsigned char)v[i];
-
-        if (c == '%') {
-            int hi = i + 2 < n ? pgr_hex_digit((unsigned char)v[i + 1]) : -1;
-            int lo = i + 2 < n ? pgr_hex_digit((unsigned char)v[i + 2]) : -1;
-
-            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
-                return -1;
-            c = hi * 16 + lo;
-            i += 2;
-        }
-        if (o >= EMAIL_HEADER_MAX)
-            return -1;
-        buf[o++] = (char)c;
-    }
-    buf[o] = '\0';
-    return (long)o;
-}
-
 /* Whether h[0 .. n) names a mailto: header that holds addresses. */
 static int
 is_address_header(const char *h, size_t n)
@@ -831,25 +804,17 @@ is_address_header(const char *h, size_t n)
 /*
  * The headers of a mailto: URI that name more addresses, as RFC 6068
  * writes them: "mailto:ops@example.org?cc=li.na@example.org&bcc=...", or
- * "mailto:?to=li.na%40example.org".  Each to, cc and bcc value is
- * decoded and read as a list; other headers (subject, body) are not.
+ * "mailto:?to=li.na%40example.org".  v[0 .. n) is the query, from its
+ * '?' (mailto_query).  Each to, cc and bcc value is decoded and read as a
+ * list; other headers (subject, body) are not.
  */
 static void
 match_mailto_headers(const pgr_registry *reg, const char *v, size_t n,
                      pgr_result *out, int *named)
 {
     char buf[EMAIL_HEADER_MAX + 1];
-    size_t i, end, eq;
-    long dn;
+    size_t i = 0, end, eq, dn;
 
-    while (n > 0 && (v[0] == ' ' || v[0] == '\t')) {
-        v++;
-        n--;
-    }
-    if (!pgr_prefix_ci(v, n, "mailto:"))
-        return;
-    for (i = 0; i < n && v[i] != '?'; i++)
-        ;
     while (i < n) {
         i++;   /* the '?' or '&' */
         for (end = i; end < n && v[end] != '&'; end++)
@@ -857,14 +822,15 @@ match_mailto_headers(const pgr_registry *reg, const char *v, size_t n,
         for (eq = i; eq < end && v[eq] != '='; eq++)
             ;
         if (eq < end && is_address_header(v + i, eq - i) &&
-            (dn = percent_decode(v + eq + 1, end - eq - 1, buf)) > 0) {
+            pgr_percent_decode(v + eq + 1, end - eq - 1, -1, buf, sizeof(buf),
+                               &dn) == 0 && dn > 0) {
             size_t start = 0, stop;
 
             for (;;) {   /* "to=a@x,b@y" */
-                stop = email_list_next(buf, (size_t)dn, start);
+                stop = email_list_next(buf, dn, start);
                 (void)match_email_part(reg, buf + start, stop - start, out,
                                        named);
-                if (stop >= (size_t)dn)
+                if (stop >= dn)
                     break;
                 start = stop + 1;
             }
@@ -1005,7 +971,7 @@ pgr_match_email(const pgr_registry *reg, const char *value, size_t len,
     if (!whole)
         match_email_list(reg, value, len, out);
     if (query < len)
-        match_mailto_headers(reg, value, len, out, &named);
+        match_mailto_headers(reg, value + query, len - query, out, &named);
     match_email_scan(reg, value, query, out, &named);
     return out->count;
 }

@@ -406,6 +406,16 @@ keep_words(span word[TOKENS_MAX], int nw, int *after_comma)
     return kept;
 }
 
+/* The words of u[0 .. n) that fold to something (split_words, then
+ * keep_words), the first after a comma in *after_comma; -1 as those. */
+static int
+name_words(const UChar *u, int32_t n, span word[TOKENS_MAX], int *after_comma)
+{
+    int nw = split_words(u, n, word, after_comma);
+
+    return nw > 0 ? keep_words(word, nw, after_comma) : nw;
+}
+
 /* The text from word a to word b, separators between them included. */
 static span
 words(const span word[TOKENS_MAX], int a, int b)
@@ -464,6 +474,22 @@ han_family_len(span w)
     return first;
 }
 
+/* w cut into its family and given name when it is a whole unspaced Han or
+ * Hangul name (han_family_len); 0, or -1 when it is not one. */
+static int
+split_han_name(span w, span *family, span *given)
+{
+    int32_t fam = han_family_len(w);
+
+    if (fam < 0)
+        return -1;
+    family->s = w.s;
+    family->n = fam;
+    given->s = w.s + fam;
+    given->n = w.n - fam;
+    return 0;
+}
+
 /* Adds the key for {family, given} to keys (room for cap) unless it is
  * unusable or already there. */
 static size_t
@@ -513,9 +539,7 @@ pgr_name_query_keys(const char *full, size_t len,
         keys[i][0] = '\0';
     if (full == NULL || (n = to_utf16(full, len, u, NAME_UNITS_MAX)) < 0)
         return 0;
-    nw = split_words(u, n, word, &comma);
-    if (nw > 0)
-        nw = keep_words(word, nw, &comma);
+    nw = name_words(u, n, word, &comma);
     if (nw <= 0)
         return 0;
 
@@ -527,16 +551,11 @@ pgr_name_query_keys(const char *full, size_t len,
                        words(word, comma, nw - 1));
     }
     if (nw == 1) {
-        int32_t fam = han_family_len(word[0]);
         span f, g;
 
         /* One word never matches, unless it is a whole Han name. */
-        if (fam < 0)
+        if (split_han_name(word[0], &f, &g) != 0)
             return 0;
-        f.s = word[0].s;
-        f.n = fam;
-        g.s = word[0].s + fam;
-        g.n = word[0].n - fam;
         return add_key(keys, 0, f, g);
     }
     /* Family name first (PRC, Han), then last (Western, e-mail displays). */
@@ -638,7 +657,7 @@ drop_han_honorific(span *w)
         }
 }
 
-/* Whether every character of w is Han (or Hangul, with hangul set). */
+/* Whether w has characters, all of the script want. */
 static int
 is_script_word(span w, UScriptCode want)
 {
@@ -669,15 +688,10 @@ add_group_keys(char keys[PGR_NAME_LOOKUP_KEYS][PGR_NAME_KEY_MAX],
     int k;
 
     if (m == 1) {
-        int32_t fam = han_family_len(w[0]);
         span f, g;
 
-        if (fam < 0)
+        if (split_han_name(w[0], &f, &g) != 0)
             return nkeys;
-        f.s = w[0].s;
-        f.n = fam;
-        g.s = w[0].s + fam;
-        g.n = w[0].n - fam;
         return add_lookup_key(keys, nkeys, f, g);
     }
     nkeys = add_lookup_key(keys, nkeys, w[0], words(w, 1, m - 1));
@@ -752,9 +766,7 @@ pgr_name_lookup_keys(const char *full, size_t len,
     if (full == NULL || (n = to_utf16(full, len, u, NAME_UNITS_MAX)) < 0 ||
         (n = drop_remarks(u, n, c)) < 0)
         return 0;
-    nw = split_words(c, n, word, &comma);
-    if (nw > 0)
-        nw = keep_words(word, nw, &comma);
+    nw = name_words(c, n, word, &comma);
     if (nw <= 0)
         return 0;
     if (comma >= nw)
@@ -766,14 +778,13 @@ pgr_name_lookup_keys(const char *full, size_t len,
                 comma--;
             continue;
         }
-        if (is_script_word(word[i], USCRIPT_HAN))
-            drop_han_honorific(&word[i]);
-        if (word[i].n == 0)
-            continue;
-        if (is_script_word(word[i], USCRIPT_HAN))
-            han[nh++] = word[i];
-        else
+        if (!is_script_word(word[i], USCRIPT_HAN)) {
             other[no++] = word[i];
+            continue;
+        }
+        drop_han_honorific(&word[i]);   /* what is left is Han too */
+        if (word[i].n > 0)
+            han[nh++] = word[i];
     }
     if (comma > 0 && nh == 0 && comma < no) {
         /* "WANG, Lihua"; and "Wang Lihua, PLO": a name, then a remark */

@@ -123,9 +123,12 @@ int pgr_filter_build(pgr_registry *reg);
 #define PGR_PHONE_VALUE_DIGITS_MIN  (PGR_E164_MIN - PGR_CC_MAX_LEN)
 
 /* Whether s[0 .. n) begins with prefix (lower case), ASCII letters in any
- * case; the value of a hexadecimal digit, or -1.  (email.c) */
+ * case.  s[0 .. n), up to its first byte stop (-1: none), with its %XX
+ * escapes decoded into buf (bufsz > 0 bytes, NUL terminated), its length
+ * in *len: 0, or -1 for a bad escape, %00 or no room.  (email.c) */
 int pgr_prefix_ci(const char *s, size_t n, const char *prefix);
-int pgr_hex_digit(unsigned char c);
+int pgr_percent_decode(const char *s, size_t n, int stop, char *buf,
+                       size_t bufsz, size_t *len);
 
 /* The most digits of an extension written as one more group of the
  * number, with no marker ("613-555-0142-204"): phone.c reads it, the

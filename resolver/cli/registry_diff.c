@@ -161,8 +161,8 @@ diff_order(FILE *fp, const char *array, const json_t *old_ids,
     return 1;
 }
 
-/* The ids of arr (entities, or with keys_of an object's keys) that other
- * also holds, in arr's order; a new array or NULL. */
+/* The ids of the entities of arr that other_index (id -> index) also
+ * holds, in arr's order; a new array or NULL. */
 static json_t *
 common_ids(const json_t *arr, const json_t *other_index)
 {
@@ -228,12 +228,6 @@ diff_member(FILE *fp, const char *what, const char *id, const char *key,
     return 1;
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Field by field, keys in sorted order; skip selects top-level keys
  * compared elsewhere.  Returns the number of lines or -1. */
 static long
@@ -257,7 +251,7 @@ diff_objects(FILE *fp, const char *what, const char *id, const json_t *a,
     json_object_foreach((json_t *)b, key, v)
         if (json_object_get(a, key) == NULL)
             keys[n++] = key;
-    qsort(keys, n, sizeof(*keys), cmp_str);
+    qsort(keys, n, sizeof(*keys), regtool_cmp_str);
     for (i = 0; i < n; i++) {
         if (skip_body && is_body_key(keys[i]))
             continue;
@@ -437,7 +431,7 @@ diff_instructions(FILE *fp, const json_t *old_root, const json_t *new_root)
     json_object_foreach(b, id, v)
         if (json_object_get(a, id) == NULL)
             ids[n++] = id;
-    qsort(ids, n, sizeof(*ids), cmp_str);
+    qsort(ids, n, sizeof(*ids), regtool_cmp_str);
     for (i = 0; i < n; i++) {
         json_t *x = json_object_get(a, ids[i]), *y = json_object_get(b, ids[i]);
 

@@ -69,8 +69,8 @@ regtool_load(const char *path)
     return root;
 }
 
-static int
-cmp_key(const void *a, const void *b)
+int
+regtool_cmp_str(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
@@ -103,7 +103,7 @@ canonical_object(json_t *obj, key_order order)
     json_object_foreach(obj, key, v)
         keys[n++] = key;
     if (order != KEYS_AS_WRITTEN)
-        qsort(keys, n, sizeof(*keys), cmp_key);
+        qsort(keys, n, sizeof(*keys), regtool_cmp_str);
     for (i = 0; i < n; i++) {
         key_order inner = order == KEYS_ROOT &&
                           strcmp(keys[i], "instructions") == 0 ?

@@ -44,6 +44,9 @@ json_t *regtool_load(const char *path);
  * newline.  Returns a malloc'd NUL-terminated buffer or NULL (message). */
 char *regtool_dump(const json_t *root, size_t *len);
 
+/* qsort comparator of an array of strings (const char *). */
+int regtool_cmp_str(const void *a, const void *b);
+
 /* Validates a serialized registry with the library's loader, its numbers
  * read in the default region as ploguard check reads them (--region is for
  * values typed on the command line only).  Prints every error as "path:
