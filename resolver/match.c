@@ -998,24 +998,31 @@ size_t
 pgr_match_name(const pgr_registry *reg, const char *value, size_t len,
                pgr_result *out)
 {
-    char keys[PGR_NAME_LOOKUP_KEYS][PGR_NAME_KEY_MAX];
+    char keys[PGR_NAME_LOOKUP_KEYS][PGR_NAME_KEY_MAX], phrase[PGR_NAME_KEY_MAX];
     collector c;
-    size_t n, i;
+    size_t n, i, had;
 
     if (!match_start(reg, value, out))
         return 0;
     n = pgr_name_lookup_keys(value, len, keys);
     if (n > PGR_NAME_LOOKUP_KEYS)
         n = PGR_NAME_LOOKUP_KEYS;
-    if (n == 0)
-        return 0;
     for (i = 0; i < n; i++)
         keys[i][PGR_NAME_KEY_MAX - 1] = '\0';
-    set_normalized(out, keys[0]);
+    if (n > 0)
+        set_normalized(out, keys[0]);
     /* A name is never an identifier: possible at most. */
     collector_init(&c, reg, out, PGR_ON_NAME, PGR_POSSIBLE);
     for (i = 0; i < n; i++)
         pgr_str_table_visit(&reg->names, keys[i], strlen(keys[i]), collect_hit, &c);
+    /* The whole value as the name of a body ("MPS", 公安部). */
+    if (pgr_name_phrase_key(value, len, phrase) == 0)
+        return out->count;
+    phrase[PGR_NAME_KEY_MAX - 1] = '\0';
+    had = out->count;
+    pgr_str_table_visit(&reg->names, phrase, strlen(phrase), collect_hit, &c);
+    if (had == 0 && out->count > 0)   /* say what was compared */
+        set_normalized(out, phrase + 1);
     return out->count;
 }
 

@@ -626,6 +626,114 @@ drop_remarks(const UChar *u, int32_t n, UChar *out)
     return depth == 0 ? o : -1;
 }
 
+/* ------------------------------------------------ names of bodies */
+
+/* Word separators within the name of a body: a person's, and dashes
+ * ("Kryptonite-Panda" is "Kryptonite Panda"). */
+static int
+is_phrase_separator(UChar32 c)
+{
+    return is_separator(c) || u_charType(c) == U_DASH_PUNCTUATION;
+}
+
+/*
+ * Appends one word of a body's name to key (length *o): its letters folded
+ * as a given name's are, its decimal digits as ASCII digits, the rest
+ * dropped ("People's" gives "peoples", "APT40" "apt40").  -1 when a letter
+ * cannot be folded or the key would not fit.
+ */
+static int
+append_phrase_word(span w, char key[PGR_NAME_KEY_MAX], size_t *o)
+{
+    int32_t i = 0;
+
+    while (i < w.n) {
+        char f[PGR_NAME_KEY_MAX];
+        span run = { w.s + i, 0 };
+        int32_t at = i;
+        UChar32 c;
+        int fl, digit;
+
+        U16_NEXT(w.s, i, w.n, c);
+        digit = u_charDigitValue(c);
+        if (u_charType(c) == U_DECIMAL_DIGIT_NUMBER && digit >= 0) {
+            if (*o + 1 >= PGR_NAME_KEY_MAX)
+                return -1;
+            key[(*o)++] = (char)('0' + digit);
+            continue;
+        }
+        while (i < w.n) {        /* the run up to the next digit */
+            int32_t next = i;
+
+            U16_NEXT(w.s, next, w.n, c);
+            if (u_charType(c) == U_DECIMAL_DIGIT_NUMBER)
+                break;
+            i = next;
+        }
+        run.n = i - at;
+        if ((fl = fold_span(FOLD_GIVEN, run, f, sizeof(f))) < 0 ||
+            *o + (size_t)fl >= PGR_NAME_KEY_MAX)
+            return -1;
+        memcpy(key + *o, f, (size_t)fl);
+        *o += (size_t)fl;
+    }
+    key[*o] = '\0';
+    return 0;
+}
+
+size_t
+pgr_name_phrase_key(const char *text, size_t len, char out[PGR_NAME_KEY_MAX])
+{
+    UChar u[NAME_UNITS_MAX], c[NAME_UNITS_MAX];
+    int32_t n, i = 0, start = -1;
+    size_t o = 1;
+
+    if (out == NULL)
+        return 0;
+    out[0] = '\0';
+    if (text == NULL || (n = to_utf16(text, len, u, NAME_UNITS_MAX)) < 0 ||
+        (n = drop_remarks(u, n, c)) < 0)
+        return 0;
+    out[0] = '=';
+    out[1] = '\0';
+    while (i <= n) {
+        int32_t at = i;
+        UChar32 ch = ' ';
+        size_t mark = o, word_at;
+        span w;
+
+        if (i < n)
+            U16_NEXT(c, i, n, ch);
+        else
+            i++;
+        if (!is_phrase_separator(ch)) {
+            if (start < 0)
+                start = at;
+            continue;
+        }
+        if (start < 0)
+            continue;
+        w.s = c + start;
+        w.n = at - start;
+        start = -1;
+        if (o > 1)                       /* one blank between words */
+            out[o++] = ' ';
+        word_at = o;
+        if (o >= PGR_NAME_KEY_MAX || append_phrase_word(w, out, &o) != 0) {
+            out[0] = '\0';              /* cannot be folded, or too long */
+            return 0;
+        }
+        if (o == word_at)                /* a word that folds to nothing */
+            o = mark;
+        out[o] = '\0';
+    }
+    if (o <= 1) {
+        out[0] = '\0';
+        return 0;
+    }
+    return 1;
+}
+
 static int
 is_title(span w)
 {

@@ -907,8 +907,8 @@ elem_text(loader *ld, size_t entity, const json_t *j, const char *path)
     return keep(ld, j);
 }
 
-/* Name keys of a free-form name (organization name, alias, person's full
- * name) into the name postings.  Returns the number of keys. */
+/* Name keys of a person's free-form name into the name postings.
+ * Returns the number of keys. */
 static size_t
 post_name_keys(loader *ld, size_t entity, const char *s)
 {
@@ -923,6 +923,19 @@ post_name_keys(loader *ld, size_t entity, const char *s)
         post_str(ld, &ld->names, pgr_arena_strdup(&ld->reg->arena, keys[k]), entity);
     }
     return n;
+}
+
+/* The key of a body's name or alias (pgr_name_phrase_key) into the name
+ * postings: a body's name is matched whole, not as a person's. */
+static void
+post_phrase_key(loader *ld, size_t entity, const char *s)
+{
+    char key[PGR_NAME_KEY_MAX];
+
+    if (pgr_name_phrase_key(s, strlen(s), key) == 0)
+        return;
+    key[PGR_NAME_KEY_MAX - 1] = '\0';
+    post_str(ld, &ld->names, pgr_arena_strdup(&ld->reg->arena, key), entity);
 }
 
 static void
@@ -968,12 +981,12 @@ load_organization(loader *ld, size_t idx, const json_t *obj, const char *path)
     if ((j = get_text(ld, obj, path, "name")) != NULL) {
         e->display_name = keep(ld, j);
         if (e->display_name != NULL)
-            post_name_keys(ld, idx, e->display_name);
+            post_phrase_key(ld, idx, e->display_name);
     }
     load_country(ld, e, obj, path);
     aliases = load_list(ld, idx, obj, path, "aliases", elem_text, &naliases);
     for (i = 0; i < naliases; i++)
-        post_name_keys(ld, idx, aliases[i]);
+        post_phrase_key(ld, idx, aliases[i]);
     domains = load_list(ld, idx, obj, path, "domains", elem_domain, &ndomains);
     post_strings(ld, &ld->domains, idx, domains, ndomains);
     load_instruction_ref(ld, e, idx, obj, path);
@@ -1000,7 +1013,7 @@ load_mission(loader *ld, size_t idx, const json_t *obj, const char *path)
     if ((j = get_text(ld, obj, path, "name")) != NULL) {
         e->display_name = keep(ld, j);
         if (e->display_name != NULL)
-            post_name_keys(ld, idx, e->display_name);
+            post_phrase_key(ld, idx, e->display_name);
     }
     load_country(ld, e, obj, path);
     if ((j = get_text(ld, obj, path, "city")) != NULL)

@@ -79,6 +79,17 @@ out_has "not a complete phone number"
 run 1 $L --name "Wang"
 out_has "not a name that can be compared"
 
+# A body's name or alias is compared whole (possible only); read as a
+# person's name ("Gong Anbu" for 公安部) it is nobody.
+run 1 $L --name "MPS" "公安部"
+out_has "MPS (name mps): possible name match only: NOT a match"
+out_has "公安部 (name gonganbu): possible name match only: NOT a match"
+out_has "organization org-mps:"
+out_lacks "DECLINE AND REFER"
+run 1 $L --name "Gong Anbu"
+out_has "Gong Anbu (name gong|anbu): no registered contact"
+out_lacks "org-mps"
+
 # ---- control characters in a value never reach the terminal
 esc=$(printf 'Wang\033[2J\033]0;x\007Lihua')
 run 1 $L "$esc"

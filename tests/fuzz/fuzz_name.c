@@ -1,7 +1,9 @@
 /*
- * fuzz_name.c - pgr_name_query_keys on arbitrary bytes, and pgr_name_key on
- * the two halves of the input (split at the first newline).  Every key must
- * be "family|given" in a-z, distinct, and fit its buffer.
+ * fuzz_name.c - pgr_name_query_keys and pgr_name_lookup_keys on arbitrary
+ * bytes, and pgr_name_key on the two halves of the input (split at the
+ * first newline).  Every key must be "family|given" in a-z, distinct, and
+ * fit its buffer.  pgr_name_phrase_key's must be "=" and words of a-z and
+ * 0-9 with one blank between them.
  */
 #include <string.h>
 
@@ -67,6 +69,30 @@ fuzz_lookup(const char *in, size_t size)
     check_keys(keys, pgr_name_lookup_keys(in, size, keys), PGR_NAME_LOOKUP_KEYS);
 }
 
+/* The key of a body's name: "=word word", a-z 0-9, no blank at either
+ * end nor two together. */
+static void
+fuzz_phrase(const char *in, size_t size)
+{
+    char key[PGR_NAME_KEY_MAX];
+    size_t n, i, len;
+
+    memset(key, 'X', sizeof(key));
+    n = pgr_name_phrase_key(in, size, key);
+    FUZZ_CHECK(n <= 1);
+    if (n == 0) {
+        FUZZ_CHECK(key[0] == '\0');
+        return;
+    }
+    len = strlen(key);
+    FUZZ_CHECK(len >= 2 && len < PGR_NAME_KEY_MAX && key[0] == '=');
+    FUZZ_CHECK(key[1] != ' ' && key[len - 1] != ' ');
+    for (i = 1; i < len; i++)
+        FUZZ_CHECK((key[i] >= 'a' && key[i] <= 'z') ||
+                   (key[i] >= '0' && key[i] <= '9') ||
+                   (key[i] == ' ' && key[i - 1] != ' '));
+}
+
 static void
 fuzz_key(const char *in, size_t size)
 {
@@ -99,6 +125,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     fuzz_query(in, size);
     fuzz_lookup(in, size);
+    fuzz_phrase(in, size);
     fuzz_key(in, size);
     return 0;
 }

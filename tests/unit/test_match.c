@@ -820,6 +820,36 @@ test_names_none(void **state)
     assert_int_equal(pgr_match_name(reg, "Wang Lihua (", 12, &res), 0);
 }
 
+/* Organizations and missions by name or alias: their names are matched
+ * whole, never cut into a family and a given name as a person's are. */
+static void
+test_names_of_bodies(void **state)
+{
+    pgr_result res;
+
+    (void)state;
+    expect_possible("Ministry of Public Security", "org-mps");
+    expect_possible("ministry of public security (fictional sample)", "org-mps");
+    expect_possible("MPS", "org-mps");
+    expect_possible("Gong'anbu", "org-mps");
+    expect_possible("\xe5\x85\xac\xe5\xae\x89\xe9\x83\xa8", "org-mps"); /* 公安部 */
+    expect_possible("Kryptonite-Panda", "org-apt40");
+    expect_possible("APT 40", "org-apt40");
+    expect_possible("Embassy of the People's Republic of China", "mission-cn-ottawa");
+    /* 公安部 read as a person's name, Gong Anbu, is nobody registered */
+    assert_int_equal(pgr_match_name(reg, "Gong Anbu", 9, &res), 0);
+    assert_int_equal(pgr_match_name(reg, "Anbu Gong", 9, &res), 0);
+    assert_int_equal(pgr_match_name(reg, "Mr. Gong Anbu", 13, &res), 0);
+    /* part of a body's name, or its words in another order, is not it */
+    assert_int_equal(pgr_match_name(reg, "Public Security", 15, &res), 0);
+    assert_int_equal(pgr_match_name(reg, "Security Public Ministry", 24, &res), 0);
+    assert_int_equal(pgr_match_name(reg, "APT 4", 5, &res), 0);
+    assert_int_equal(pgr_match_name(reg, "APT", 3, &res), 0);
+    /* and a body's name never makes a person's hit */
+    pgr_match_name(reg, "Ministry of Public Security", 27, &res);
+    assert_null(hit_of(&res, "wang-lihua"));
+}
+
 static void
 test_verdict(void **state)
 {
@@ -860,6 +890,7 @@ main(void)
         cmocka_unit_test(test_domain),
         cmocka_unit_test(test_names_possible_only),
         cmocka_unit_test(test_names_none),
+        cmocka_unit_test(test_names_of_bodies),
         cmocka_unit_test(test_verdict),
         cmocka_unit_test(test_prefilter_registered),
         cmocka_unit_test(test_prefilter_block),

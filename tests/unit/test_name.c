@@ -349,6 +349,73 @@ test_lookup_forms(void **state)
         assert_true(keys[i][0] == '\0' || strchr(keys[i], '|') != NULL);
 }
 
+/* ------------------------------------------------ pgr_name_phrase_key */
+
+static void
+assert_phrase(const char *text, const char *want)
+{
+    char key[PGR_NAME_KEY_MAX];
+    size_t n = pgr_name_phrase_key(text, strlen(text), key);
+
+    if (want == NULL) {
+        if (n != 0)
+            fail_msg("\"%s\": phrase key \"%s\", want none", text, key);
+        assert_string_equal(key, "");
+        return;
+    }
+    if (n != 1 || strcmp(key, want) != 0)
+        fail_msg("\"%s\": phrase key \"%s\" (%zu), want \"%s\"", text, key, n,
+                 want);
+}
+
+static void
+test_phrase_key(void **state)
+{
+    char key[PGR_NAME_KEY_MAX];
+    char longname[200];
+
+    (void)state;
+    assert_phrase("Ministry of Public Security", "=ministry of public security");
+    assert_phrase("  MINISTRY  of\tPublic Security ", "=ministry of public security");
+    assert_phrase("Ministry of Public Security (fictional sample)",
+                  "=ministry of public security");
+    assert_phrase("\xe5\x85\xac\xe5\xae\x89\xe9\x83\xa8", "=gonganbu");   /* 公安部 */
+    assert_phrase("Gong'anbu", "=gonganbu");
+    assert_phrase("Gong\xe2\x80\x99" "anbu", "=gonganbu");             /* ’ */
+    assert_phrase("Gong Anbu", "=gong anbu");       /* not 公安部 */
+    assert_phrase("People's Republic", "=peoples republic");
+    assert_phrase("Kryptonite-Panda", "=kryptonite panda");
+    assert_phrase("Kryptonite \xe2\x80\x94 Panda", "=kryptonite panda"); /* — */
+    assert_phrase("APT 40", "=apt 40");
+    assert_phrase("APT40", "=apt40");
+    assert_phrase("APT\xef\xbc\x94\xef\xbc\x90", "=apt40");       /* fullwidth ４０ */
+    assert_phrase("TEMP.Periscope", "=tempperiscope");
+    assert_phrase("Minist\xc3\xa8re & Cie", "=ministere cie");
+    assert_phrase("MPS", "=mps");
+    /* nothing to compare, broken text, unbalanced brackets */
+    assert_phrase("", NULL);
+    assert_phrase(" - & . ", NULL);
+    assert_phrase("(MPS)", NULL);
+    assert_phrase("MPS (", NULL);
+    assert_phrase("\xff\xfe", NULL);
+    assert_int_equal(pgr_name_phrase_key("M\0PS", 4, key), 0);
+    assert_int_equal(pgr_name_phrase_key(NULL, 3, key), 0);
+    assert_int_equal(pgr_name_phrase_key("MPS", 3, NULL), 0);
+    /* only len bytes are read */
+    assert_int_equal(pgr_name_phrase_key("MPSXYZ", 3, key), 1);
+    assert_string_equal(key, "=mps");
+    /* a key that does not fit is none, not a cut one */
+    memset(longname, 'a', sizeof(longname) - 1);
+    longname[sizeof(longname) - 1] = '\0';
+    assert_phrase(longname, NULL);
+    longname[126] = '\0';
+    assert_int_equal(pgr_name_phrase_key(longname, 126, key), 1);
+    assert_int_equal(strlen(key), 127);
+    longname[126] = 'a';
+    longname[127] = '\0';
+    assert_phrase(longname, NULL);
+}
+
 static void
 test_query_garbage(void **state)
 {
@@ -500,6 +567,7 @@ main(void)
         cmocka_unit_test(test_query_comma),
         cmocka_unit_test(test_query_han),
         cmocka_unit_test(test_query_one_word),
+        cmocka_unit_test(test_phrase_key),
         cmocka_unit_test(test_query_garbage),
         cmocka_unit_test(test_lookup_forms),
         cmocka_unit_test(test_query_finds_registry),
