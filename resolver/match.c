@@ -174,23 +174,29 @@ is_list_blank(unsigned char c)
     return c == ' ' || c == '\t' || c == '\r';
 }
 
-/* Whether v[i] parts two numbers: a ';', '|' or line break, or a ','
- * not followed by an extension (", ext. 204" stays with its number). */
-static int
-is_list_separator(const char *v, size_t n, size_t i)
+/* The length of the separator at v[i] that parts two numbers, or 0: a
+ * ';', '|' or line break, the ideographic comma 、 and the fullwidth ，
+ * and ； of Chinese text, or a ',' not followed by an extension (", ext.
+ * 204" stays with its number). */
+static size_t
+list_separator_len(const char *v, size_t n, size_t i)
 {
     const unsigned char *s = (const unsigned char *)v;
     size_t w;
 
     if (s[i] == ';' || s[i] == '|' || s[i] == '\n')
         return 1;
+    if (n - i >= 3 && ((s[i] == 0xe3 && s[i + 1] == 0x80 && s[i + 2] == 0x81) ||
+                       (s[i] == 0xef && s[i + 1] == 0xbc &&
+                        (s[i + 2] == 0x8c || s[i + 2] == 0x9b))))
+        return 3;
     if (s[i] != ',')
         return 0;
     for (i++; i < n && is_list_blank(s[i]); i++)
         ;
     for (w = i; i < n && ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z'); i++)
         ;
-    return !pgr_phone_ext_word(s + w, i - w);
+    return pgr_phone_ext_word(s + w, i - w) ? 0 : 1;
 }
 
 /* The length of a list word ("or", "ou", "and", "et", "&") at v[i],
@@ -224,10 +230,9 @@ phone_list_next(const char *v, size_t n, size_t i, size_t *w)
         *w = list_word_at(v, n, i);
         if (*w > 0)
             return i;
-        if (is_list_separator(v, n, i)) {
-            *w = 1;
+        *w = list_separator_len(v, n, i);
+        if (*w > 0)
             return i;
-        }
     }
     *w = 0;
     return n;

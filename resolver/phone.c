@@ -30,7 +30,7 @@
 
 #include "registry_int.h"
 
-#define PHONE_INPUT_MAX   128  /* bytes; anything longer is not a number */
+#define PHONE_INPUT_MAX   256  /* bytes; anything longer is not a number */
 #define PHONE_DIGITS_MAX  24   /* outside line + exit code + 15 digits */
 #define PHONE_CANDIDATES  16   /* readings gathered before ranking */
 
@@ -385,6 +385,10 @@ typedef struct scan {
                                        that follows a digit; 0: none */
     size_t lastsep;                 /* digits before the last one */
     size_t lastdash;                /* digits before the last dash */
+    int    dialed;                  /* a dialing or signalling form that
+                                       registry data never holds: a
+                                       service code, "\\+", a quoted name,
+                                       a closing '#' or pause */
 } scan;
 
 static int
@@ -542,6 +546,80 @@ cp_ext_mark(long cp)
     return cp == 0x8f6c || cp == 0x8f49;   /* simplified, traditional */
 }
 
+/*
+ * 分机 and 内线, Chinese "extension" and "inside line" (simplified and
+ * traditional), as in "+86 10 6596 1114 分机 204": whether cp and the
+ * character at s[*i] are one of them; *i then moves past the second.
+ */
+static int
+cn_ext_word(const unsigned char *s, size_t n, size_t *i, long cp)
+{
+    static const long words[][2] = {
+        { 0x5206, 0x673a }, { 0x5206, 0x6a5f },   /* 分机 分機 */
+        { 0x5185, 0x7ebf }, { 0x5167, 0x7dda },   /* 内线 內線 */
+    };
+    size_t j = *i, k;
+    long second;
+
+    if (j >= n || (second = utf8_next(s, n, &j)) < 0)
+        return 0;
+    for (k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+        if (words[k][0] == cp && words[k][1] == second) {
+            *i = j;
+            return 1;
+        }
+    return 0;
+}
+
+/*
+ * The length of a caller-ID service code dialed before the number: "*67"
+ * or "*82" (two digits after a star, the NANP's vertical service codes),
+ * "#31#" or "*31#" (GSM), as a phone's list of dialed numbers keeps them
+ * ("*67 613-555-0142").  0 when s does not begin with one, or nothing
+ * follows it.
+ */
+static size_t
+service_code_len(const unsigned char *s, size_t n)
+{
+    if (n > 4 && (s[0] == '#' || s[0] == '*') && s[1] == '3' && s[2] == '1' &&
+        s[3] == '#')
+        return 4;
+    if (n > 3 && s[0] == '*' && s[1] >= '0' && s[1] <= '9' && s[2] >= '0' &&
+        s[2] <= '9')
+        return 3;
+    return 0;
+}
+
+/*
+ * '"Wang Lihua" <6135550142>': a SIP From header, its display name in
+ * quotes (a backslash escapes the next character).  Moves s to the '<'
+ * when the value is a quoted name, blanks and "<...>", and returns 1;
+ * else leaves it and returns 0.
+ */
+static int
+skip_quoted_name(const unsigned char **s, size_t *len)
+{
+    const unsigned char *v = *s;
+    size_t n = *len, i;
+    unsigned char q;
+
+    if (n < 4 || (v[0] != '"' && v[0] != '\'') || v[n - 1] != '>')
+        return 0;
+    q = v[0];
+    for (i = 1; i < n && v[i] != q; i++)
+        if (v[i] == '\\' && q == '"')
+            i++;
+    if (i >= n)
+        return 0;
+    for (i++; i < n && is_space(v[i]); i++)
+        ;
+    if (i >= n || v[i] != '<')
+        return 0;
+    *s = v + i;
+    *len = n - i;
+    return 1;
+}
+
 /* Words that introduce an extension, lower-case. */
 static const char *const ext_words[] = {
     "x", "ext", "extn", "extension", "poste", NULL
@@ -556,15 +634,17 @@ is_poste_abbrev(const unsigned char *s, size_t n, size_t w, size_t i)
            (s[i] == '.' || s[i] == ' ');
 }
 
-/* Dial pauses written as letters, "6135550142p204", "6135550142ww204"
- * (p: a pause, w: wait for a tone): only right before a digit, so that a
- * closing "p" or "w" stays a label. */
+/* Dial pauses written as letters, "6135550142p204", "6135550142ww204",
+ * "9w6135550142" (p: a pause, w: wait for a tone): right before a digit,
+ * or closing the value right after one ("6135550142p"); a "p" or "w"
+ * after a blank stays a label ("613-555-0142 w"). */
 static int
 is_pause_letters(const unsigned char *s, size_t n, size_t w, size_t i)
 {
     size_t k;
 
-    if (i >= n || s[i] < '0' || s[i] > '9')
+    if (i < n ? s[i] < '0' || s[i] > '9'
+              : w == 0 || s[w - 1] < '0' || s[w - 1] > '9')
         return 0;
     for (k = w; k < i; k++)
         if (to_lower(s[k]) != 'p' && to_lower(s[k]) != 'w')
@@ -770,7 +850,7 @@ scan_input(scan *sc, const char *in, size_t len)
     const unsigned char *s = (const unsigned char *)in;
     scan_state state = ST_BASE;
     unsigned char mark = 0;   /* the extension marker: 'x' (a word), '#', ',' */
-    size_t i = 0, n;
+    size_t i = 0, n, k;
 
     memset(sc, 0, sizeof(*sc));
     if (in == NULL || len == 0)
@@ -779,6 +859,7 @@ scan_input(scan *sc, const char *in, size_t len)
     trim_spaces(&s, &len);
     if (len > PHONE_INPUT_MAX)
         return SCAN_TOO_LONG;
+    sc->dialed = skip_quoted_name(&s, &len);
     if (len >= 2 && s[0] == '<' && s[len - 1] == '>') {
         s++;
         len -= 2;
@@ -787,6 +868,10 @@ scan_input(scan *sc, const char *in, size_t len)
     if (n == 0)
         return SCAN_EMPTY;
     scan_scheme(sc, s, n, &i);
+    if ((k = service_code_len(s + i, n - i)) > 0) {
+        sc->dialed = 1;
+        i += k;
+    }
 
     while (i < n) {
         unsigned char c = s[i];
@@ -801,8 +886,18 @@ scan_input(scan *sc, const char *in, size_t len)
                 sc->ndigit == 0)
                 return SCAN_SYNTAX;
             if (is_pause_letters(s, n, w, i)) {
-                mark = ',';   /* as the pauses ",,204" */
-                state = ST_MARK;
+                if (i == n) {
+                    state = ST_DONE;   /* "6135550142p": nothing after */
+                    sc->dialed = 1;
+                } else if (state == ST_BASE &&
+                           sc->ndigit <= PGR_OUTSIDE_LINE_MAX) {
+                    /* "9w6135550142": after the outside line, as "9," */
+                    note_separator(sc, state, ',');
+                    sc->dialed = 1;
+                } else {
+                    mark = ',';   /* as the pauses ",,204" */
+                    state = ST_MARK;
+                }
                 continue;
             }
             /* "x204", and after a comma ", ext. 204" */
@@ -819,6 +914,22 @@ scan_input(scan *sc, const char *in, size_t len)
              * extension (too few digits before it for a number). */
             note_separator(sc, state, c);
             i++;
+            continue;
+        }
+        if (c == '#' && sc->ndigit > 0 && state != ST_BASE &&
+            !(state == ST_MARK && mark == ',')) {
+            /* "x#204", "Ext. #204", "6135550142##": a '#' after a marker;
+             * "x204#", "p204#": the '#' that ends a dialed extension */
+            if (state != ST_MARK)
+                state = ST_DONE;
+            sc->dialed = 1;
+            i++;
+            continue;
+        }
+        if (c == '\\' && i + 1 < n && s[i + 1] == '+' && state == ST_BASE &&
+            sc->ndigit == 0) {
+            i++;   /* "\+16135550142": Cisco's escaped '+' */
+            sc->dialed = 1;
             continue;
         }
         if (c == '#' || c == ',') {
@@ -868,11 +979,13 @@ scan_input(scan *sc, const char *in, size_t len)
             scan_status st = scan_digit(sc, &state, d);
             if (st != SCAN_OK)
                 return st;
-        } else if (cp_ext_mark(cp)) {
+        } else if (cp_ext_mark(cp) || cn_ext_word(s, n, &i, cp)) {
             if (state != ST_BASE || sc->ndigit == 0)
                 return SCAN_SYNTAX;
             mark = 'x';
             state = ST_MARK;
+        } else if (cp == 0xff1a && state == ST_MARK) {
+            continue;   /* "分机：204", a fullwidth colon */
         } else if (cp_plus(cp)) {
             if (state != ST_BASE || sc->ndigit > 0 || sc->plus)
                 return SCAN_SYNTAX;
@@ -888,6 +1001,8 @@ scan_input(scan *sc, const char *in, size_t len)
     /* A marker with nothing after it: only a dialed trailing '#' is fine. */
     if (state == ST_MARK && mark != '#')
         return SCAN_SYNTAX;
+    if (state == ST_MARK)
+        sc->dialed = 1;
     if (sc->ndigit == 0)
         return sc->plus ? SCAN_SYNTAX : SCAN_EMPTY;
     return SCAN_OK;
@@ -1171,11 +1286,47 @@ label_colon_end(const unsigned char *s, size_t n, size_t i)
 }
 
 /*
+ * A bracketed remark inside a label that ends in a colon, digits allowed
+ * ("Phone (24/7): ", "Tel. (2): "): the colon says it is a label.  Letters,
+ * digits, blanks and "/-.,&" only, at most LABEL_BYTES_MAX bytes, and no
+ * run of more than four digits between letters and commas, so that a
+ * number in it ("Phone (613-555-0142): ...") is never passed over as a
+ * label.  Returns the index past it, or i.
+ */
+static size_t
+colon_remark_end(const unsigned char *s, size_t n, size_t i)
+{
+    size_t j = skip_label_blanks(s, n, i), k = j, start, run = 0;
+    long close = label_closing(next_cp(s, n, &k)), cp;
+
+    if (close == 0)
+        return i;
+    for (start = k; k < n && k - start <= LABEL_BYTES_MAX;) {
+        size_t at = k;
+
+        cp = next_cp(s, n, &k);
+        if (cp == close)
+            return at > start ? k : i;
+        if (cp >= '0' && cp <= '9') {
+            if (++run > 4)
+                return i;
+        } else if (cp_label_letter(cp) || cp == ',') {
+            run = 0;
+        } else if (!(cp == ' ' || cp == '/' || cp == '-' || cp == '.' ||
+                     cp == '&')) {
+            return i;
+        }
+    }
+    return i;
+}
+
+/*
  * Past a leading label that ends in a colon ("Cell phone after hours: ",
  * "Téléphone du bureau principal : ", "Phone 2: ", "Mobile #1 : "), or
  * 0.  A colon marks a label whatever its length, so it may hold any
  * number of words (within the PHONE_INPUT_MAX bytes of the value), one
- * bracketed group and, last, a number of one or two digits.  The digits
+ * bracketed group (digits allowed: colon_remark_end) and, last, a number
+ * of one or two digits.  The digits
  * of a label are never the number's; without the colon, the 1 of "Tel 1
  * 613 555 0142" is the country code.
  */
@@ -1189,7 +1340,8 @@ colon_label_end(const unsigned char *s, size_t n)
         k = skip_label_blanks(s, n, i);
         if (label_words(s, n, &k, &abuts))
             words = 1;
-        else if (!bracket && (k = label_bracket_end(s, n, i)) != i)
+        else if (!bracket && ((k = label_bracket_end(s, n, i)) != i ||
+                              (k = colon_remark_end(s, n, i)) != i))
             bracket = 1;
         else
             break;
@@ -1437,6 +1589,7 @@ strip_labels(const char *in, size_t len, size_t *off, size_t *out_len)
 typedef struct candidate {
     pgr_phone phone;
     int rank;
+    int written_cc;   /* read after a '+' or an exit code, not guessed */
 } candidate;
 
 typedef struct candidates {
@@ -1447,7 +1600,7 @@ typedef struct candidates {
 /* Adds "+" cc nsn; a reading already present keeps the better rank. */
 static void
 add_reading(candidates *cs, const char *cc, size_t cclen,
-            const char *nsn, size_t nlen, int rank)
+            const char *nsn, size_t nlen, int rank, int written_cc)
 {
     pgr_phone p;
     size_t i, total = cclen + nlen;
@@ -1468,12 +1621,14 @@ add_reading(candidates *cs, const char *cc, size_t cclen,
             cs->c[i].phone.ndigits == p.ndigits) {
             if (rank < cs->c[i].rank)
                 cs->c[i].rank = rank;
+            cs->c[i].written_cc |= written_cc;
             return;
         }
     }
     if (cs->n < PHONE_CANDIDATES) {
         cs->c[cs->n].phone = p;
         cs->c[cs->n].rank = rank;
+        cs->c[cs->n].written_cc = written_cc;
         cs->n++;
     }
 }
@@ -1520,7 +1675,7 @@ read_international(candidates *cs, const char *d, size_t n, int rank)
     }
     if (nlen == 0 || !nsn_complete(ci, nsn, nlen))
         return 0;
-    add_reading(cs, d, cclen, nsn, nlen, rank);
+    add_reading(cs, d, cclen, nsn, nlen, rank, rank < RANK_GUESS);
     return 1;
 }
 
@@ -1543,7 +1698,7 @@ read_national(candidates *cs, const region *r, const char *d, size_t n,
         cc[k] = cc[cclen - 1 - k];
         cc[cclen - 1 - k] = t;
     }
-    add_reading(cs, cc, cclen, d, n, rank);
+    add_reading(cs, cc, cclen, d, n, rank, 0);
     return 1;
 }
 
@@ -1752,25 +1907,33 @@ has_sure_reading(const candidates *cs)
     return 0;
 }
 
-/* Whether every number of country of the reading p has one length, as
- * the NANP's ten digits. */
+/*
+ * Whether a group of tail digits after the reading c can only be its
+ * extension: every number of c's country has one length, as the NANP's
+ * ten digits; or c's country code was written ('+' or an exit code) and
+ * the group is too long to be the end of one of its numbers
+ * ("+86-10-6596-1114-204": no Chinese number has 13 digits).
+ */
 static int
-has_fixed_length(const pgr_phone *p)
+ext_group_fits(const candidate *c, size_t tail)
 {
     const cc_info *ci;
     size_t cclen = 0;
 
-    ci = cc_prefix(p->e164 + 1, p->ndigits, &cclen);
-    return ci != NULL && ci->min == ci->max;
+    ci = cc_prefix(c->phone.e164 + 1, c->phone.ndigits, &cclen);
+    if (ci == NULL)
+        return 0;
+    return ci->min == ci->max ||
+           (c->written_cc && c->phone.ndigits - cclen + tail > ci->max);
 }
 
 /*
- * "613-555-0142-204", "+1-613-555-0142 - 204": an extension written as one
- * more group after a dash, with no marker.  Only when the digits together
- * read as no number (a guess aside) and those before the group read as a
- * number of a country whose numbers have one length, so that the group
- * cannot be the end of another number ("011-44-20-7946-0012" is no number
- * in the United Kingdom, and not +44 114 420 7946 either).  A group after
+ * "613-555-0142-204", "+1-613-555-0142 - 204", "+86-10-6596-1114-204": an
+ * extension written as one more group after a dash, with no marker.  Only
+ * when the digits together read as no number (a guess aside) and those
+ * before the group read as a number the group cannot be the end of
+ * (ext_group_fits): "011-44-20-7946-0012" is no number in the United
+ * Kingdom, and not +44 114 420 7946 either.  A group after
  * a blank alone stays unread: "6135550142 99" may be two pieces of text.
  * The pre-check (index.c, tail_may_match) judges the same digits.
  */
@@ -1787,13 +1950,13 @@ read_unmarked_ext(const pgr_config *cfg, scan *sc, candidates *cs)
     more.n = 0;
     read_digits(cfg, sc, sc->digit, sc->lastsep, &more, 0);
     for (i = 0, kept = 0; i < more.n; i++)
-        if (has_fixed_length(&more.c[i].phone))
+        if (ext_group_fits(&more.c[i], tail))
             more.c[kept++] = more.c[i];
     if (kept == 0)
         return;
     for (i = 0; i < kept; i++)   /* a guess of the whole may be one */
         add_reading(cs, more.c[i].phone.e164 + 1, more.c[i].phone.ndigits,
-                    "", 0, more.c[i].rank);
+                    "", 0, more.c[i].rank, more.c[i].written_cc);
     memcpy(sc->ext, sc->digit + sc->lastsep, tail);
     sc->ext[tail] = '\0';
 }
@@ -1887,6 +2050,8 @@ parse(const pgr_config *cfg, const char *in, size_t len,
      * reads +61355501422 too). */
     for (;;) {
         st = scan_input(&sc, in, len);
+        if (st == SCAN_OK && strict && sc.dialed)
+            st = SCAN_SYNTAX;   /* registry data is written, not dialed */
         if (st == SCAN_OK)
             st = read_scanned(cfg, &sc, out, strict);
         if (!next_pass(&stage, st, out, in, len, &off, &n))

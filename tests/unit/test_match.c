@@ -133,6 +133,11 @@ test_phone_forms(void **state)
         /* remarks: "(2)" also makes +61355501422 of it, a reading too */
         "1-613-555-0142 (24/7)", "613-555-0142 [2nd line]",
         "613-555-0142 (2)", "6135550142 [1]", "Numéro d'urgence : 613-555-0142",
+        /* as phones and switches dial and signal it */
+        "*67 613-555-0142", "#31#6135550142", "\\+16135550142",
+        "\"Wang Lihua\" <6135550142>", "\"\" <sip:+16135550142@pbx.example.org>",
+        "9w6135550142", "6135550142ww", "6135550142##",
+        "Phone (24/7): 613-555-0142",
     };
 
     (void)state;
@@ -144,7 +149,8 @@ test_phone_extension(void **state)
 {
     static const char *const forms[] = {
         "613-555-0142 x204", "613-555-0142 ext. 204", "+1-613-555-0142;ext=204",
-        "tel:+1-613-555-0142;ext=204",
+        "tel:+1-613-555-0142;ext=204", "6135550142p204#", "613-555-0142 x#204",
+        "613-555-0142 Ext. #204", "+1 613 555 0142 \xe5\x88\x86\xe6\x9c\xba 204",
     };
     pgr_result res;
     size_t i;
@@ -168,6 +174,8 @@ test_phone_international(void **state)
     static const char *const forms[] = {
         "011 44 20 7946 0012", "+44 20 7946 0012", "+442079460012",
         "00 44 20 7946 0012", "9 011 44 20 7946 0012",
+        /* an extension after a dash: 10 + 3 digits are no UK number */
+        "+44-20-7946-0012-204", "011-44-20-7946-0012-204",
     };
     static const want w[] = { { "chen-jie", PGR_ON_PHONE } };
     pgr_result res;
@@ -301,6 +309,11 @@ test_phone_lists(void **state)
         "1 613 555 0199 1 613 555 0142", "613 555 0142 ext 12 613 555 0199",
         "Tel 613 555 0199 Fax 613 555 0142", "Tel 613 555 0142 Fax 6135550199",
         "(613) 555-0199 (613) 555-0142",
+        /* Chinese list separators: 、 ， ； */
+        "613-555-0199\xe3\x80\x81" "613-555-0142",
+        "6135550199\xef\xbc\x8c" "6135550142",
+        "+1 613 555 0199\xef\xbc\x9b+1 613 555 0142",
+        "+1 613 555 0199\xe3\x80\x81+1 613 555 0142",
         /* a second number in brackets is no remark */
         "613-555-0199 (613-555-0142)", "613-555-0199 (+1 613 555 0142)",
         "613-555-0199 (cell: 613-555-0142)", "613-555-0199 [613 555 0142]",

@@ -23,7 +23,7 @@
 #define GOLDEN_NAME     "tests/unit/phone-golden.tsv"
 #define GOLDEN_MIN_ROWS 80
 #define LINE_MAX_LEN    1024
-#define PHONE_BIG       160   /* more than the 128-byte input cap */
+#define PHONE_BIG       300   /* more than the 256-byte input cap */
 
 /* Every region the parser must know (pgr_config_set_region). */
 static const char *const known_regions[] = {
@@ -481,8 +481,14 @@ test_canonical_accepts(void **state)
 static void
 test_canonical_refuses(void **state)
 {
+    static const char *const dialed[] = {
+        "*67 613 555 0142", "#31#6135550142", "\\+16135550142",
+        "\"Li\" <+16135550142>", "+16135550142p", "9w+16135550142",
+        "+16135550142#",
+    };
     char big[PHONE_BIG];
     pgr_config cfg;
+    size_t i;
 
     (void)state;
     pgr_config_init(&cfg);
@@ -499,6 +505,9 @@ test_canonical_refuses(void **state)
     expect_refused(&cfg, "613-555-0142 x204", 17, "has an extension");
     expect_refused(&cfg, "613-555-0142 x12345678901", 25,
                    "has an extension longer");
+    /* Dialing and signalling forms are read in directory values only. */
+    for (i = 0; i < sizeof(dialed) / sizeof(dialed[0]); i++)
+        expect_refused(&cfg, dialed[i], strlen(dialed[i]), "is not a phone number");
     /* Registry data gets no outside-line reading and no guessed '+'. */
     expect_refused(&cfg, "96135550142", 11, "is not a complete phone number");
     expect_refused(&cfg, "9 1 613 555 0142", 16,
@@ -532,7 +541,7 @@ test_length_counted(void **state)
     assert_int_equal(pgr_phone_parse(&cfg, buf, 10, NULL), 0);
 }
 
-/* Inputs are capped at 128 bytes, whatever they hold. */
+/* Inputs are capped at 256 bytes, whatever they hold. */
 static void
 test_input_cap(void **state)
 {
@@ -545,13 +554,13 @@ test_input_cap(void **state)
     /* The cap is on what is left once blanks around the value are cut:
      * a number padded to a fixed-width field still reads. */
     pad_number(buf, sizeof(buf), "+16135550142");
-    assert_int_equal(pgr_phone_parse(&cfg, buf, 128, &rd), 1);
+    assert_int_equal(pgr_phone_parse(&cfg, buf, 256, &rd), 1);
     assert_int_equal(pgr_phone_parse(&cfg, buf, sizeof(buf), &rd), 1);
     assert_string_equal(rd.reading[0].e164, "+16135550142");
-    stretch_number(buf, 128, "+1613555014", '2');
-    assert_int_equal(pgr_phone_parse(&cfg, buf, 128, &rd), 1);
-    stretch_number(buf, 129, "+1613555014", '2');
-    assert_int_equal(pgr_phone_parse(&cfg, buf, 129, &rd), 0);
+    stretch_number(buf, 256, "+1613555014", '2');
+    assert_int_equal(pgr_phone_parse(&cfg, buf, 256, &rd), 1);
+    stretch_number(buf, 257, "+1613555014", '2');
+    assert_int_equal(pgr_phone_parse(&cfg, buf, 257, &rd), 0);
     memset(buf, '1', sizeof(buf));
     assert_int_equal(pgr_phone_parse(&cfg, buf, 40, &rd), 0);
     assert_int_equal(pgr_phone_parse(&cfg, buf, sizeof(buf), &rd), 0);
