@@ -1843,8 +1843,8 @@ read_plus_exit_code(candidates *cs, const region *r, const char *d, size_t n)
 /*
  * Whether the outside-line digits ol may begin this number.  Digits written
  * in groups show where the number starts: "9 613 555 0142", "9-1-613...",
- * "9011 44..." have the outside line alone or with the trunk prefix or an
- * exit code in the first group; in "961 3 555 0142" (a number of country
+ * "9011 44...", "901144 20..." have the outside line alone or with the
+ * trunk prefix or an exit code (and a country code) in the first group; in "961 3 555 0142" (a number of country
  * 961 with its '+' left off) the group runs into the area code, so it is
  * not 9 + 613 555 0142.  Ungrouped digits ("96135550142", as a PBX shows a
  * caller) keep both readings.
@@ -1864,10 +1864,17 @@ outside_line_fits(const scan *sc, const region *r, const char *ol)
         return 0;
     if (has_digits_prefix(d, n, r->trunk) && sc->group1 == l + strlen(r->trunk))
         return 1;
-    for (i = 0; r->idd[i] != NULL; i++)
-        if (has_digits_prefix(d, n, r->idd[i]) &&
-            sc->group1 == l + strlen(r->idd[i]))
+    for (i = 0; r->idd[i] != NULL; i++) {
+        size_t x = strlen(r->idd[i]), cclen = 0;
+
+        if (!has_digits_prefix(d, n, r->idd[i]))
+            continue;
+        /* "9011 44 ...", and "901144 20 7946 0042" with the country code */
+        if (sc->group1 == l + x ||
+            (cc_prefix(d + x, n - x, &cclen) != NULL &&
+             sc->group1 == l + x + cclen))
             return 1;
+    }
     return 0;
 }
 
