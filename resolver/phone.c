@@ -572,11 +572,12 @@ cn_ext_word(const unsigned char *s, size_t n, size_t *i, long cp)
 }
 
 /*
- * The length of a caller-ID service code dialed before the number: "*67"
- * or "*82" (two digits after a star, the NANP's vertical service codes),
- * "#31#" or "*31#" (GSM), as a phone's list of dialed numbers keeps them
- * ("*67 613-555-0142").  0 when s does not begin with one, or nothing
- * follows it.
+ * The length of a service code dialed before the number, as a phone's list
+ * of dialed numbers keeps it ("*67 613-555-0142"): the NANP's *67 (caller
+ * ID withheld) and *70 (call waiting off), GSM's #31# and *31#.  Not *82
+ * or any other star and two digits: "*82 31 2345 6789" may be a Korean
+ * number with its '+' typed as a star, and no country code is 67 or 70.
+ * 0 when s does not begin with one, or nothing follows it.
  */
 static size_t
 service_code_len(const unsigned char *s, size_t n)
@@ -584,8 +585,8 @@ service_code_len(const unsigned char *s, size_t n)
     if (n > 4 && (s[0] == '#' || s[0] == '*') && s[1] == '3' && s[2] == '1' &&
         s[3] == '#')
         return 4;
-    if (n > 3 && s[0] == '*' && s[1] >= '0' && s[1] <= '9' && s[2] >= '0' &&
-        s[2] <= '9')
+    if (n > 3 && s[0] == '*' && ((s[1] == '6' && s[2] == '7') ||
+                                 (s[1] == '7' && s[2] == '0')))
         return 3;
     return 0;
 }
@@ -1001,8 +1002,6 @@ scan_input(scan *sc, const char *in, size_t len)
     /* A marker with nothing after it: only a dialed trailing '#' is fine. */
     if (state == ST_MARK && mark != '#')
         return SCAN_SYNTAX;
-    if (state == ST_MARK)
-        sc->dialed = 1;
     if (sc->ndigit == 0)
         return sc->plus ? SCAN_SYNTAX : SCAN_EMPTY;
     return SCAN_OK;
@@ -1287,17 +1286,20 @@ label_colon_end(const unsigned char *s, size_t n, size_t i)
 
 /*
  * A bracketed remark inside a label that ends in a colon, digits allowed
- * ("Phone (24/7): ", "Tel. (2): "): the colon says it is a label.  Letters,
- * digits, blanks and "/-.,&" only, at most LABEL_BYTES_MAX bytes, and no
- * run of more than four digits between letters and commas, so that a
- * number in it ("Phone (613-555-0142): ...") is never passed over as a
- * label.  Returns the index past it, or i.
+ * ("Phone (24/7): ", "Emergency (24 hrs): ", "Tel. (2): "): the colon says
+ * it is a label.  Letters, digits, blanks and "/-.,&" only, at most
+ * LABEL_BYTES_MAX bytes, and no run of more than four digits between
+ * letters and commas, so that a number in it ("Phone (613-555-0142): ...")
+ * is never passed over.  Digits alone, without a letter or a '/', are one
+ * digit at most: "Mexico (52): 613 555 0142" holds a country code, which
+ * must not be dropped.  Returns the index past it, or i.
  */
 static size_t
 colon_remark_end(const unsigned char *s, size_t n, size_t i)
 {
-    size_t j = skip_label_blanks(s, n, i), k = j, start, run = 0;
+    size_t j = skip_label_blanks(s, n, i), k = j, start, run = 0, digits = 0;
     long close = label_closing(next_cp(s, n, &k)), cp;
+    int words = 0;
 
     if (close == 0)
         return i;
@@ -1305,15 +1307,21 @@ colon_remark_end(const unsigned char *s, size_t n, size_t i)
         size_t at = k;
 
         cp = next_cp(s, n, &k);
-        if (cp == close)
-            return at > start ? k : i;
+        if (cp == close) {
+            if (at == start || (!words && digits > 1))
+                return i;
+            return k;
+        }
         if (cp >= '0' && cp <= '9') {
+            digits++;
             if (++run > 4)
                 return i;
         } else if (cp_label_letter(cp) || cp == ',') {
+            words |= cp != ',';
             run = 0;
-        } else if (!(cp == ' ' || cp == '/' || cp == '-' || cp == '.' ||
-                     cp == '&')) {
+        } else if (cp == '/') {
+            words = 1;   /* "24/7" */
+        } else if (!(cp == ' ' || cp == '-' || cp == '.' || cp == '&')) {
             return i;
         }
     }

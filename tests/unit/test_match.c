@@ -400,6 +400,11 @@ test_phone_never(void **state)
         "", "0142", "5550142", "555-0142", "613555014", "61355501", "+1613555014",
         "911", "*67", "anonymous", "Anonymous", "Restricted", "Private",
         "Unavailable", "unknown", "tel:", "+", "x204",
+        /* a foreign number, its '+' typed as a star or its country code
+         * in a label's brackets: not 613-555-0142 */
+        "*52 613 555 0142", "*91 6135550142", "**52 613 555 0142",
+        "Mexico (52): 613 555 0142", "Tel (0052): 613 555 0142",
+        "Tel (+52): 613 555 0142", "*67", "#31#",
     };
     pgr_result res;
 

@@ -484,7 +484,7 @@ test_canonical_refuses(void **state)
     static const char *const dialed[] = {
         "*67 613 555 0142", "#31#6135550142", "\\+16135550142",
         "\"Li\" <+16135550142>", "+16135550142p", "9w+16135550142",
-        "+16135550142#",
+        "+16135550142##", "+16135550142 x#",
     };
     char big[PHONE_BIG];
     pgr_config cfg;
@@ -508,6 +508,9 @@ test_canonical_refuses(void **state)
     /* Dialing and signalling forms are read in directory values only. */
     for (i = 0; i < sizeof(dialed) / sizeof(dialed[0]); i++)
         expect_refused(&cfg, dialed[i], strlen(dialed[i]), "is not a phone number");
+    /* A closing '#' was accepted from the first release: a registry that
+     * holds one must go on loading. */
+    expect_canonical(&cfg, "+16135550142#", "+16135550142");
     /* Registry data gets no outside-line reading and no guessed '+'. */
     expect_refused(&cfg, "96135550142", 11, "is not a complete phone number");
     expect_refused(&cfg, "9 1 613 555 0142", 16,
