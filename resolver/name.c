@@ -36,15 +36,17 @@
  * Traditional is first made Simplified (區 reads "ou" as a surname, not
  * "qu").  A family name is read with Han-Latin/Names, which knows surname
  * readings (单 shan, 曾 zeng, 解 xie); a given name with plain Han-Latin.
- * Any-Latin takes the other scripts; then accents and case go.
+ * Any-Latin takes the other scripts; then accents and case go.  The name
+ * of a body keeps its Han characters, Simplified (FOLD_HANS).
  */
-enum fold_role { FOLD_FAMILY, FOLD_GIVEN, FOLD_ROLES };
+enum fold_role { FOLD_FAMILY, FOLD_GIVEN, FOLD_HANS, FOLD_ROLES };
 
 static const char *const fold_ids[FOLD_ROLES] = {
     "Hant-Hans; Han-Latin/Names; Any-Latin; NFKD; [:Mark:] Remove; "
     "Latin-ASCII; Lower",
     "Hant-Hans; Han-Latin; Any-Latin; NFKD; [:Mark:] Remove; "
     "Latin-ASCII; Lower",
+    "NFKC; Hant-Hans",
 };
 
 static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
@@ -191,26 +193,17 @@ fold_ascii(span in, char *out, size_t outsz)
 }
 
 /*
- * Folds a name part to ASCII letters a-z.  Returns the length written to
- * out (0 when nothing is left), or -1 when the text cannot be folded: a
- * letter survived transliteration, or it does not fit.
+ * in through the transliterator of role, into buf.  Returns the length, or
+ * -1 when it failed or did not fit (or no transliterator could be opened).
  */
-static int
-fold_span(enum fold_role role, span in, char *out, size_t outsz)
+static int32_t
+transliterate(enum fold_role role, span in, UChar buf[FOLD_CAP])
 {
-    UChar buf[FOLD_CAP];
-    int32_t len = in.n, limit = in.n, i = 0;
+    int32_t len = in.n, limit = in.n;
     UErrorCode st = U_ZERO_ERROR;
-    size_t o = 0;
-    int ascii;
 
-    if (in.n < 0 || in.n > NAME_UNITS_MAX || outsz == 0)
+    if (in.n < 0 || in.n > NAME_UNITS_MAX)
         return -1;
-    out[0] = '\0';
-    if (in.n == 0)
-        return 0;
-    if ((ascii = fold_ascii(in, out, outsz)) != -2)
-        return ascii;
     memcpy(buf, in.s, (size_t)in.n * sizeof(buf[0]));
     pthread_once(&fold_once, fold_open);
     pthread_mutex_lock(&fold_lock);
@@ -221,6 +214,31 @@ fold_span(enum fold_role role, span in, char *out, size_t outsz)
                            &st);
     pthread_mutex_unlock(&fold_lock);
     if (U_FAILURE(st) || len < 0 || len > FOLD_CAP)
+        return -1;
+    return len;
+}
+
+/*
+ * Folds a name part to ASCII letters a-z.  Returns the length written to
+ * out (0 when nothing is left), or -1 when the text cannot be folded: a
+ * letter survived transliteration, or it does not fit.
+ */
+static int
+fold_span(enum fold_role role, span in, char *out, size_t outsz)
+{
+    UChar buf[FOLD_CAP];
+    int32_t len, i = 0;
+    size_t o = 0;
+    int ascii;
+
+    if (in.n < 0 || in.n > NAME_UNITS_MAX || outsz == 0)
+        return -1;
+    out[0] = '\0';
+    if (in.n == 0)
+        return 0;
+    if ((ascii = fold_ascii(in, out, outsz)) != -2)
+        return ascii;
+    if ((len = transliterate(role, in, buf)) < 0)
         return -1;
     while (i < len) {
         UChar32 c;
@@ -636,11 +654,47 @@ is_phrase_separator(UChar32 c)
     return is_separator(c) || u_charType(c) == U_DASH_PUNCTUATION;
 }
 
+/* Han text in Simplified characters, NFKC, as UTF-8 into out; its length,
+ * or -1 when it cannot be converted or does not fit. */
+static int
+fold_hans(span in, char *out, size_t outsz)
+{
+    UChar buf[FOLD_CAP];
+    int32_t len, n = 0;
+    UErrorCode st = U_ZERO_ERROR;
+
+    if (in.n <= 0 || outsz == 0 || (len = transliterate(FOLD_HANS, in, buf)) < 0)
+        return -1;
+    u_strToUTF8(out, (int32_t)outsz, &n, buf, len, &st);
+    if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING ||
+        (size_t)n >= outsz)
+        return -1;
+    return n;
+}
+
+/* What a character of a body's name is: a decimal digit, a Han
+ * character, or anything else. */
+enum phrase_class { PHRASE_DIGIT, PHRASE_HAN, PHRASE_OTHER };
+
+static enum phrase_class
+phrase_class_of(UChar32 c)
+{
+    UErrorCode st = U_ZERO_ERROR;
+
+    if (u_charType(c) == U_DECIMAL_DIGIT_NUMBER)
+        return PHRASE_DIGIT;
+    if (uscript_getScript(c, &st) == USCRIPT_HAN && U_SUCCESS(st))
+        return PHRASE_HAN;
+    return PHRASE_OTHER;
+}
+
 /*
- * Appends one word of a body's name to key (length *o): its letters folded
- * as a given name's are, its decimal digits as ASCII digits, the rest
- * dropped ("People's" gives "peoples", "APT40" "apt40").  -1 when a letter
- * cannot be folded or the key would not fit.
+ * Appends one word of a body's name to key (length *o): its Han
+ * characters as they are (Simplified), other letters folded as a given
+ * name's are, decimal digits as ASCII digits, the rest dropped ("People's"
+ * gives "peoples", "APT40" "apt40", 國家安全部 国家安全部).  Han is not
+ * read as pinyin here: 公安部 is not 龚安布, a person's name that sounds
+ * alike.  -1 when a letter cannot be folded or the key would not fit.
  */
 static int
 append_phrase_word(span w, char key[PGR_NAME_KEY_MAX], size_t *o)
@@ -652,27 +706,31 @@ append_phrase_word(span w, char key[PGR_NAME_KEY_MAX], size_t *o)
         span run = { w.s + i, 0 };
         int32_t at = i;
         UChar32 c;
-        int fl, digit;
+        enum phrase_class cls;
+        int fl;
 
         U16_NEXT(w.s, i, w.n, c);
-        digit = u_charDigitValue(c);
-        if (u_charType(c) == U_DECIMAL_DIGIT_NUMBER && digit >= 0) {
-            if (*o + 1 >= PGR_NAME_KEY_MAX)
+        cls = phrase_class_of(c);
+        if (cls == PHRASE_DIGIT) {
+            int digit = u_charDigitValue(c);
+
+            if (digit < 0 || *o + 1 >= PGR_NAME_KEY_MAX)
                 return -1;
             key[(*o)++] = (char)('0' + digit);
             continue;
         }
-        while (i < w.n) {        /* the run up to the next digit */
+        while (i < w.n) {        /* the run of characters of one class */
             int32_t next = i;
 
             U16_NEXT(w.s, next, w.n, c);
-            if (u_charType(c) == U_DECIMAL_DIGIT_NUMBER)
+            if (phrase_class_of(c) != cls)
                 break;
             i = next;
         }
         run.n = i - at;
-        if ((fl = fold_span(FOLD_GIVEN, run, f, sizeof(f))) < 0 ||
-            *o + (size_t)fl >= PGR_NAME_KEY_MAX)
+        fl = cls == PHRASE_HAN ? fold_hans(run, f, sizeof(f))
+                               : fold_span(FOLD_GIVEN, run, f, sizeof(f));
+        if (fl < 0 || *o + (size_t)fl >= PGR_NAME_KEY_MAX)
             return -1;
         memcpy(key + *o, f, (size_t)fl);
         *o += (size_t)fl;

@@ -150,12 +150,13 @@ size_t pgr_name_lookup_keys(const char *full, size_t len,
                             char keys[PGR_NAME_LOOKUP_KEYS][PGR_NAME_KEY_MAX]);
 
 /* The key of the name of a body (an organization, a mission) or of one of
- * its aliases: "=" and its words folded as names are, digits kept, one
- * blank between words ("Ministry of Public Security" gives "=ministry of
- * public security"; 公安部 and Gong'anbu give "=gonganbu"), remarks in
- * brackets left out.  Matched whole, never cut into a family and a given
- * name: 公安部 is no person called Gong Anbu.  Returns 1, or 0 when there
- * is no key (no letter or digit, text that does not fold, over 127 bytes).
+ * its aliases: "=" and its words folded as names are, Han characters kept
+ * (Simplified), digits kept, one blank between words ("Ministry of Public
+ * Security" gives "=ministry of public security", Gong'anbu "=gonganbu",
+ * 公安部 "=公安部"), remarks in brackets left out.  Matched whole, never
+ * cut into a family and a given name: 公安部 is no person called Gong
+ * Anbu, nor 龚安布.  Returns 1, or 0 when there is no key (no letter or
+ * digit, text that does not fold, over 127 bytes).
  */
 size_t pgr_name_phrase_key(const char *text, size_t len,
                            char out[PGR_NAME_KEY_MAX]);

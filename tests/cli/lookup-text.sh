@@ -83,7 +83,7 @@ out_has "not a name that can be compared"
 # person's name ("Gong Anbu" for 公安部) it is nobody.
 run 1 $L --name "MPS" "公安部"
 out_has "MPS (name mps): possible name match only: NOT a match"
-out_has "公安部 (name gonganbu): possible name match only: NOT a match"
+out_has "公安部 (name 公安部): possible name match only: NOT a match"
 out_has "organization org-mps:"
 out_lacks "DECLINE AND REFER"
 run 1 $L --name "Gong Anbu"

@@ -2,8 +2,8 @@
  * fuzz_name.c - pgr_name_query_keys and pgr_name_lookup_keys on arbitrary
  * bytes, and pgr_name_key on the two halves of the input (split at the
  * first newline).  Every key must be "family|given" in a-z, distinct, and
- * fit its buffer.  pgr_name_phrase_key's must be "=" and words of a-z and
- * 0-9 with one blank between them.
+ * fit its buffer.  pgr_name_phrase_key's must be "=" and words of a-z,
+ * 0-9 and UTF-8 (Han) with one blank between them.
  */
 #include <string.h>
 
@@ -69,8 +69,8 @@ fuzz_lookup(const char *in, size_t size)
     check_keys(keys, pgr_name_lookup_keys(in, size, keys), PGR_NAME_LOOKUP_KEYS);
 }
 
-/* The key of a body's name: "=word word", a-z 0-9, no blank at either
- * end nor two together. */
+/* The key of a body's name: "=word word", a-z 0-9 and bytes of UTF-8
+ * (Han characters), no blank at either end nor two together. */
 static void
 fuzz_phrase(const char *in, size_t size)
 {
@@ -90,6 +90,7 @@ fuzz_phrase(const char *in, size_t size)
     for (i = 1; i < len; i++)
         FUZZ_CHECK((key[i] >= 'a' && key[i] <= 'z') ||
                    (key[i] >= '0' && key[i] <= '9') ||
+                   (unsigned char)key[i] >= 0x80 ||
                    (key[i] == ' ' && key[i - 1] != ' '));
 }
 

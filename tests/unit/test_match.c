@@ -858,6 +858,9 @@ test_names_of_bodies(void **state)
     assert_int_equal(pgr_match_name(reg, "Gong Anbu", 9, &res), 0);
     assert_int_equal(pgr_match_name(reg, "Anbu Gong", 9, &res), 0);
     assert_int_equal(pgr_match_name(reg, "Mr. Gong Anbu", 13, &res), 0);
+    /* nor is a person whose Han name sounds like it, 龚安布 */
+    assert_int_equal(pgr_match_name(reg, "\xe9\xbe\x9a\xe5\xae\x89\xe5\xb8\x83", 9,
+                                    &res), 0);
     /* part of a body's name, or its words in another order, is not it */
     assert_int_equal(pgr_match_name(reg, "Public Security", 15, &res), 0);
     assert_int_equal(pgr_match_name(reg, "Security Public Ministry", 24, &res), 0);

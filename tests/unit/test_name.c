@@ -379,7 +379,16 @@ test_phrase_key(void **state)
     assert_phrase("  MINISTRY  of\tPublic Security ", "=ministry of public security");
     assert_phrase("Ministry of Public Security (fictional sample)",
                   "=ministry of public security");
-    assert_phrase("\xe5\x85\xac\xe5\xae\x89\xe9\x83\xa8", "=gonganbu");   /* 公安部 */
+    /* Han as characters, Simplified: not as pinyin, which would make a
+     * person's name that sounds alike (龚安布) the ministry */
+    assert_phrase("\xe5\x85\xac\xe5\xae\x89\xe9\x83\xa8",
+                  "=\xe5\x85\xac\xe5\xae\x89\xe9\x83\xa8");       /* 公安部 */
+    assert_phrase("\xe5\x9c\x8b\xe5\xae\xb6\xe5\xae\x89\xe5\x85\xa8\xe9\x83\xa8",
+                  "=\xe5\x9b\xbd\xe5\xae\xb6\xe5\xae\x89\xe5\x85\xa8\xe9\x83\xa8"); /* 國家安全部 */
+    assert_phrase("\xe9\xbe\x9a\xe5\xae\x89\xe5\xb8\x83",
+                  "=\xe9\xbe\x9a\xe5\xae\x89\xe5\xb8\x83");       /* 龚安布 */
+    assert_phrase("MPS\xe5\x85\xac\xe5\xae\x89\xe9\x83\xa8 1",
+                  "=mps\xe5\x85\xac\xe5\xae\x89\xe9\x83\xa8 1");
     assert_phrase("Gong'anbu", "=gonganbu");
     assert_phrase("Gong\xe2\x80\x99" "anbu", "=gonganbu");             /* ’ */
     assert_phrase("Gong Anbu", "=gong anbu");       /* not 公安部 */
