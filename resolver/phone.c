@@ -561,8 +561,9 @@ cn_ext_word(const unsigned char *s, size_t n, size_t *i, long cp)
     size_t j = *i, k;
     long second;
 
-    if (j >= n || (second = utf8_next(s, n, &j)) < 0)
-        return 0;
+    if ((cp != 0x5206 && cp != 0x5185 && cp != 0x5167) || j >= n ||
+        (second = utf8_next(s, n, &j)) < 0)
+        return 0;   /* most characters: no second one decoded */
     for (k = 0; k < sizeof(words) / sizeof(words[0]); k++)
         if (words[k][0] == cp && words[k][1] == second) {
             *i = j;
@@ -582,11 +583,12 @@ cn_ext_word(const unsigned char *s, size_t n, size_t *i, long cp)
 static size_t
 service_code_len(const unsigned char *s, size_t n)
 {
-    if (n > 4 && (s[0] == '#' || s[0] == '*') && s[1] == '3' && s[2] == '1' &&
-        s[3] == '#')
+    if (n <= 3 || (s[0] != '*' && s[0] != '#'))
+        return 0;   /* most values */
+    if (n > 4 && s[1] == '3' && s[2] == '1' && s[3] == '#')
         return 4;
-    if (n > 3 && s[0] == '*' && ((s[1] == '6' && s[2] == '7') ||
-                                 (s[1] == '7' && s[2] == '0')))
+    if (s[0] == '*' && ((s[1] == '6' && s[2] == '7') ||
+                        (s[1] == '7' && s[2] == '0')))
         return 3;
     return 0;
 }
@@ -917,23 +919,18 @@ scan_input(scan *sc, const char *in, size_t len)
             i++;
             continue;
         }
-        if (c == '#' && sc->ndigit > 0 && state != ST_BASE &&
-            !(state == ST_MARK && mark == ',')) {
-            /* "x#204", "Ext. #204", "6135550142##": a '#' after a marker;
-             * "x204#", "p204#": the '#' that ends a dialed extension */
-            if (state != ST_MARK)
-                state = ST_DONE;
-            sc->dialed = 1;
-            i++;
-            continue;
-        }
-        if (c == '\\' && i + 1 < n && s[i + 1] == '+' && state == ST_BASE &&
-            sc->ndigit == 0) {
-            i++;   /* "\+16135550142": Cisco's escaped '+' */
-            sc->dialed = 1;
-            continue;
-        }
         if (c == '#' || c == ',') {
+            if (c == '#' && sc->ndigit > 0 && state != ST_BASE &&
+                !(state == ST_MARK && mark == ',')) {
+                /* "x#204", "Ext. #204", "6135550142##": a '#' after a
+                 * marker; "x204#", "p204#": the '#' that ends a dialed
+                 * extension */
+                if (state != ST_MARK)
+                    state = ST_DONE;
+                sc->dialed = 1;
+                i++;
+                continue;
+            }
             /* "#204", or dial pauses ",,204"; never mixed with a word. */
             if (sc->ndigit == 0 ||
                 !(state == ST_BASE || (state == ST_MARK && mark == ',' &&
@@ -995,6 +992,9 @@ scan_input(scan *sc, const char *in, size_t len)
             note_separator(sc, state, cp);
             if (state == ST_EXT)
                 state = ST_DONE;
+        } else if (cp == '\\' && i < n && s[i] == '+' && state == ST_BASE &&
+                   sc->ndigit == 0 && !sc->plus) {
+            sc->dialed = 1;   /* "\+16135550142": Cisco's escaped '+' */
         } else {
             return SCAN_SYNTAX;
         }
