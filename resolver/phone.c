@@ -1334,9 +1334,8 @@ colon_remark_end(const unsigned char *s, size_t n, size_t i)
  * 0.  A colon marks a label whatever its length, so it may hold any
  * number of words (within the PHONE_INPUT_MAX bytes of the value), one
  * bracketed group (digits allowed: colon_remark_end) and, last, a number
- * of one or two digits.  The digits
- * of a label are never the number's; without the colon, the 1 of "Tel 1
- * 613 555 0142" is the country code.
+ * of one or two digits.  The digits of a label are never the number's;
+ * without the colon, the 1 of "Tel 1 613 555 0142" is the country code.
  */
 static size_t
 colon_label_end(const unsigned char *s, size_t n)
@@ -1852,9 +1851,9 @@ read_plus_exit_code(candidates *cs, const region *r, const char *d, size_t n)
  * Whether the outside-line digits ol may begin this number.  Digits written
  * in groups show where the number starts: "9 613 555 0142", "9-1-613...",
  * "9011 44...", "901144 20..." have the outside line alone or with the
- * trunk prefix or an exit code (and a country code) in the first group; in "961 3 555 0142" (a number of country
- * 961 with its '+' left off) the group runs into the area code, so it is
- * not 9 + 613 555 0142.  Ungrouped digits ("96135550142", as a PBX shows a
+ * trunk prefix or an exit code (and a country code) in the first group;
+ * in "961 3 555 0142" (a number of country 961 with its '+' left off) the
+ * group runs into the area code, so it is not 9 + 613 555 0142.  Ungrouped digits ("96135550142", as a PBX shows a
  * caller) keep both readings.
  */
 static int
