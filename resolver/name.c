@@ -893,14 +893,14 @@ add_u_umlaut_keys(char keys[PGR_NAME_LOOKUP_KEYS][PGR_NAME_KEY_MAX],
     for (i = 0; i < n; i++)
         for (g = 0; g < 2; g++)
             for (a = 0; a < 3; a++) {
-                size_t from = strlen(spellings[g][a]);
+                size_t from = strlen(spellings[g][a]), rest;
 
                 if (strncmp(keys[i], spellings[g][a], from) != 0)
                     continue;
+                rest = strlen(keys[i] + from);
                 for (b = 0; b < 3; b++) {
                     char v[PGR_NAME_KEY_MAX];
                     size_t to = strlen(spellings[g][b]);
-                    size_t rest = strlen(keys[i] + from);
 
                     if (b == a || to + rest >= PGR_NAME_KEY_MAX)
                         continue;

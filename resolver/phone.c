@@ -415,19 +415,6 @@ is_alpha(unsigned char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static int
-has_prefix_ci(const unsigned char *s, size_t n, const char *prefix)
-{
-    size_t i, plen = strlen(prefix);
-
-    if (n < plen)
-        return 0;
-    for (i = 0; i < plen; i++)
-        if (to_lower(s[i]) != (unsigned char)prefix[i])
-            return 0;
-    return 1;
-}
-
 /*
  * Decodes one UTF-8 sequence at s[*i], strictly (no overlong forms, no
  * surrogates).  Returns the code point and advances *i, or returns -1.
@@ -750,7 +737,7 @@ scan_params(scan *sc, const unsigned char *s, size_t n, size_t *i)
             (*i)++;
         }
         vlen = *i - val;
-        if (nlen == 3 && has_prefix_ci(s + name, nlen, "ext")) {
+        if (nlen == 3 && pgr_prefix_ci((const char *)s + name, nlen, "ext")) {
             size_t k;
             if (sc->ext[0] != '\0' || vlen == 0)
                 return SCAN_SYNTAX;
@@ -764,7 +751,8 @@ scan_params(scan *sc, const unsigned char *s, size_t n, size_t *i)
             sc->ext[vlen] = '\0';
             sc->next = vlen;
         } else if (nlen == 13 &&
-                   has_prefix_ci(s + name, nlen, "phone-context")) {
+                   pgr_prefix_ci((const char *)s + name, nlen,
+                                 "phone-context")) {
             st = scan_context(sc, s + val, vlen);
             if (st != SCAN_OK)
                 return st;
@@ -784,8 +772,10 @@ scan_scheme(scan *sc, const unsigned char *s, size_t n, size_t *i)
                                            NULL };
     size_t k;
 
+    if (n == 0 || !is_alpha(s[0]))
+        return;   /* most values begin with a digit or a '+' */
     for (k = 0; schemes[k] != NULL; k++) {
-        if (has_prefix_ci(s, n, schemes[k])) {
+        if (pgr_prefix_ci((const char *)s, n, schemes[k])) {
             *i = strlen(schemes[k]);
             sc->sip = schemes[k][0] == 's';
             if (n - *i >= 2 && s[*i] == '/' && s[*i + 1] == '/')
@@ -842,6 +832,16 @@ note_separator(scan *sc, scan_state state, long cp)
         sc->lastdash = sc->ndigit;
 }
 
+/* Whether a pause here follows the outside line ("9,6135550142",
+ * "9w6135550142"): too few digits before it for a number, so it is never
+ * an extension's marker. */
+static int
+after_outside_line(const scan *sc, scan_state state)
+{
+    return state == ST_BASE && sc->ndigit > 0 &&
+           sc->ndigit <= PGR_OUTSIDE_LINE_MAX;
+}
+
 /*
  * One pass over the input: digits, '+', separators, extension markers,
  * parameters.  Anything else (letters, '*', '%', control bytes, invalid
@@ -892,8 +892,7 @@ scan_input(scan *sc, const char *in, size_t len)
                 if (i == n) {
                     state = ST_DONE;   /* "6135550142p": nothing after */
                     sc->dialed = 1;
-                } else if (state == ST_BASE &&
-                           sc->ndigit <= PGR_OUTSIDE_LINE_MAX) {
+                } else if (after_outside_line(sc, state)) {
                     /* "9w6135550142": after the outside line, as "9," */
                     note_separator(sc, state, ',');
                     sc->dialed = 1;
@@ -911,10 +910,8 @@ scan_input(scan *sc, const char *in, size_t len)
             state = ST_MARK;
             continue;
         }
-        if (c == ',' && state == ST_BASE && sc->ndigit > 0 &&
-            sc->ndigit <= PGR_OUTSIDE_LINE_MAX) {
-            /* "9,6135550142": a pause after the outside line, never an
-             * extension (too few digits before it for a number). */
+        if (c == ',' && after_outside_line(sc, state)) {
+            /* "9,6135550142": a pause after the outside line */
             note_separator(sc, state, c);
             i++;
             continue;
