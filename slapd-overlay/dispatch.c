@@ -212,10 +212,16 @@ typedef struct pg_lean {
  * added while the search waited for a slow client is called.
  *
  * hot, and everything it runs for an entry that matches nothing inlined
- * except slapd's attr_find: a search that returns 100 entries runs it 100
- * times between slapd's own per-entry code, and code of ours spread over a
- * dozen cache lines of the module cost more in instruction-cache misses
- * (slapd's as well as ours) than its instructions (BENCHMARKS.md).
+ * except back-mdb's mdb_txn_id (and slapd's attr_find once the snapshot has
+ * moved on): a search that returns 100 entries runs it 100 times between
+ * slapd's own per-entry code, and code of ours spread over a dozen cache
+ * lines of the module cost more in instruction-cache misses (slapd's as
+ * well as ours) than its instructions (BENCHMARKS.md).
+ *
+ * Every entry that comes here was read by back-mdb's search of this
+ * database, called by pg_lean_search with nothing in between, so its
+ * verdict may be found by the back-mdb snapshot it was read in
+ * (pg_entry_clean, mdbsnap.h).
  */
 static __attribute__((hot)) int
 pg_lean_response(Operation *op, SlapReply *rs)
@@ -338,6 +344,9 @@ pg_dispatch_open(slap_overinst *on)
     BackendInfo *bi = &oi->oi_bi;
     const char *type = oi->oi_orig->bi_type;
     int over_mdb = type != NULL && strcmp(type, "mdb") == 0;
+    const char *suffix = oi->oi_origdb != NULL &&
+                         oi->oi_origdb->be_suffix != NULL ?
+                         oi->oi_origdb->be_suffix[0].bv_val : "(database)";
     char taken[64] = "";
     size_t len = 0;
 
@@ -361,10 +370,18 @@ pg_dispatch_open(slap_overinst *on)
         pg_cat(taken, sizeof(taken), &len, " search");
     }
     Log(LDAP_DEBUG_STATS, LDAP_LEVEL_INFO, "ploguard: %s: hooks no overlay "
-        "has, called without the overlay stack:%s\n",
-        oi->oi_origdb != NULL && oi->oi_origdb->be_suffix != NULL ?
-        oi->oi_origdb->be_suffix[0].bv_val : "(database)",
+        "has, called without the overlay stack:%s\n", suffix,
         len > 0 ? taken : " none");
+    if (!over_mdb)
+        return;
+    /* without it, verdicts are found by the entryCSN alone (mdbsnap.h) */
+    if (pg_mdbsnap_open(oi->oi_orig) == 0)
+        Log(LDAP_DEBUG_STATS, LDAP_LEVEL_INFO, "ploguard: %s: verdicts "
+            "found by entry ID within a back-mdb snapshot\n", suffix);
+    else
+        Log(LDAP_DEBUG_ANY, LDAP_LEVEL_NOTICE, "ploguard: %s: back-mdb's "
+            "mdb_txn_id not found: every verdict is found by the entry's "
+            "entryCSN\n", suffix);
 }
 
 void

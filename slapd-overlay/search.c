@@ -324,7 +324,7 @@ pg_response(Operation *op, SlapReply *rs)
     slap_overinst *on;
     pg_info *pi;
     pg_verdict_key key;
-    int named;
+    enum pg_verdict_found found;
 
     if (rs->sr_type != REP_SEARCH || rs->sr_entry == NULL || pg_skip_op(op))
         return SLAP_CB_CONTINUE;
@@ -333,9 +333,11 @@ pg_response(Operation *op, SlapReply *rs)
     if (pi == NULL)
         return SLAP_CB_CONTINUE;
 
-    /* found to match nothing before, and not written since */
-    named = pg_verdict_key_of(op, rs, pi, &key);
-    if (named && pg_verdict_clean(pi->pi_verdicts, &key))
+    /* found to match nothing before, and not written since; through
+     * backover, the entry may not be one back-mdb read (ploguard.h) */
+    found = pg_verdict_lookup(op, rs, pi, 0, &key);
+    if (found == PG_VERDICT_CLEAN)
         return SLAP_CB_CONTINUE;
-    return pg_response_check(op, rs, on, pi, named ? &key : NULL);
+    return pg_response_check(op, rs, on, pi,
+                             found == PG_VERDICT_UNKNOWN ? &key : NULL);
 }

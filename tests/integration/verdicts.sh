@@ -1,7 +1,9 @@
 #!/bin/sh
 # The verdict cache (slapd-overlay/verdict.h): an entry once found to
 # match nothing is not checked again until it is written, the registry
-# changes or the configuration changes.  Every way an entry can come to
+# changes or the configuration changes; while nothing at all is written,
+# its verdict is found by its ID in back-mdb's snapshot, and after a write
+# anywhere by its entryCSN.  Every way an entry can come to
 # match is tried on entries whose "nothing" was just remembered (each is
 # searched three times first), and each must come back annotated:
 #   - a modify that gives the entry a registered number (a new entryCSN);
@@ -94,9 +96,28 @@ phone() { # UID VALUE: replace telephoneNumber as the rootdn
 
 pg_config_search "$P" -b "$OVL" -s base olcPloguardVerdictCache > "$O.emit"
 pg_has "$O.emit" '^olcPloguardVerdictCache: 65536$' "the default is 65536 slots, shown in cn=config"
+# the verdicts below are found by entry ID while nothing is written
+# (slapd-overlay/mdbsnap.h), by entryCSN after every write
+pg_has "$PG_DIR/srv/slapd.log" \
+    'ploguard: dc=agency,dc=test: verdicts found by entry ID within a back-mdb snapshot$' \
+    "back-mdb's snapshot is known to the overlay"
+pg_hasnt "$PG_DIR/srv/slapd.log" 'mdb_txn_id not found' "... mdb_txn_id was found"
 
 # ------------------------------------------------ a write: a new entryCSN
 pg_check "vc.one matches nothing (remembered)" remember vc.one
+phone vc.one "$WANG_PHONE"
+pg_rc 0 $? "vc.one is given a registered number"
+pg_check "... and is annotated at once" look vc.one
+phone vc.one "+1 613 555 0171"
+pg_check "... and not once its number is innocent again" pg_not look vc.one
+
+# ------------------------------------------------ a write elsewhere first
+# the snapshot moves on; vc.one's verdict is found by its entryCSN, then
+# by its ID in the new snapshot, until vc.one itself is written
+pg_check "vc.one matches nothing (remembered)" remember vc.one
+phone vc.two "+1 613 555 0172"
+pg_rc 0 $? "vc.two is written (the same number)"
+pg_check "vc.one still matches nothing after a write elsewhere" remember vc.one
 phone vc.one "$WANG_PHONE"
 pg_rc 0 $? "vc.one is given a registered number"
 pg_check "... and is annotated at once" look vc.one
