@@ -203,8 +203,32 @@ pg_stack_response(Operation *op, SlapReply *rs, const slap_overinfo *oi)
 typedef struct pg_lean {
     slap_callback  cb;
     slap_overinfo *oi;
+    const void    *mdb;    /* the database's back-mdb (be_private) */
     int            skip;   /* pg_skip_op: pg_response leaves it alone */
+    int            by_snapshot;   /* pg_read_now may be true */
 } pg_lean;
+
+/*
+ * Whether rs's entry was read in the snapshot back-mdb's search reads now,
+ * so that its verdict may be found by its ID in that snapshot (mdbsnap.h).
+ * back-mdb 2.5.13's search reads every entry just before it sends it,
+ * between two renewals of its read transaction (olcDbRtxnSize, a client
+ * slow to read), except the search base: read once at the start and sent
+ * when the walk reaches its ID, maybe after a renewal.  With aliases
+ * dereferenced, the base may be another entry (finding) and each alias's
+ * target is held the same way (searching): no snapshot then at all.  An
+ * entry of another database (a search nested in this one) has none
+ * either.
+ */
+static inline int
+pg_read_now(const Operation *op, const SlapReply *rs, const pg_lean *lean)
+{
+    const struct berval *dn = &rs->sr_entry->e_nname;
+
+    return lean->by_snapshot && op->o_bd->be_private == lean->mdb &&
+           !(dn->bv_len == op->o_req_ndn.bv_len &&
+             memcmp(dn->bv_val, op->o_req_ndn.bv_val, dn->bv_len) == 0);
+}
 
 /*
  * The response callback of pg_lean_search.  The stack is looked at again
@@ -218,10 +242,10 @@ typedef struct pg_lean {
  * lines of the module cost more in instruction-cache misses (slapd's as
  * well as ours) than its instructions (BENCHMARKS.md).
  *
- * Every entry that comes here was read by back-mdb's search of this
- * database, called by pg_lean_search with nothing in between, so its
- * verdict may be found by the back-mdb snapshot it was read in
- * (pg_entry_clean, mdbsnap.h).
+ * The entries that come here were read by back-mdb's search of this
+ * database, called by pg_lean_search with nothing in between, so the
+ * verdict of most of them may be found by the back-mdb snapshot they were
+ * read in (pg_read_now, pg_entry_clean, mdbsnap.h).
  */
 static __attribute__((hot)) int
 pg_lean_response(Operation *op, SlapReply *rs)
@@ -231,7 +255,8 @@ pg_lean_response(Operation *op, SlapReply *rs)
 
     if (mine != NULL &&
         (lean->skip || rs->sr_type != REP_SEARCH || rs->sr_entry == NULL ||
-         pg_entry_clean(op, rs, mine->on_bi.bi_private)))
+         pg_entry_clean(op, rs, mine->on_bi.bi_private,
+                        pg_read_now(op, rs, lean))))
         return SLAP_CB_CONTINUE;
     return pg_stack_response(op, rs, lean->oi);
 }
@@ -260,7 +285,9 @@ pg_lean_search(Operation *op, SlapReply *rs)
     op->o_bd = &db;
     memset(&lean, 0, sizeof(lean));
     lean.oi = oi;
+    lean.mdb = be->be_private;
     lean.skip = pg_skip_op(op);
+    lean.by_snapshot = op->ors_deref == LDAP_DEREF_NEVER;
     lean.cb.sc_response = pg_lean_response;
     lean.cb.sc_private = &lean;
     lean.cb.sc_next = op->o_callback;

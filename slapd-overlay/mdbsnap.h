@@ -8,7 +8,10 @@
  * or not (slapadd, slapmodify, a replication consumer, an overlay's
  * internal write), commits under a new one.  Two reads under one ID read
  * one content.  The verdict table (verdict.h) uses it to find an entry's
- * verdict by the entry's ID alone while nothing has been written.
+ * verdict by the entry's ID alone while nothing has been written.  The
+ * snapshot a search reads now is the one an entry was read in only for
+ * the entries back-mdb reads just before it sends them: not for the search
+ * base, read at the start (dispatch.c, pg_read_now).
  *
  * The transaction is the search's mdb_op_info on the operation's o_extra
  * list (back-mdb.h), and its ID is mdb_txn_id's, from back-mdb's own copy
@@ -33,7 +36,7 @@ typedef size_t pg_mdb_txn_id_fn(MDB_txn *txn);
 extern pg_mdb_txn_id_fn *pg_mdb_txn_id;
 
 /* Finds mdb_txn_id in the object that holds back-mdb's search (the
- * back_mdb module, or slapd when it is built in); 0 when found. */
+ * back_mdb module, or slapd when back-mdb is built in); 0 when found. */
 int pg_mdbsnap_open(const BackendInfo *mdb);
 
 /*

@@ -345,11 +345,11 @@ int  pg_skip_op(Operation *op);
  * several databases), or an ID the table has no room for.
  *
  * read_by_mdb: the entry comes from back-mdb's search of this very
- * database, called by dispatch.c with no overlay in between, so the
- * snapshot of the operation's read transaction is the one it was read in.
- * Through backover, an overlay below ploguard may answer from somewhere
- * else (a cache, another database): the snapshot would not be the entry's,
- * and only the entryCSN names it.
+ * database, called by dispatch.c with no overlay in between, and was read
+ * in the snapshot the operation's read transaction reads now (dispatch.c,
+ * pg_read_now).  Through backover, an overlay below ploguard may answer
+ * from somewhere else (a cache, another database): the snapshot would not
+ * be the entry's, and only the entryCSN names it.
  */
 static inline int
 pg_verdict_key_of(Operation *op, const SlapReply *rs, const pg_info *pi,
@@ -403,16 +403,17 @@ pg_verdict_lookup(Operation *op, const SlapReply *rs, const pg_info *pi,
                                                 : PG_VERDICT_UNKNOWN;
 }
 
-/* 1 when rs's entry, which back-mdb's search of this database read
- * (dispatch.c), was found to match nothing and has not been written
- * since: pg_response would pass it on untouched. */
+/* 1 when rs's entry was found to match nothing and has not been written
+ * since: pg_response would pass it on untouched.  read_by_mdb as for
+ * pg_verdict_key_of. */
 static inline int
-pg_entry_clean(Operation *op, const SlapReply *rs, const pg_info *pi)
+pg_entry_clean(Operation *op, const SlapReply *rs, const pg_info *pi,
+               int read_by_mdb)
 {
     pg_verdict_key key;
 
-    return pi != NULL &&
-           pg_verdict_lookup(op, rs, pi, 1, &key) == PG_VERDICT_CLEAN;
+    return pi != NULL && pg_verdict_lookup(op, rs, pi, read_by_mdb, &key) ==
+                         PG_VERDICT_CLEAN;
 }
 
 /* write.c */

@@ -8,9 +8,10 @@
  * snapshot it was last seen in (below).
  *
  * An entry is named by its back-mdb ID and its entryCSN.  back-mdb keeps an
- * entry's ID for the entry's life and gives a new entry a new one, and
- * slapd gives an entry a new entryCSN on every write (lastmod on), so the
- * pair names one content of one entry.  A verdict also carries the
+ * entry's ID for the entry's life (a new entry may get the ID of the
+ * deleted entry that had the highest one), and slapd gives an entry a new
+ * entryCSN on every write, its creation included (lastmod on), so the pair
+ * names one content of one entry.  A verdict also carries the
  * generation it was found under; the generation moves on with every new
  * registry, every change of configuration and every write that may keep an
  * entryCSN, which forgets all verdicts at once.  Only "matched nothing" is

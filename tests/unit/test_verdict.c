@@ -8,8 +8,9 @@
  * The last test has threads store two keys of one slot, over and over,
  * while other threads look up keys made of parts of each (the first half
  * of one CSN and the second half of the other; the ID of one and the
- * snapshot of the other): a reader that took part of a slot from each
- * write would find one.
+ * snapshot of the other), and move one key's snapshot on while the slot
+ * may be rewritten: a reader that took part of a slot from each write, or
+ * a move that landed on the other key, would find one.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -358,6 +359,8 @@ typedef struct race {
     pg_verdict_key a, b, mixed_ab, mixed_ba;
     pg_verdict_key a_id, b_id;            /* by ID in their snapshots */
     pg_verdict_key a_in_b, b_in_a;        /* ID of one, snapshot of other */
+    pg_verdict_key a_later;               /* a seen again in snapshot 30 */
+    pg_verdict_key b_in_later;            /* b's ID in snapshot 30 */
     uint64_t       gen;
     int            writers_left;  /* readers go on until it is 0 */
     unsigned long  false_finds;   /* must stay 0 */
@@ -394,6 +397,9 @@ race_reader(void *arg)
         bad += (unsigned long)pg_verdict_clean(r->v, &r->mixed_ba);
         bad += (unsigned long)pg_verdict_clean_in_snapshot(r->v, &r->a_in_b);
         bad += (unsigned long)pg_verdict_clean_in_snapshot(r->v, &r->b_in_a);
+        /* moves a's snapshot on when the slot holds a; b never gets it */
+        (void)pg_verdict_clean(r->v, &r->a_later);
+        bad += (unsigned long)pg_verdict_clean_in_snapshot(r->v, &r->b_in_later);
         good += (unsigned long)pg_verdict_clean(r->v, (i & 1) ? &r->a : &r->b);
         good += (unsigned long)pg_verdict_clean_in_snapshot(
             r->v, (i & 1) ? &r->b_id : &r->a_id);
@@ -428,6 +434,8 @@ test_no_torn_reads(void **state)
     r.b_id = id_in(7, 20);
     r.a_in_b = id_in(3, 20);
     r.b_in_a = id_in(7, 10);
+    r.a_later = key_in(3, 30, csn_a);
+    r.b_in_later = id_in(7, 30);
     r.mixed_ab = r.a;
     r.mixed_ab.csn[PG_VERDICT_CSN_WORDS - 1] = r.b.csn[PG_VERDICT_CSN_WORDS - 1];
     r.mixed_ba = r.b;
