@@ -173,10 +173,13 @@ pg_search_alone(const slap_overinfo *oi)
 }
 
 /* over_back_response's work: every enabled overlay's response hook, each
- * on a copy of the BackendDB naming it, until one answers.  Kept out of
- * pg_lean_response, whose few cache lines of code every entry runs. */
+ * on a copy of the BackendDB naming it, until one answers; ploguard's told
+ * whether the entry was read in the snapshot read now (pg_read_now).  Kept
+ * out of pg_lean_response, whose few cache lines of code every entry
+ * runs. */
 static __attribute__((noinline, cold)) int
-pg_stack_response(Operation *op, SlapReply *rs, const slap_overinfo *oi)
+pg_stack_response(Operation *op, SlapReply *rs, const slap_overinfo *oi,
+                  int read_now)
 {
     BackendDB *be = op->o_bd, db = *op->o_bd;
     slap_overinst *on;
@@ -191,7 +194,10 @@ pg_stack_response(Operation *op, SlapReply *rs, const slap_overinfo *oi)
             on->on_response == NULL)
             continue;
         db.bd_info = (BackendInfo *)on;
-        rc = on->on_response(op, rs);
+        if (on->on_response == pg_response)
+            rc = pg_response_read(op, rs, read_now);
+        else
+            rc = on->on_response(op, rs);
         if (rc != SLAP_CB_CONTINUE)
             break;
     }
@@ -252,13 +258,17 @@ pg_lean_response(Operation *op, SlapReply *rs)
 {
     const pg_lean *lean = op->o_callback->sc_private;
     const slap_overinst *mine = pg_search_alone(lean->oi);
+    int read_now;
 
-    if (mine != NULL &&
-        (lean->skip || rs->sr_type != REP_SEARCH || rs->sr_entry == NULL ||
-         pg_entry_clean(op, rs, mine->on_bi.bi_private,
-                        pg_read_now(op, rs, lean))))
+    /* another overlay has a response hook now: it may change the entry */
+    if (mine == NULL)
+        return pg_stack_response(op, rs, lean->oi, 0);
+    if (lean->skip || rs->sr_type != REP_SEARCH || rs->sr_entry == NULL)
         return SLAP_CB_CONTINUE;
-    return pg_stack_response(op, rs, lean->oi);
+    read_now = pg_read_now(op, rs, lean);
+    if (pg_entry_clean(op, rs, mine->on_bi.bi_private, read_now))
+        return SLAP_CB_CONTINUE;
+    return pg_stack_response(op, rs, lean->oi, read_now);
 }
 
 /* Installed only over back-mdb (pg_dispatch_open): its search answers

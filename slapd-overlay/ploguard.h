@@ -331,6 +331,7 @@ void pg_dispatch_close(slap_overinst *on);
 
 /* search.c */
 int  pg_response(Operation *op, SlapReply *rs);
+int  pg_response_read(Operation *op, SlapReply *rs, int read_by_mdb);
 int  pg_op_search(Operation *op, SlapReply *rs);
 int  pg_skip_op(Operation *op);
 

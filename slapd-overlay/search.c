@@ -318,8 +318,19 @@ pg_response_check(Operation *op, SlapReply *rs, slap_overinst *on,
     return SLAP_CB_CONTINUE;
 }
 
+/* The response hook, through backover: the entry may not be one back-mdb
+ * read (ploguard.h, pg_verdict_key_of). */
 int
 pg_response(Operation *op, SlapReply *rs)
+{
+    return pg_response_read(op, rs, 0);
+}
+
+/* The response hook, read_by_mdb as for pg_verdict_key_of: dispatch.c's
+ * search tells, so that the verdict of an entry checked here is found by
+ * its ID the next time. */
+int
+pg_response_read(Operation *op, SlapReply *rs, int read_by_mdb)
 {
     slap_overinst *on;
     pg_info *pi;
@@ -333,9 +344,8 @@ pg_response(Operation *op, SlapReply *rs)
     if (pi == NULL)
         return SLAP_CB_CONTINUE;
 
-    /* found to match nothing before, and not written since; through
-     * backover, the entry may not be one back-mdb read (ploguard.h) */
-    found = pg_verdict_lookup(op, rs, pi, 0, &key);
+    /* found to match nothing before, and not written since */
+    found = pg_verdict_lookup(op, rs, pi, read_by_mdb, &key);
     if (found == PG_VERDICT_CLEAN)
         return SLAP_CB_CONTINUE;
     return pg_response_check(op, rs, on, pi,
