@@ -37,7 +37,6 @@ done
 if [ -n "$overlay_src" ] && [ -n "$ldapsrc" ]; then
     for f in $overlay_src; do
         clang-tidy --quiet "$top/$f" -- $inc -I"$ldapsrc/include" -I"$ldapsrc/servers/slapd" \
-            -I"$ldapsrc/servers/slapd/back-mdb" -I"$ldapsrc/libraries/liblmdb" \
             -DPGR_OPENLDAP_SRC_VERSION='"check"' >"$out" 2>&1 ||
             { cat "$out"; status=1; continue; }
         if grep -q "^$top/slapd-overlay/.*\(warning\|error\):" "$out"; then

@@ -173,13 +173,10 @@ pg_search_alone(const slap_overinfo *oi)
 }
 
 /* over_back_response's work: every enabled overlay's response hook, each
- * on a copy of the BackendDB naming it, until one answers; ploguard's told
- * whether the entry was read in the snapshot read now (pg_read_now).  Kept
- * out of pg_lean_response, whose few cache lines of code every entry
- * runs. */
+ * on a copy of the BackendDB naming it, until one answers.  Kept out of
+ * pg_lean_response, whose few cache lines of code every entry runs. */
 static __attribute__((noinline, cold)) int
-pg_stack_response(Operation *op, SlapReply *rs, const slap_overinfo *oi,
-                  int read_now)
+pg_stack_response(Operation *op, SlapReply *rs, const slap_overinfo *oi)
 {
     BackendDB *be = op->o_bd, db = *op->o_bd;
     slap_overinst *on;
@@ -194,10 +191,7 @@ pg_stack_response(Operation *op, SlapReply *rs, const slap_overinfo *oi,
             on->on_response == NULL)
             continue;
         db.bd_info = (BackendInfo *)on;
-        if (on->on_response == pg_response)
-            rc = pg_response_read(op, rs, read_now);
-        else
-            rc = on->on_response(op, rs);
+        rc = on->on_response(op, rs);
         if (rc != SLAP_CB_CONTINUE)
             break;
     }
@@ -209,32 +203,8 @@ pg_stack_response(Operation *op, SlapReply *rs, const slap_overinfo *oi,
 typedef struct pg_lean {
     slap_callback  cb;
     slap_overinfo *oi;
-    const void    *mdb;    /* the database's back-mdb (be_private) */
     int            skip;   /* pg_skip_op: pg_response leaves it alone */
-    int            by_snapshot;   /* pg_read_now may be true */
 } pg_lean;
-
-/*
- * Whether rs's entry was read in the snapshot back-mdb's search reads now,
- * so that its verdict may be found by its ID in that snapshot (mdbsnap.h).
- * back-mdb 2.5.13's search reads every entry just before it sends it,
- * between two renewals of its read transaction (olcDbRtxnSize, a client
- * slow to read), except the search base: read once at the start and sent
- * when the walk reaches its ID, maybe after a renewal.  With aliases
- * dereferenced, the base may be another entry (finding) and each alias's
- * target is held the same way (searching): no snapshot then at all.  An
- * entry of another database (a search nested in this one) has none
- * either.
- */
-static inline int
-pg_read_now(const Operation *op, const SlapReply *rs, const pg_lean *lean)
-{
-    const struct berval *dn = &rs->sr_entry->e_nname;
-
-    return lean->by_snapshot && op->o_bd->be_private == lean->mdb &&
-           !(dn->bv_len == op->o_req_ndn.bv_len &&
-             memcmp(dn->bv_val, op->o_req_ndn.bv_val, dn->bv_len) == 0);
-}
 
 /*
  * The response callback of pg_lean_search.  The stack is looked at again
@@ -242,33 +212,22 @@ pg_read_now(const Operation *op, const SlapReply *rs, const pg_lean *lean)
  * added while the search waited for a slow client is called.
  *
  * hot, and everything it runs for an entry that matches nothing inlined
- * except back-mdb's mdb_txn_id (and slapd's attr_find once the snapshot has
- * moved on): a search that returns 100 entries runs it 100 times between
- * slapd's own per-entry code, and code of ours spread over a dozen cache
- * lines of the module cost more in instruction-cache misses (slapd's as
- * well as ours) than its instructions (BENCHMARKS.md).
- *
- * The entries that come here were read by back-mdb's search of this
- * database, called by pg_lean_search with nothing in between, so the
- * verdict of most of them may be found by the back-mdb snapshot they were
- * read in (pg_read_now, pg_entry_clean, mdbsnap.h).
+ * except slapd's attr_find: a search that returns 100 entries runs it 100
+ * times between slapd's own per-entry code, and code of ours spread over a
+ * dozen cache lines of the module cost more in instruction-cache misses
+ * (slapd's as well as ours) than its instructions (BENCHMARKS.md).
  */
 static __attribute__((hot)) int
 pg_lean_response(Operation *op, SlapReply *rs)
 {
     const pg_lean *lean = op->o_callback->sc_private;
     const slap_overinst *mine = pg_search_alone(lean->oi);
-    int read_now;
 
-    /* another overlay has a response hook now: it may change the entry */
-    if (mine == NULL)
-        return pg_stack_response(op, rs, lean->oi, 0);
-    if (lean->skip || rs->sr_type != REP_SEARCH || rs->sr_entry == NULL)
+    if (mine != NULL &&
+        (lean->skip || rs->sr_type != REP_SEARCH || rs->sr_entry == NULL ||
+         pg_entry_clean(op, rs, mine->on_bi.bi_private)))
         return SLAP_CB_CONTINUE;
-    read_now = pg_read_now(op, rs, lean);
-    if (pg_entry_clean(op, rs, mine->on_bi.bi_private, read_now))
-        return SLAP_CB_CONTINUE;
-    return pg_stack_response(op, rs, lean->oi, read_now);
+    return pg_stack_response(op, rs, lean->oi);
 }
 
 /* Installed only over back-mdb (pg_dispatch_open): its search answers
@@ -295,9 +254,7 @@ pg_lean_search(Operation *op, SlapReply *rs)
     op->o_bd = &db;
     memset(&lean, 0, sizeof(lean));
     lean.oi = oi;
-    lean.mdb = be->be_private;
     lean.skip = pg_skip_op(op);
-    lean.by_snapshot = op->ors_deref == LDAP_DEREF_NEVER;
     lean.cb.sc_response = pg_lean_response;
     lean.cb.sc_private = &lean;
     lean.cb.sc_next = op->o_callback;
@@ -381,9 +338,6 @@ pg_dispatch_open(slap_overinst *on)
     BackendInfo *bi = &oi->oi_bi;
     const char *type = oi->oi_orig->bi_type;
     int over_mdb = type != NULL && strcmp(type, "mdb") == 0;
-    const char *suffix = oi->oi_origdb != NULL &&
-                         oi->oi_origdb->be_suffix != NULL ?
-                         oi->oi_origdb->be_suffix[0].bv_val : "(database)";
     char taken[64] = "";
     size_t len = 0;
 
@@ -407,18 +361,10 @@ pg_dispatch_open(slap_overinst *on)
         pg_cat(taken, sizeof(taken), &len, " search");
     }
     Log(LDAP_DEBUG_STATS, LDAP_LEVEL_INFO, "ploguard: %s: hooks no overlay "
-        "has, called without the overlay stack:%s\n", suffix,
+        "has, called without the overlay stack:%s\n",
+        oi->oi_origdb != NULL && oi->oi_origdb->be_suffix != NULL ?
+        oi->oi_origdb->be_suffix[0].bv_val : "(database)",
         len > 0 ? taken : " none");
-    if (!over_mdb)
-        return;
-    /* without it, verdicts are found by the entryCSN alone (mdbsnap.h) */
-    if (pg_mdbsnap_open(oi->oi_orig) == 0)
-        Log(LDAP_DEBUG_STATS, LDAP_LEVEL_INFO, "ploguard: %s: verdicts "
-            "found by entry ID within a back-mdb snapshot\n", suffix);
-    else
-        Log(LDAP_DEBUG_ANY, LDAP_LEVEL_NOTICE, "ploguard: %s: back-mdb's "
-            "mdb_txn_id not found: every verdict is found by the entry's "
-            "entryCSN\n", suffix);
 }
 
 void

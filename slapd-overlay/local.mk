@@ -20,17 +20,12 @@ PLOGUARD_OVERLAY_SOURCES = \
 	slapd-overlay/signed.c \
 	slapd-overlay/verdict.h \
 	slapd-overlay/verdict.c \
-	slapd-overlay/mdbsnap.h \
-	slapd-overlay/mdbsnap.c \
 	slapd-overlay/plainnorm.h \
 	slapd-overlay/plainnorm.c \
 	slapd-overlay/bercursor.h
 
-# back-mdb's header (mdbsnap.h) and the LMDB header it includes
 PLOGUARD_OVERLAY_CPPFLAGS = $(AM_CPPFLAGS) \
-	-I$(OPENLDAP_SRC)/include -I$(OPENLDAP_SRC)/servers/slapd \
-	-I$(OPENLDAP_SRC)/servers/slapd/back-mdb \
-	-I$(OPENLDAP_SRC)/libraries/liblmdb
+	-I$(OPENLDAP_SRC)/include -I$(OPENLDAP_SRC)/servers/slapd
 
 # OpenLDAP's include/ac/string.h (pulled in by slap.h) declares strdup,
 # strcasecmp and strncasecmp without prototypes, "int (strcasecmp)();",

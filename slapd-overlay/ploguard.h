@@ -30,7 +30,6 @@
 #include "pgr.h"
 #include "feed.h"
 #include "verdict.h"
-#include "mdbsnap.h"
 
 /* Our own OID arc, derived from a random UUID (RFC 4122, ITU-T X.667). */
 #define PG_ARC        "2.25.232855205505719630784223529289939782815"
@@ -331,90 +330,53 @@ void pg_dispatch_close(slap_overinst *on);
 
 /* search.c */
 int  pg_response(Operation *op, SlapReply *rs);
-int  pg_response_read(Operation *op, SlapReply *rs, int read_by_mdb);
 int  pg_op_search(Operation *op, SlapReply *rs);
 int  pg_skip_op(Operation *op);
 
 /* search.c and dispatch.c: the verdict of a returned entry. */
 
 /*
- * Starts the verdict table's key for rs's entry: its ID, and with
- * read_by_mdb the back-mdb snapshot it was read in; 0 when the entry
- * cannot be named exactly: no table (not back-mdb), not the backend's own
- * stored entry (a copy an overlay below changed, or an entry made up),
- * lastmod off (writes keep the entryCSN), a glue database (the IDs of
- * several databases), or an ID the table has no room for.
- *
- * read_by_mdb: the entry comes from back-mdb's search of this very
- * database, called by dispatch.c with no overlay in between, and was read
- * in the snapshot the operation's read transaction reads now (dispatch.c,
- * pg_read_now).  Through backover, an overlay below ploguard may answer
- * from somewhere else (a cache, another database): the snapshot would not
- * be the entry's, and only the entryCSN names it.
+ * Names rs's entry for the verdict table (verdict.h); 0 when it cannot be
+ * named exactly: no table (not back-mdb), not the backend's own stored
+ * entry (a copy an overlay below changed, or an entry made up), lastmod
+ * off (writes keep the entryCSN), a glue database (the IDs of several
+ * databases), or no entryCSN.
  */
 static inline int
 pg_verdict_key_of(Operation *op, const SlapReply *rs, const pg_info *pi,
-                  int read_by_mdb, pg_verdict_key *k)
+                  pg_verdict_key *k)
 {
+    const Entry *e = rs->sr_entry;
+    const Attribute *a;
+
     if (pi->pi_verdicts == NULL ||
         (rs->sr_flags & (REP_ENTRY_MODIFIABLE | REP_ENTRY_MUSTBEFREED |
                          REP_ENTRY_MUSTRELEASE)) != 0 ||
         SLAP_NOLASTMOD(op->o_bd) || SLAP_GLUE_INSTANCE(op->o_bd))
         return 0;
-    return pg_verdict_key_id(k, (uint64_t)rs->sr_entry->e_id,
-                             read_by_mdb ? pg_mdb_snapshot(op) : 0) == 0;
+    a = attr_find(e->e_attrs, slap_schema.si_ad_entryCSN);
+    if (a == NULL || a->a_numvals != 1)
+        return 0;
+    return pg_verdict_key_make(k, (uint64_t)e->e_id, a->a_vals[0].bv_val,
+                               a->a_vals[0].bv_len) == 0;
 }
-
-/* Adds the entry's entryCSN to k; 0 when it has none (or several). */
-static inline int
-pg_verdict_key_add_csn(const Entry *e, pg_verdict_key *k)
-{
-    const Attribute *a = attr_find(e->e_attrs, slap_schema.si_ad_entryCSN);
-
-    return a != NULL && a->a_numvals == 1 &&
-           pg_verdict_key_csn(k, a->a_vals[0].bv_val, a->a_vals[0].bv_len) == 0;
-}
-
-/* What pg_verdict_lookup found. */
-enum pg_verdict_found {
-    PG_VERDICT_UNNAMED = -1,   /* the entry cannot be named: check it */
-    PG_VERDICT_UNKNOWN = 0,    /* named in *k, no verdict: check it */
-    PG_VERDICT_CLEAN = 1       /* found to match nothing, not written since */
-};
 
 /*
- * The verdict of rs's entry: by its ID when it was last seen clean in the
- * snapshot it is read in now (read_by_mdb only, see pg_verdict_key_of),
- * else by its ID and entryCSN.  Inline: it runs for every entry a search
- * returns (100 times per search of an address book), before dispatch.c's
- * search pays for backover's way of calling pg_response.
+ * 1 when rs's entry was found to match nothing and has not been written
+ * since: pg_response would pass it on untouched.  What dispatch.c's search
+ * asks for every entry before it pays for backover's way of calling
+ * pg_response; inline, as that is 100 times per search of an address book.
  */
-static inline enum pg_verdict_found
-pg_verdict_lookup(Operation *op, const SlapReply *rs, const pg_info *pi,
-                  int read_by_mdb, pg_verdict_key *k)
-{
-    if (!pg_verdict_key_of(op, rs, pi, read_by_mdb, k))
-        return PG_VERDICT_UNNAMED;
-    pg_verdict_prefetch(pi->pi_verdicts, k->eid);
-    if (pg_verdict_clean_in_snapshot(pi->pi_verdicts, k))
-        return PG_VERDICT_CLEAN;
-    if (!pg_verdict_key_add_csn(rs->sr_entry, k))
-        return PG_VERDICT_UNNAMED;
-    return pg_verdict_clean(pi->pi_verdicts, k) ? PG_VERDICT_CLEAN
-                                                : PG_VERDICT_UNKNOWN;
-}
-
-/* 1 when rs's entry was found to match nothing and has not been written
- * since: pg_response would pass it on untouched.  read_by_mdb as for
- * pg_verdict_key_of. */
 static inline int
-pg_entry_clean(Operation *op, const SlapReply *rs, const pg_info *pi,
-               int read_by_mdb)
+pg_entry_clean(Operation *op, const SlapReply *rs, const pg_info *pi)
 {
     pg_verdict_key key;
 
-    return pi != NULL && pg_verdict_lookup(op, rs, pi, read_by_mdb, &key) ==
-                         PG_VERDICT_CLEAN;
+    if (pi == NULL)
+        return 0;
+    pg_verdict_prefetch(pi->pi_verdicts, (uint64_t)rs->sr_entry->e_id);
+    return pg_verdict_key_of(op, rs, pi, &key) &&
+           pg_verdict_clean(pi->pi_verdicts, &key);
 }
 
 /* write.c */

@@ -318,24 +318,13 @@ pg_response_check(Operation *op, SlapReply *rs, slap_overinst *on,
     return SLAP_CB_CONTINUE;
 }
 
-/* The response hook, through backover: the entry may not be one back-mdb
- * read (ploguard.h, pg_verdict_key_of). */
 int
 pg_response(Operation *op, SlapReply *rs)
-{
-    return pg_response_read(op, rs, 0);
-}
-
-/* The response hook, read_by_mdb as for pg_verdict_key_of: dispatch.c's
- * search tells, so that the verdict of an entry checked here is found by
- * its ID the next time. */
-int
-pg_response_read(Operation *op, SlapReply *rs, int read_by_mdb)
 {
     slap_overinst *on;
     pg_info *pi;
     pg_verdict_key key;
-    enum pg_verdict_found found;
+    int named;
 
     if (rs->sr_type != REP_SEARCH || rs->sr_entry == NULL || pg_skip_op(op))
         return SLAP_CB_CONTINUE;
@@ -345,9 +334,8 @@ pg_response_read(Operation *op, SlapReply *rs, int read_by_mdb)
         return SLAP_CB_CONTINUE;
 
     /* found to match nothing before, and not written since */
-    found = pg_verdict_lookup(op, rs, pi, read_by_mdb, &key);
-    if (found == PG_VERDICT_CLEAN)
+    named = pg_verdict_key_of(op, rs, pi, &key);
+    if (named && pg_verdict_clean(pi->pi_verdicts, &key))
         return SLAP_CB_CONTINUE;
-    return pg_response_check(op, rs, on, pi,
-                             found == PG_VERDICT_UNKNOWN ? &key : NULL);
+    return pg_response_check(op, rs, on, pi, named ? &key : NULL);
 }

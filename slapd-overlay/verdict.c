@@ -85,26 +85,6 @@ pg_verdicts_stop(pg_verdicts *v)
     return !was;
 }
 
-/* Takes the slot for writing when it is not being written and its
- * sequence number is s (even); 0 when another thread has it, or has had it
- * since s was read. */
-static int
-pg_slot_take(pg_verdict_slot *sl, uint32_t s)
-{
-    if ((s & 1) != 0 ||
-        !__atomic_compare_exchange_n(&sl->seq, &s, s + 1, 0,
-                                     __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-        return 0;
-    __atomic_thread_fence(__ATOMIC_RELEASE);
-    return 1;
-}
-
-static void
-pg_slot_give(pg_verdict_slot *sl, uint32_t s)
-{
-    __atomic_store_n(&sl->seq, s + 2, __ATOMIC_RELEASE);
-}
-
 void
 pg_verdict_set_clean(pg_verdicts *v, const pg_verdict_key *k, uint64_t gen)
 {
@@ -117,29 +97,15 @@ pg_verdict_set_clean(pg_verdicts *v, const pg_verdict_key *k, uint64_t gen)
     sl = &v->slot[k->eid & v->mask];
     s = __atomic_load_n(&sl->seq, __ATOMIC_RELAXED);
     /* another thread writes this slot: let it */
-    if (!pg_slot_take(sl, s))
+    if ((s & 1) != 0 ||
+        !__atomic_compare_exchange_n(&sl->seq, &s, s + 1, 0,
+                                     __ATOMIC_RELAXED, __ATOMIC_RELAXED))
         return;
-    __atomic_store_n(&sl->eid, (uint32_t)k->eid, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    __atomic_store_n(&sl->eid, k->eid, __ATOMIC_RELAXED);
     __atomic_store_n(&sl->gen, gen, __ATOMIC_RELAXED);
-    __atomic_store_n(&sl->snap, k->snap, __ATOMIC_RELAXED);
+    __atomic_store_n(&sl->csnlen, (uint32_t)k->csnlen, __ATOMIC_RELAXED);
     for (i = 0; i < PG_VERDICT_CSN_WORDS; i++)
         __atomic_store_n(&sl->csn[i], k->csn[i], __ATOMIC_RELAXED);
-    pg_slot_give(sl, s);
-}
-
-/* Only the snapshot changes: the slot held k's ID, CSN and the current
- * generation when its sequence number was s1, and the exchange in
- * pg_slot_take fails if anything was written to it since. */
-void
-pg_verdict_restamp(pg_verdicts *v, const pg_verdict_key *k, uint32_t s1)
-{
-    pg_verdict_slot *sl;
-
-    if (v == NULL || k->snap == 0)
-        return;
-    sl = &v->slot[k->eid & v->mask];
-    if (!pg_slot_take(sl, s1))
-        return;
-    __atomic_store_n(&sl->snap, k->snap, __ATOMIC_RELAXED);
-    pg_slot_give(sl, s1);
+    __atomic_store_n(&sl->seq, s + 2, __ATOMIC_RELEASE);
 }

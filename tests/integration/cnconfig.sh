@@ -66,6 +66,14 @@ pg_check "after the add: registered entries annotated" annotated "$DECLINE_EN"
 pg_check "after the add: unknown registered callers synthesized" synthesized
 OVL=$(pg_config_search "$P" -b "$DB" -s one '(objectClass=olcPloguardConfig)' 1.1 | sed -n 's/^dn: //p')
 pg_check "the overlay entry is $OVL" test -n "$OVL"
+# one instance per database (SLAPO_BFLAG_SINGLE): the lean search
+# (dispatch.c) checks an entry against that instance's registry alone
+cfg "a second ploguard on the same database refused" fail <<EOF
+$(pg_overlay_entry "$DB" "$PG_DIR/srv/registry.json")
+EOF
+pg_has "$O.cfg" 'already in list' "... as already in the database's list"
+n_ovl=$(pg_config_search "$P" -b "$DB" -s one '(objectClass=olcPloguardConfig)' 1.1 | grep -c '^dn: ')
+pg_check "... and one ploguard entry remains" test "$n_ovl" = 1
 
 # bad values: refused naming the attribute (or directive) and the value; the
 # last good configuration stays in force

@@ -1,9 +1,7 @@
 #!/bin/sh
 # The verdict cache (slapd-overlay/verdict.h): an entry once found to
 # match nothing is not checked again until it is written, the registry
-# changes or the configuration changes; while nothing at all is written,
-# its verdict is found by its ID in back-mdb's snapshot, and after a write
-# anywhere by its entryCSN.  Every way an entry can come to
+# changes or the configuration changes.  Every way an entry can come to
 # match is tried on entries whose "nothing" was just remembered (each is
 # searched three times first), and each must come back annotated:
 #   - a modify that gives the entry a registered number (a new entryCSN);
@@ -96,12 +94,6 @@ phone() { # UID VALUE: replace telephoneNumber as the rootdn
 
 pg_config_search "$P" -b "$OVL" -s base olcPloguardVerdictCache > "$O.emit"
 pg_has "$O.emit" '^olcPloguardVerdictCache: 65536$' "the default is 65536 slots, shown in cn=config"
-# the verdicts below are found by entry ID while nothing is written
-# (slapd-overlay/mdbsnap.h), by entryCSN after every write
-pg_has "$PG_DIR/srv/slapd.log" \
-    'ploguard: dc=agency,dc=test: verdicts found by entry ID within a back-mdb snapshot$' \
-    "back-mdb's snapshot is known to the overlay"
-pg_hasnt "$PG_DIR/srv/slapd.log" 'mdb_txn_id not found' "... mdb_txn_id was found"
 
 # ------------------------------------------------ a write: a new entryCSN
 pg_check "vc.one matches nothing (remembered)" remember vc.one
@@ -112,8 +104,7 @@ phone vc.one "+1 613 555 0171"
 pg_check "... and not once its number is innocent again" pg_not look vc.one
 
 # ------------------------------------------------ a write elsewhere first
-# the snapshot moves on; vc.one's verdict is found by its entryCSN, then
-# by its ID in the new snapshot, until vc.one itself is written
+# vc.one keeps its verdict (its entryCSN is the same) until it is written
 pg_check "vc.one matches nothing (remembered)" remember vc.one
 phone vc.two "+1 613 555 0172"
 pg_rc 0 $? "vc.two is written (the same number)"
@@ -123,81 +114,6 @@ pg_rc 0 $? "vc.one is given a registered number"
 pg_check "... and is annotated at once" look vc.one
 phone vc.one "+1 613 555 0171"
 pg_check "... and not once its number is innocent again" pg_not look vc.one
-
-# ------------------------------------------------ the search base
-# back-mdb reads a search's base at the start and sends it when its walk
-# reaches the base's ID; with olcDbRtxnSize 1 it moves its read
-# transaction on to every write committed in between.  ou=Moved has the
-# highest ID (its 4000 entries were moved under it), so a paged search
-# from it (back-mdb walks the candidates in ID order) sends it last: read before a write that registers its number, sent after
-# the move.  That copy is not the new snapshot's: the verdict of its old
-# content must not be remembered for the new one, which a one-level search
-# reads next.
-cfg "olcDbRtxnSize 1" 0 <<EOF
-dn: $DB
-changetype: modify
-replace: olcDbRtxnSize
-olcDbRtxnSize: 1
-EOF
-MOVED="ou=Moved,$BASE"
-{
-    printf 'dn: ou=Staging,%s\nchangetype: add\nobjectClass: organizationalUnit\nou: Staging\n\n' "$BASE"
-    i=0
-    while [ $i -lt 4000 ]; do
-        printf 'dn: uid=mv%d,ou=Staging,%s\nchangetype: add\nobjectClass: inetOrgPerson\nuid: mv%d\ncn: Moved %d\nsn: Moved\ntelephoneNumber: +1 613 555 0179\n\n' \
-            $i "$BASE" $i $i
-        i=$((i + 1))
-    done
-    printf 'dn: %s\nchangetype: add\nobjectClass: organizationalUnit\nou: Moved\ntelephoneNumber: +1 613 555 0178\n\n' "$MOVED"
-    i=0
-    while [ $i -lt 4000 ]; do
-        printf 'dn: uid=mv%d,ou=Staging,%s\nchangetype: modrdn\nnewrdn: uid=mv%d\ndeleteoldrdn: 1\nnewsuperior: %s\n\n' \
-            $i "$BASE" $i "$MOVED"
-        i=$((i + 1))
-    done
-} > "$PG_DIR/moved.ldif"
-pg_admin_modify "$P" -f "$PG_DIR/moved.ldif" > "$O.moved" 2>&1
-pg_rc 0 $? "4000 entries moved under $MOVED, added after them"
-moved_phone() {
-    printf 'dn: %s\nchangetype: modify\nreplace: telephoneNumber\ntelephoneNumber: %s\n' \
-        "$MOVED" "$1" | pg_admin_modify "$P" > "$O.movedmod" 2>&1
-}
-# 0 when ou=Moved, one entry of a one-level search, is annotated
-moved_annotated() {
-    pg_search "$P" -b "$BASE" -s one '(ou=Moved)' ploguardMatch > "$O.mlook" 2>&1
-    grep -q '^ploguardMatch: ' "$O.mlook"
-}
-base_ok=1
-n=0
-while [ $n -lt 6 ]; do
-    n=$((n + 1))
-    moved_phone "+1 613 555 0178" || pg_die "cannot write $MOVED"
-    # checked, then found by its entryCSN and remembered in this snapshot
-    moved_annotated && base_ok=0
-    moved_annotated && base_ok=0
-    # a walk from the base (as the rootdn: no size limit; all attributes,
-    # so that it lasts), and at once the write that registers the base's
-    # number: it commits while the walk goes on (a buggy build fails most
-    # attempts)
-    pg_search "$P" -D "cn=admin,$BASE" -w secret -E pr=10000/noprompt -b "$MOVED" '(objectClass=*)' '*' '+' > "$O.mwalk" 2>&1 &
-    walk=$!
-    moved_phone "$WANG_PHONE" || pg_die "cannot write $MOVED"
-    wait "$walk"
-    if ! moved_annotated; then
-        base_ok=0
-        echo "attempt $n: $MOVED not annotated after the walk"
-    fi
-done
-pg_check "a base sent after a write leaves no verdict for the written entry" test "$base_ok" = 1
-last_dn=$(sed -n 's/^dn: //p' "$O.mwalk" | tail -n 1)
-pg_check "... the walk sent its 4001 entries, the base last" \
-    test "$(grep -c '^dn: ' "$O.mwalk")" = 4001 -a "$last_dn" = "$MOVED"
-moved_phone "+1 613 555 0178"
-cfg "olcDbRtxnSize back to the default" 0 <<EOF
-dn: $DB
-changetype: modify
-delete: olcDbRtxnSize
-EOF
 
 # ------------------------------------------------ modrdn
 pg_check "vc.six matches nothing (remembered)" remember vc.six

@@ -3,14 +3,11 @@
  * (slapd-overlay/verdict.c).
  *
  * A verdict must be found only for the very key it was stored under: the
- * same entry ID, the same entryCSN byte for byte, the generation current;
- * or by the ID alone in the very snapshot it was last seen clean in.
- * The last test has threads store two keys of one slot, over and over,
- * while other threads look up keys made of parts of each (the first half
- * of one CSN and the second half of the other; the ID of one and the
- * snapshot of the other), and move one key's snapshot on while the slot
- * may be rewritten: a reader that took part of a slot from each write, or
- * a move that landed on the other key, would find one.
+ * same entry ID, the same entryCSN byte for byte, the generation current.
+ * The last test has threads store two keys that differ only in the second
+ * half of their CSN into one slot, over and over, while other threads look
+ * up the key made of the first half of one and the second half of the
+ * other: a reader that took half a slot from each write would find it.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -26,34 +23,12 @@
 #define CSN_A "20261204153000.000001Z#000000#000#000000"
 #define CSN_B "20261204153000.000002Z#000000#000#000000"
 
-/* A key in no known snapshot (0). */
 static pg_verdict_key
 key_of(uint64_t eid, const char *csn)
 {
     pg_verdict_key k;
 
-    assert_int_equal(pg_verdict_key_make(&k, eid, 0, csn, strlen(csn)), 0);
-    return k;
-}
-
-static pg_verdict_key
-key_in(uint64_t eid, uint64_t snap, const char *csn)
-{
-    pg_verdict_key k;
-
-    assert_int_equal(pg_verdict_key_make(&k, eid, snap, csn, strlen(csn)), 0);
-    return k;
-}
-
-/* The key of eid in snap, with no CSN: what a search has before it looks
- * for the entryCSN. */
-static pg_verdict_key
-id_in(uint64_t eid, uint64_t snap)
-{
-    pg_verdict_key k;
-
-    memset(&k, 0xa5, sizeof(k));   /* no CSN: its words must not matter */
-    assert_int_equal(pg_verdict_key_id(&k, eid, snap), 0);
+    assert_int_equal(pg_verdict_key_make(&k, eid, csn, strlen(csn)), 0);
     return k;
 }
 
@@ -82,39 +57,22 @@ test_key_make(void **state)
 {
     pg_verdict_key k;
     char longer[PG_VERDICT_CSN_MAX + 2];
-    char nul[PG_VERDICT_CSN_MAX];
 
     (void)state;
-    assert_int_equal(pg_verdict_key_make(&k, 0, 0, CSN_A, 40), -1);
-    assert_int_equal(pg_verdict_key_make(&k, UINT64_MAX, 0, CSN_A, 40), -1);
-    /* a slot holds 32 bits of an ID */
-    assert_int_equal(pg_verdict_key_make(&k, (uint64_t)UINT32_MAX, 0, CSN_A, 40), -1);
-    assert_int_equal(pg_verdict_key_make(&k, (uint64_t)1 << 32, 0, CSN_A, 40), -1);
-    assert_int_equal(pg_verdict_key_make(&k, PG_VERDICT_EID_MAX, 9, CSN_A, 40), 0);
-    assert_int_equal(k.eid, PG_VERDICT_EID_MAX);
-    assert_int_equal(k.snap, 9);
-    assert_int_equal(pg_verdict_key_make(&k, 7, 0, NULL, 40), -1);
-    assert_int_equal(pg_verdict_key_make(&k, 7, 0, CSN_A, 0), -1);
+    assert_int_equal(pg_verdict_key_make(&k, 0, CSN_A, 40), -1);
+    assert_int_equal(pg_verdict_key_make(&k, UINT64_MAX, CSN_A, 40), -1);
+    assert_int_equal(pg_verdict_key_make(&k, 7, NULL, 40), -1);
+    assert_int_equal(pg_verdict_key_make(&k, 7, CSN_A, 0), -1);
     memset(longer, '1', sizeof(longer) - 1);
     longer[sizeof(longer) - 1] = '\0';
-    assert_int_equal(pg_verdict_key_make(&k, 7, 0, longer, PG_VERDICT_CSN_MAX + 1), -1);
-    assert_int_equal(pg_verdict_key_make(&k, 7, 0, longer, PG_VERDICT_CSN_MAX), 0);
+    assert_int_equal(pg_verdict_key_make(&k, 7, longer, PG_VERDICT_CSN_MAX + 1), -1);
+    assert_int_equal(pg_verdict_key_make(&k, 7, longer, PG_VERDICT_CSN_MAX), 0);
     assert_int_equal(k.eid, 7);
-    assert_int_equal(k.snap, 0);
+    assert_int_equal(k.csnlen, PG_VERDICT_CSN_MAX);
     /* a short CSN is zero-padded: no stale bytes take part */
-    assert_int_equal(pg_verdict_key_make(&k, 7, 0, "abc", 3), 0);
+    assert_int_equal(pg_verdict_key_make(&k, 7, "abc", 3), 0);
     assert_int_equal(k.csn[0], 0x636261ULL);
     assert_int_equal(k.csn[1] | k.csn[2] | k.csn[3] | k.csn[4], 0);
-    /* a NUL would make "abc\0" and "abc" one padded key: refused */
-    assert_int_equal(pg_verdict_key_make(&k, 7, 0, "abc\0", 4), -1);
-    assert_int_equal(pg_verdict_key_make(&k, 7, 0, "a\0c", 3), -1);
-    memcpy(nul, CSN_A, sizeof(nul));
-    nul[PG_VERDICT_CSN_MAX - 1] = '\0';
-    assert_int_equal(pg_verdict_key_make(&k, 7, 0, nul, PG_VERDICT_CSN_MAX), -1);
-    /* inside a whole one, a NUL is told apart by the last byte */
-    nul[PG_VERDICT_CSN_MAX - 1] = '0';
-    nul[3] = '\0';
-    assert_int_equal(pg_verdict_key_make(&k, 7, 0, nul, PG_VERDICT_CSN_MAX), 0);
 }
 
 static void
@@ -133,125 +91,13 @@ test_store_and_find(void **state)
     /* the entry written since (a new entryCSN) is not clean */
     assert_int_equal(pg_verdict_clean(v, &b), 0);
     /* the same bytes, one shorter */
-    assert_int_equal(pg_verdict_key_make(&prefix, 5, 0, CSN_A, 39), 0);
+    assert_int_equal(pg_verdict_key_make(&prefix, 5, CSN_A, 39), 0);
     assert_int_equal(pg_verdict_clean(v, &prefix), 0);
     /* another entry in the same slot: not clean, and it evicts */
     assert_int_equal(pg_verdict_clean(v, &other), 0);
     pg_verdict_set_clean(v, &other, pg_verdicts_gen(v));
     assert_int_equal(pg_verdict_clean(v, &other), 1);
     assert_int_equal(pg_verdict_clean(v, &a), 0);
-    pg_verdicts_free(v);
-}
-
-/* The verdict of an entry in the snapshot it was last seen clean in is
- * found by its ID; in any other, by its CSN, which then moves the
- * snapshot on. */
-static void
-test_snapshot(void **state)
-{
-    pg_verdicts *v = pg_verdicts_new(16);
-    pg_verdict_key a = key_in(5, 100, CSN_A);
-    pg_verdict_key same_later = key_in(5, 130, CSN_A);
-    pg_verdict_key written = key_in(5, 130, CSN_B);
-    pg_verdict_key other = key_in(5 + 16, 100, CSN_A);   /* the same slot */
-    pg_verdict_key unknown = key_of(5, CSN_A);
-
-    (void)state;
-    assert_non_null(v);
-    assert_int_equal(pg_verdict_clean_in_snapshot(v, &a), 0);   /* empty */
-    pg_verdict_set_clean(v, &a, pg_verdicts_gen(v));
-    assert_int_equal(pg_verdict_clean_in_snapshot(v, &a), 1);
-    {
-        pg_verdict_key id = id_in(5, 100);
-
-        assert_int_equal(pg_verdict_clean_in_snapshot(v, &id), 1);
-    }
-    /* another snapshot: the ID alone says nothing */
-    {
-        pg_verdict_key id = id_in(5, 130), none = id_in(5, 0),
-                       before = id_in(5, 99);
-
-        assert_int_equal(pg_verdict_clean_in_snapshot(v, &id), 0);
-        assert_int_equal(pg_verdict_clean_in_snapshot(v, &none), 0);
-        assert_int_equal(pg_verdict_clean_in_snapshot(v, &before), 0);
-    }
-    /* another entry of the same slot, in the same snapshot: no */
-    {
-        pg_verdict_key id = id_in(5 + 16, 100);
-
-        assert_int_equal(pg_verdict_clean_in_snapshot(v, &id), 0);
-    }
-    /* the entry written since: its new CSN is not clean, and the slot
-     * keeps its snapshot */
-    assert_int_equal(pg_verdict_clean(v, &written), 0);
-    assert_int_equal(pg_verdict_clean_in_snapshot(v, &written), 0);
-    assert_int_equal(pg_verdict_clean_in_snapshot(v, &a), 1);
-    /* the same CSN in a later snapshot (a write elsewhere): clean, and
-     * from then on found by the ID in that snapshot */
-    assert_int_equal(pg_verdict_clean_in_snapshot(v, &same_later), 0);
-    assert_int_equal(pg_verdict_clean(v, &same_later), 1);
-    assert_int_equal(pg_verdict_clean_in_snapshot(v, &same_later), 1);
-    assert_int_equal(pg_verdict_clean_in_snapshot(v, &a), 0);
-    /* found by the CSN with no snapshot known: the slot's stays */
-    assert_int_equal(pg_verdict_clean(v, &unknown), 1);
-    assert_int_equal(pg_verdict_clean_in_snapshot(v, &same_later), 1);
-    /* stored with no snapshot known: found by the CSN only */
-    pg_verdict_set_clean(v, &unknown, pg_verdicts_gen(v));
-    assert_int_equal(pg_verdict_clean_in_snapshot(v, &same_later), 0);
-    assert_int_equal(pg_verdict_clean(v, &unknown), 1);
-    /* a forget: not by the ID either */
-    pg_verdict_set_clean(v, &a, pg_verdicts_gen(v));
-    assert_int_equal(pg_verdict_clean_in_snapshot(v, &a), 1);
-    pg_verdicts_forget(v);
-    assert_int_equal(pg_verdict_clean_in_snapshot(v, &a), 0);
-    assert_int_equal(pg_verdict_clean(v, &a), 0);
-    /* another entry evicts: not by the ID */
-    pg_verdict_set_clean(v, &a, pg_verdicts_gen(v));
-    pg_verdict_set_clean(v, &other, pg_verdicts_gen(v));
-    assert_int_equal(pg_verdict_clean_in_snapshot(v, &a), 0);
-    assert_int_equal(pg_verdict_clean_in_snapshot(v, &other), 1);
-    assert_int_equal(pg_verdict_clean_in_snapshot(NULL, &a), 0);
-    pg_verdicts_free(v);
-}
-
-/* A snapshot moved on only onto the slot as it was read: if another
- * verdict was stored in between, the move is dropped. */
-static void
-test_restamp_only_unchanged(void **state)
-{
-    pg_verdicts *v = pg_verdicts_new(16);
-    pg_verdict_key a = key_in(5, 100, CSN_A), a_later = key_in(5, 200, CSN_A);
-    pg_verdict_key b = key_in(5, 150, CSN_B);   /* the entry, written */
-    uint32_t seen;
-
-    (void)state;
-    assert_non_null(v);
-    pg_verdict_set_clean(v, &a, pg_verdicts_gen(v));
-    seen = __atomic_load_n(&v->slot[5].seq, __ATOMIC_ACQUIRE);
-    pg_verdict_set_clean(v, &b, pg_verdicts_gen(v));   /* in between */
-    pg_verdict_restamp(v, &a_later, seen);
-    /* b stays as stored, with its own snapshot */
-    assert_int_equal(pg_verdict_clean_in_snapshot(v, &a_later), 0);
-    assert_int_equal(pg_verdict_clean_in_snapshot(v, &b), 1);
-    assert_int_equal(pg_verdict_clean(v, &b), 1);
-    /* with the slot as read, it moves */
-    seen = __atomic_load_n(&v->slot[5].seq, __ATOMIC_ACQUIRE);
-    {
-        pg_verdict_key b_later = key_in(5, 300, CSN_B);
-
-        pg_verdict_restamp(v, &b_later, seen);
-        assert_int_equal(pg_verdict_clean_in_snapshot(v, &b_later), 1);
-        assert_int_equal(pg_verdict_clean(v, &b_later), 1);
-    }
-    /* never onto "no snapshot" */
-    seen = __atomic_load_n(&v->slot[5].seq, __ATOMIC_ACQUIRE);
-    {
-        pg_verdict_key none = key_of(5, CSN_B), b_later = key_in(5, 300, CSN_B);
-
-        pg_verdict_restamp(v, &none, seen);
-        assert_int_equal(pg_verdict_clean_in_snapshot(v, &b_later), 1);
-    }
-    pg_verdict_restamp(NULL, &a, 0);
     pg_verdicts_free(v);
 }
 
@@ -357,10 +203,6 @@ typedef struct race {
     pthread_barrier_t start;      /* all threads begin together */
     pg_verdicts   *v;
     pg_verdict_key a, b, mixed_ab, mixed_ba;
-    pg_verdict_key a_id, b_id;            /* by ID in their snapshots */
-    pg_verdict_key a_in_b, b_in_a;        /* ID of one, snapshot of other */
-    pg_verdict_key a_later;               /* a seen again in snapshot 30 */
-    pg_verdict_key b_in_later;            /* b's ID in snapshot 30 */
     uint64_t       gen;
     int            writers_left;  /* readers go on until it is 0 */
     unsigned long  false_finds;   /* must stay 0 */
@@ -395,14 +237,7 @@ race_reader(void *arg)
                 __atomic_load_n(&r->writers_left, __ATOMIC_ACQUIRE) > 0; i++) {
         bad += (unsigned long)pg_verdict_clean(r->v, &r->mixed_ab);
         bad += (unsigned long)pg_verdict_clean(r->v, &r->mixed_ba);
-        bad += (unsigned long)pg_verdict_clean_in_snapshot(r->v, &r->a_in_b);
-        bad += (unsigned long)pg_verdict_clean_in_snapshot(r->v, &r->b_in_a);
-        /* moves a's snapshot on when the slot holds a; b never gets it */
-        (void)pg_verdict_clean(r->v, &r->a_later);
-        bad += (unsigned long)pg_verdict_clean_in_snapshot(r->v, &r->b_in_later);
         good += (unsigned long)pg_verdict_clean(r->v, (i & 1) ? &r->a : &r->b);
-        good += (unsigned long)pg_verdict_clean_in_snapshot(
-            r->v, (i & 1) ? &r->b_id : &r->a_id);
     }
     /* the writers are done: the slot holds one whole key, a or b */
     good += (unsigned long)pg_verdict_clean(r->v, &r->a);
@@ -427,15 +262,8 @@ test_no_torn_reads(void **state)
     r.v = pg_verdicts_new(4);
     assert_non_null(r.v);
     r.gen = pg_verdicts_gen(r.v);
-    /* two entries of one slot (4 slots), each in a snapshot of its own */
-    r.a = key_in(3, 10, csn_a);
-    r.b = key_in(7, 20, csn_b);
-    r.a_id = id_in(3, 10);
-    r.b_id = id_in(7, 20);
-    r.a_in_b = id_in(3, 20);
-    r.b_in_a = id_in(7, 10);
-    r.a_later = key_in(3, 30, csn_a);
-    r.b_in_later = id_in(7, 30);
+    r.a = key_of(3, csn_a);
+    r.b = key_of(3, csn_b);
     r.mixed_ab = r.a;
     r.mixed_ab.csn[PG_VERDICT_CSN_WORDS - 1] = r.b.csn[PG_VERDICT_CSN_WORDS - 1];
     r.mixed_ba = r.b;
@@ -471,8 +299,6 @@ main(void)
         cmocka_unit_test(test_sizes),
         cmocka_unit_test(test_key_make),
         cmocka_unit_test(test_store_and_find),
-        cmocka_unit_test(test_snapshot),
-        cmocka_unit_test(test_restamp_only_unchanged),
         cmocka_unit_test_setup_teardown(test_forget, two_clean_setup,
                                         two_clean_teardown),
         cmocka_unit_test_setup_teardown(test_stop, two_clean_setup,
