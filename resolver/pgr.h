@@ -236,6 +236,12 @@ time_t      pgr_registry_expires_at(const pgr_registry *reg);
 int         pgr_registry_stale(const pgr_registry *reg, time_t now);
 
 size_t pgr_registry_entity_count(const pgr_registry *reg);
+/* What a valid registry holds that will not work as its keeper may think
+ * (a name that is not indexed): "path: reason", at most
+ * PGR_WARNINGS_KEPT of them kept; the count counts them all. */
+#define PGR_WARNINGS_KEPT 100
+size_t      pgr_registry_warning_count(const pgr_registry *reg);
+const char *pgr_registry_warning(const pgr_registry *reg, size_t i);
 const pgr_entity *pgr_registry_entity(const pgr_registry *reg, size_t i);
 /* By id, or NULL.  Never allocates. */
 const pgr_entity *pgr_registry_find(const pgr_registry *reg, const char *id,

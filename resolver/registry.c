@@ -137,6 +137,32 @@ fail(loader *ld, const char *path, const char *fmt, ...)
     pgr_errors_add(ld->errs, "%s: %s", path, reason);
 }
 
+/* Adds "path: reason" to the registry's warnings (it still loads). */
+static void
+warn(loader *ld, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+warn(loader *ld, const char *path, const char *fmt, ...)
+{
+    pgr_errors *w = &ld->reg->warnings;
+    char reason[256];
+    va_list ap;
+
+    if (w->count >= PGR_WARNINGS_KEPT) {
+        w->count++;              /* counted, not kept */
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof(reason), fmt, ap);
+    va_end(ap);
+    pgr_errors_add(w, "%s: %s", path, reason);
+}
+
+/* Why a name went unindexed, as warn() says it. */
+#define NOT_INDEXED "not indexed as a name (one word, longer than 127 bytes " \
+    "once folded, or not foldable): a search by this name finds nothing"
+
 /* A value as it appears in an error: in double quotes, control characters,
  * quotes and backslashes escaped, cut at QUOTE_MAX bytes on a UTF-8
  * character boundary. */
@@ -926,14 +952,17 @@ post_name_keys(loader *ld, size_t entity, const char *s)
 }
 
 /* The key of a body's name or alias (pgr_name_phrase_key) into the name
- * postings: a body's name is matched whole, not as a person's. */
+ * postings: a body's name is matched whole, not as a person's.  path
+ * names the value, for a warning. */
 static void
-post_phrase_key(loader *ld, size_t entity, const char *s)
+post_phrase_key(loader *ld, size_t entity, const char *s, const char *path)
 {
     char key[PGR_NAME_KEY_MAX];
 
-    if (pgr_name_phrase_key(s, strlen(s), key) == 0)
+    if (pgr_name_phrase_key(s, strlen(s), key) == 0) {
+        warn(ld, path, NOT_INDEXED);
         return;
+    }
     key[PGR_NAME_KEY_MAX - 1] = '\0';
     post_str(ld, &ld->names, pgr_arena_strdup(&ld->reg->arena, key), entity);
 }
@@ -976,17 +1005,22 @@ load_organization(loader *ld, size_t idx, const json_t *obj, const char *path)
     const json_t *j;
     const char **aliases, **domains;
     size_t naliases, ndomains, i;
+    char where[PATH_MAX_LEN];
 
     check_fields(ld, obj, path, organization_fields, organization_required);
     if ((j = get_text(ld, obj, path, "name")) != NULL) {
         e->display_name = keep(ld, j);
-        if (e->display_name != NULL)
-            post_phrase_key(ld, idx, e->display_name);
+        if (e->display_name != NULL) {
+            join(where, path, "name");
+            post_phrase_key(ld, idx, e->display_name, where);
+        }
     }
     load_country(ld, e, obj, path);
     aliases = load_list(ld, idx, obj, path, "aliases", elem_text, &naliases);
-    for (i = 0; i < naliases; i++)
-        post_phrase_key(ld, idx, aliases[i]);
+    for (i = 0; i < naliases; i++) {
+        join_index(where, path, "aliases", i);
+        post_phrase_key(ld, idx, aliases[i], where);
+    }
     domains = load_list(ld, idx, obj, path, "domains", elem_domain, &ndomains);
     post_strings(ld, &ld->domains, idx, domains, ndomains);
     load_instruction_ref(ld, e, idx, obj, path);
@@ -1008,12 +1042,15 @@ load_mission(loader *ld, size_t idx, const json_t *obj, const char *path)
     const json_t *j;
     const char **prefixes, **domains, **list;
     size_t n, i;
+    char where[PATH_MAX_LEN];
 
     check_fields(ld, obj, path, mission_fields, mission_required);
     if ((j = get_text(ld, obj, path, "name")) != NULL) {
         e->display_name = keep(ld, j);
-        if (e->display_name != NULL)
-            post_phrase_key(ld, idx, e->display_name);
+        if (e->display_name != NULL) {
+            join(where, path, "name");
+            post_phrase_key(ld, idx, e->display_name, where);
+        }
     }
     load_country(ld, e, obj, path);
     if ((j = get_text(ld, obj, path, "city")) != NULL)
@@ -1158,12 +1195,14 @@ load_name(loader *ld, size_t idx, const json_t *obj, const char *path)
         if (pgr_name_key(family, given, key) > 0) {
             key[PGR_NAME_KEY_MAX - 1] = '\0';
             post_str(ld, &ld->names, pgr_arena_strdup(&ld->reg->arena, key), idx);
+        } else {
+            warn(ld, path, NOT_INDEXED);
         }
     }
     if (jfull != NULL) {
         full = keep(ld, jfull);
-        if (full != NULL)
-            post_name_keys(ld, idx, full);
+        if (full != NULL && post_name_keys(ld, idx, full) == 0)
+            warn(ld, path, NOT_INDEXED);
     }
     if (e->display_name == NULL) {       /* the first name shows */
         if (full != NULL) {
@@ -1408,8 +1447,10 @@ registry_new(void)
 {
     pgr_registry *reg = calloc(1, sizeof(*reg));
 
-    if (reg != NULL)
+    if (reg != NULL) {
         pgr_arena_init(&reg->arena);
+        pgr_errors_init(&reg->warnings);
+    }
     return reg;
 }
 
@@ -1424,9 +1465,26 @@ pgr_registry_free(pgr_registry *reg)
     pgr_str_table_free(&reg->emails);
     pgr_str_table_free(&reg->domains);
     pgr_str_table_free(&reg->names);
+    pgr_errors_free(&reg->warnings);
     free(reg->entities);
     pgr_arena_free(&reg->arena);
     free(reg);
+}
+
+size_t
+pgr_registry_warning_count(const pgr_registry *reg)
+{
+    return reg != NULL ? reg->warnings.count : 0;
+}
+
+const char *
+pgr_registry_warning(const pgr_registry *reg, size_t i)
+{
+    /* NULL also for a message lost to a short memory */
+    if (reg == NULL || i >= reg->warnings.count || i >= reg->warnings.cap ||
+        i >= PGR_WARNINGS_KEPT)
+        return NULL;
+    return reg->warnings.msgs[i];
 }
 
 /* ------------------------------------------------------------- scanning */

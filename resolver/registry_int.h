@@ -169,6 +169,7 @@ struct pgr_registry {
     pgr_str_table domains;           /* normalized domain -> entity */
     pgr_str_table names;             /* name key -> entity */
     pgr_filter filter;               /* cheap "certainly not" pre-check */
+    pgr_errors warnings;             /* valid, but worth a word ("check") */
 };
 
 /* --------------------------------------------------------- country codes */

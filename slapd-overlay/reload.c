@@ -265,6 +265,11 @@ pg_reload_with(pg_info *pi, const char *path, const pgr_config *pcfg,
         snap->regid, snap->seq, path, pgr_registry_entity_count(reg),
         is_signed ? ", signature verified, key " : " (unsigned mode)",
         kid);
+    if (pgr_registry_warning_count(reg) > 0)
+        Log(LDAP_DEBUG_ANY, LDAP_LEVEL_WARNING, "ploguard: registry %s seq "
+            "%lld: %zu of its names cannot be indexed, and no search by them "
+            "finds their entity (\"ploguard check %s\" lists them)\n",
+            snap->regid, snap->seq, pgr_registry_warning_count(reg), path);
     pg_log_stale(snap, path);
     return 0;
 }

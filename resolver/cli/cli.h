@@ -53,6 +53,8 @@ int pgr_cli_finish_stdout(const char *prog);
 void pgr_cli_bad_option(const char *prog, int argc, char **argv, int opt);
 size_t pgr_cli_warn_case_twins(FILE *fp, const char *prog, const char *path,
                                const pgr_registry *reg);
+size_t pgr_cli_warn_registry(FILE *fp, const char *prog, const char *path,
+                             const pgr_registry *reg);
 
 /* One looked-up value and its answer, as printed. */
 typedef struct pgr_cli_answer {

@@ -90,7 +90,7 @@ pgr_cmd_check(int argc, char **argv)
     if (reg == NULL)
         return PGR_EXIT_ERROR;
     print_summary(argv[optind], reg, time(NULL));
-    (void)pgr_cli_warn_case_twins(stderr, PROG, argv[optind], reg);
+    (void)pgr_cli_warn_registry(stderr, PROG, argv[optind], reg);
     pgr_registry_free(reg);
     return pgr_cli_finish_stdout(PROG) == 0 ? 0 : PGR_EXIT_ERROR;
 }

@@ -214,3 +214,28 @@ pgr_cli_warn_case_twins(FILE *fp, const char *prog, const char *path,
     free(v);
     return twins;
 }
+
+/*
+ * Warns, on fp, of what a valid registry holds that will not work as its
+ * keeper may think: ids equal but for case, and the names the loader could
+ * not index (pgr_registry_warning).  Returns how many warnings.
+ */
+size_t
+pgr_cli_warn_registry(FILE *fp, const char *prog, const char *path,
+                      const pgr_registry *reg)
+{
+    size_t n = pgr_registry_warning_count(reg), i, shown = 0;
+
+    for (i = 0; i < n && i < PGR_WARNINGS_KEPT; i++) {
+        const char *m = pgr_registry_warning(reg, i);
+
+        fprintf(fp, "%s: %s: warning: ", prog, path);
+        pgr_cli_put_clean(fp, m != NULL ? m : "(message lost: out of memory)");
+        fputc('\n', fp);
+        shown++;
+    }
+    if (n > shown)
+        fprintf(fp, "%s: %s: warning: %zu more like these\n", prog, path,
+                n - shown);
+    return n + pgr_cli_warn_case_twins(fp, prog, path, reg);
+}

@@ -192,7 +192,7 @@ regtool_validate(const char *path, const char *buf, size_t len)
     reg = pgr_registry_load_buffer(buf, len, NULL, &errs);
     if (reg != NULL && errs.count == 0) {
         pgr_errors_free(&errs);
-        (void)pgr_cli_warn_case_twins(stderr, REGTOOL_PROG, path, reg);
+        (void)pgr_cli_warn_registry(stderr, REGTOOL_PROG, path, reg);
         return reg;
     }
     for (i = 0; i < errs.count; i++) {

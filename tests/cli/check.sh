@@ -37,6 +37,34 @@ out_has "$tmp/twins.json: valid: registry $REG_ID"
 err_has "$tmp/twins.json: warning: ids \"$first_id\" and \"$(printf '%s' "$first_id" | tr 'a-z' 'A-Z')\" differ only in case"
 [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "check should warn exactly once"
 
+# ---- valid, but names that no search can find: one warning each, exit 0
+python3 - "$SAMPLE" "$tmp/names.json" "$tmp/many.json" <<'PYEOF' || exit 99
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+long_name = "Bureau " + " ".join(["Longname%02d" % i for i in range(16)])
+r["organizations"][0].setdefault("aliases", []).append(long_name)
+r["missions"][0]["name"] = long_name
+solo = dict(r["people"][0], id="solo-name-test", phones=[], emails=[],
+            names=[{"full": "Solo"}])
+r["people"].append(solo)
+json.dump(r, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+r["organizations"][0]["aliases"] = [long_name + " %d" % i for i in range(105)]
+json.dump(r, open(sys.argv[3], "w", encoding="utf-8"), ensure_ascii=False)
+PYEOF
+n_aliases=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["organizations"][0]["aliases"]))' "$tmp/names.json") || exit 99
+n_people=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["people"]))' "$tmp/names.json") || exit 99
+run 0 check "$tmp/names.json"
+out_has "$tmp/names.json: valid: registry $REG_ID"
+err_has "$tmp/names.json: warning: organizations[0].aliases[$((n_aliases - 1))]: not indexed as a name"
+err_has "$tmp/names.json: warning: missions[0].name: not indexed as a name"
+err_has "$tmp/names.json: warning: people[$((n_people - 1))].names[0]: not indexed as a name"
+err_has "a search by this name finds nothing"
+[ "$(wc -l <"$tmp/err")" -eq 3 ] || fail "check should warn exactly three times"
+# more than a hundred: a hundred shown, the rest counted
+run 0 check "$tmp/many.json"
+[ "$(grep -c 'not indexed as a name' "$tmp/err")" -eq 100 ] || fail "check should show 100 name warnings"
+err_has "$tmp/many.json: warning: 7 more like these"
+
 # every_line_names FILE: each error line (all but the last, which sums up)
 # starts with "FILE: ".
 every_line_names() {

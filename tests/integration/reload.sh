@@ -15,7 +15,7 @@ A=$PG_DIR/regA.json
 B=$PG_DIR/regB.json
 cp "$PG_TESTDATA/registry.json" "$A"
 # B: A plus one person, and a higher seq
-perl -0pe 's/"seq": 7/"seq": 8/; s/"people": \[/"people": [\n    {"id": "person-new-test", "role": "plo", "names": [{"family": "Newman", "given": "Kai"}], "phones": ["+1 613 555 0130"], "emails": ["kai.newman\@example.org"], "status": "active", "instruction": "refer"},/' \
+perl -0pe 's/"seq": 7/"seq": 8/; s/"people": \[/"people": [\n    {"id": "person-new-test", "role": "plo", "names": [{"family": "Newman", "given": "Kai"}, {"full": "Kainewman"}], "phones": ["+1 613 555 0130"], "emails": ["kai.newman\@example.org"], "status": "active", "instruction": "refer"},/' \
     "$A" > "$B"
 grep -q person-new-test "$B" || pg_die "could not derive registry B"
 
@@ -82,6 +82,12 @@ install_reg "$B"
 pg_check "after the reload: the new person is found" pg_wait_for 15 newperson
 pg_search "$P" -b "$PEOPLE" '(uid=wang.lihua)' ploguardMatch > "$O.seq8"
 pg_has "$O.seq8" '^ploguardMatch: .*seq=8( |$)' "ploguardMatch carries the new seq"
+# B's new person also goes by one word, which no search can find
+pg_has "$PG_DIR/srv/slapd.log" \
+    'ploguard: registry ploguard-integration-test seq 8: 1 of its names cannot be indexed.*ploguard check .*registry.json' \
+    "the log says a name of B cannot be indexed, and how to list it"
+pg_hasnt "$PG_DIR/srv/slapd.log" 'seq 7: [0-9]* of its names cannot be indexed' \
+    "... and says nothing of the kind for A"
 
 # broken registries: the last good one stays in force, the log says why
 lines_before=$(wc -l < "$PG_DIR/srv/slapd.log")
