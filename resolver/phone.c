@@ -1850,8 +1850,9 @@ read_plus_exit_code(candidates *cs, const region *r, const char *d, size_t n)
  * "9011 44...", "901144 20..." have the outside line alone or with the
  * trunk prefix or an exit code (and a country code) in the first group;
  * in "961 3 555 0142" (a number of country 961 with its '+' left off) the
- * group runs into the area code, so it is not 9 + 613 555 0142.  Ungrouped digits ("96135550142", as a PBX shows a
- * caller) keep both readings.
+ * group runs into the area code, so it is not 9 + 613 555 0142.
+ * Ungrouped digits ("96135550142", as a PBX shows a caller) keep both
+ * readings.
  */
 static int
 outside_line_fits(const scan *sc, const region *r, const char *ol)

@@ -139,29 +139,20 @@ fail(loader *ld, const char *path, const char *fmt, ...)
 
 /* Adds "path: reason" to the registry's warnings (it still loads). */
 static void
-warn(loader *ld, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-warn(loader *ld, const char *path, const char *fmt, ...)
+warn(loader *ld, const char *path, const char *reason)
 {
     pgr_errors *w = &ld->reg->warnings;
-    char reason[256];
-    va_list ap;
 
-    if (w->count >= PGR_WARNINGS_KEPT) {
+    if (w->count >= PGR_WARNINGS_KEPT)
         w->count++;              /* counted, not kept */
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(reason, sizeof(reason), fmt, ap);
-    va_end(ap);
-    pgr_errors_add(w, "%s: %s", path, reason);
+    else
+        pgr_errors_add(w, "%s: %s", path, reason);
 }
 
 /* Why a name went unindexed, as warn() says it. */
-#define NOT_INDEXED "not indexed as a name (one word, longer than 127 bytes " \
-    "once folded, or not foldable): a search by this name finds nothing"
+static const char not_indexed[] =
+    "not indexed as a name (one word, longer than 127 bytes once folded, "
+    "or not foldable): a search by this name finds nothing";
 
 /* A value as it appears in an error: in double quotes, control characters,
  * quotes and backslashes escaped, cut at QUOTE_MAX bytes on a UTF-8
@@ -960,7 +951,7 @@ post_phrase_key(loader *ld, size_t entity, const char *s, const char *path)
     char key[PGR_NAME_KEY_MAX];
 
     if (pgr_name_phrase_key(s, strlen(s), key) == 0) {
-        warn(ld, path, NOT_INDEXED);
+        warn(ld, path, not_indexed);
         return;
     }
     key[PGR_NAME_KEY_MAX - 1] = '\0';
@@ -1196,13 +1187,13 @@ load_name(loader *ld, size_t idx, const json_t *obj, const char *path)
             key[PGR_NAME_KEY_MAX - 1] = '\0';
             post_str(ld, &ld->names, pgr_arena_strdup(&ld->reg->arena, key), idx);
         } else {
-            warn(ld, path, NOT_INDEXED);
+            warn(ld, path, not_indexed);
         }
     }
     if (jfull != NULL) {
         full = keep(ld, jfull);
         if (full != NULL && post_name_keys(ld, idx, full) == 0)
-            warn(ld, path, NOT_INDEXED);
+            warn(ld, path, not_indexed);
     }
     if (e->display_name == NULL) {       /* the first name shows */
         if (full != NULL) {

@@ -224,18 +224,18 @@ size_t
 pgr_cli_warn_registry(FILE *fp, const char *prog, const char *path,
                       const pgr_registry *reg)
 {
-    size_t n = pgr_registry_warning_count(reg), i, shown = 0;
+    size_t n = pgr_registry_warning_count(reg), i;
+    size_t kept = n < PGR_WARNINGS_KEPT ? n : PGR_WARNINGS_KEPT;
 
-    for (i = 0; i < n && i < PGR_WARNINGS_KEPT; i++) {
+    for (i = 0; i < kept; i++) {
         const char *m = pgr_registry_warning(reg, i);
 
         fprintf(fp, "%s: %s: warning: ", prog, path);
         pgr_cli_put_clean(fp, m != NULL ? m : "(message lost: out of memory)");
         fputc('\n', fp);
-        shown++;
     }
-    if (n > shown)
+    if (n > kept)
         fprintf(fp, "%s: %s: warning: %zu more like these\n", prog, path,
-                n - shown);
+                n - kept);
     return n + pgr_cli_warn_case_twins(fp, prog, path, reg);
 }
