@@ -9,14 +9,17 @@
  * format, made by the stock `minisign -S`):
  *
  *   untrusted comment: <anything>
- *   base64( "ED" or "Ed" || key_id[8] || Ed25519 signature[64] )
+ *   base64( "ED" || key_id[8] || Ed25519 signature[64] )
  *   trusted comment: <text>
  *   base64( Ed25519 signature over signature[64] || <text> )
  *
- * "ED" (minisign 0.11's default) signs BLAKE2b-512 of the file, legacy "Ed"
- * (minisign -l) signs the file itself.  BOTH signatures are verified: a file
- * that verifies under an altered trusted comment is refused, and so is an
- * altered file under a genuine comment.
+ * "ED" (minisign's default since 0.10) signs BLAKE2b-512 of the file.  A
+ * legacy "Ed" signature (minisign -l, the file itself signed) is refused:
+ * the algorithm's two letters are signed by neither signature, and a
+ * genuine "ED" relabelled "Ed" verifies over the 64 bytes of the prehash
+ * (minisign -V -H refuses legacy signatures too).  BOTH signatures are
+ * verified: a file that verifies under an altered trusted comment is
+ * refused, and so is an altered file under a genuine comment.
  *
  * The trusted comment is parsed strictly, exactly:
  *
@@ -43,7 +46,7 @@
  *
  * Installation (pgr_feed_install) writes registry.json.minisig and
  * registry.json beside their targets, fsyncs them, keeps the current pair as
- * .prev / .minisig.prev (hard links), renames the signature, then the
+ * .prev / .minisig.prev (hard links, or copies), renames the signature, then the
  * registry, then fsyncs the directory.  A process killed at any moment
  * leaves registry.json whole, old or new.  The only window where the pair
  * disagrees is between the two renames (new .minisig, old registry);
@@ -143,7 +146,6 @@ typedef struct pgr_feed_info {
     time_t        issued_at;
     time_t        expires_at;
     unsigned char keyid[PGR_FEED_KEYID_BYTES];     /* the key that signed */
-    int           prehashed;                       /* 1 "ED", 0 legacy "Ed" */
     unsigned char hash[PGR_FEED_HASH_BYTES];       /* BLAKE2b-512 of the body */
     char          comment[PGR_FEED_COMMENT_MAX + 1];
 } pgr_feed_info;
@@ -251,8 +253,11 @@ pgr_feed_status pgr_feed_write_file(const char *path, const void *data,
 /*
  * Installs body as target and sig as target.minisig, as described at the
  * top; the current pair (if any) becomes target.prev and
- * target.minisig.prev.  On any failure the installed files are unchanged
- * (temporary files are removed).
+ * target.minisig.prev (hard links, or copies of files this user may not
+ * link).  On any failure the installed files are unchanged (temporary
+ * files are removed).  Once both are renamed into place it returns
+ * PGR_FEED_OK, and a failed sync of the directory after that is said in
+ * err (empty otherwise): installed, not yet known to be durable.
  */
 pgr_feed_status pgr_feed_install(const char *target,
                                  const unsigned char *body, size_t len,

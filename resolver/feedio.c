@@ -202,9 +202,49 @@ pgr_feed_write_atomic(const char *path, const void *data, size_t len,
 }
 
 /*
- * Makes name.prev a hard link to name's current file, atomically replacing
- * any older .prev (link under a temporary name, then rename).  Nothing to
- * do when name does not exist yet.
+ * Writes a copy of the file name to the new file tmp and syncs it; tmp is
+ * removed again on failure.  keep_prev's way when name may not be linked:
+ * with fs.protected_hardlinks (Debian's default) a user may link only a
+ * file it owns or may write, and an installed registry first put there by
+ * root is neither for the sync's user, who may still replace it.
+ */
+static pgr_feed_status
+copy_to_new(const char *name, const char *tmp, char *err, size_t errlen)
+{
+    pgr_file_status fst;
+    char *buf;
+    size_t len;
+    int fd, rc, saved;
+
+    fst = pgr_file_read(name, PGR_REGISTRY_MAX_BYTES, &buf, &len, err, errlen);
+    if (fst != PGR_FILE_OK)
+        return fst == PGR_FILE_E_NOMEM ? PGR_FEED_E_NOMEM : PGR_FEED_E_IO;
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        pgr_seterr(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
+        free(buf);
+        return PGR_FEED_E_IO;
+    }
+    rc = write_all(fd, buf, len) != 0 || fsync(fd) != 0 ? -1 : 0;
+    saved = errno;
+    if (close(fd) != 0 && rc == 0) {
+        rc = -1;
+        saved = errno;
+    }
+    free(buf);
+    if (rc != 0) {
+        pgr_seterr(err, errlen, "%s: cannot write: %s", tmp, strerror(saved));
+        (void)unlink(tmp);
+        return PGR_FEED_E_IO;
+    }
+    return PGR_FEED_OK;
+}
+
+/*
+ * Makes name.prev a hard link to name's current file (a copy of it when
+ * it may not be linked), atomically replacing any older .prev (made under
+ * a temporary name, then renamed).  Nothing to do when name does not
+ * exist yet.
  */
 static pgr_feed_status
 keep_prev(const char *name, char *err, size_t errlen)
@@ -225,9 +265,16 @@ keep_prev(const char *name, char *err, size_t errlen)
     if (n < 0 || (size_t)n >= sizeof(tmp))
         goto toolong;
     if (link(name, tmp) != 0) {
-        pgr_seterr(err, errlen, "%s: cannot keep the previous file as %s: %s",
-                   name, prev, strerror(errno));
-        return PGR_FEED_E_IO;
+        pgr_feed_status st;
+
+        if (errno != EPERM) {
+            pgr_seterr(err, errlen, "%s: cannot keep the previous file as %s: %s",
+                       name, prev, strerror(errno));
+            return PGR_FEED_E_IO;
+        }
+        st = copy_to_new(name, tmp, err, errlen);
+        if (st != PGR_FEED_OK)
+            return st;
     }
     if (rename(tmp, prev) != 0) {
         pgr_seterr(err, errlen, "%s: cannot rename into place: %s", prev, strerror(errno));
@@ -252,6 +299,8 @@ pgr_feed_install(const char *target, const unsigned char *body, size_t len,
     int n, had_old;
 
     tmpreg[0] = tmpsig[0] = '\0';
+    if (err != NULL && errlen > 0)
+        err[0] = '\0';
     n = snprintf(sigpath, sizeof(sigpath), "%s.minisig", target);
     if (n < 0 || (size_t)n >= sizeof(sigpath)) {
         pgr_seterr(err, errlen, "%s: path too long", target);
@@ -265,9 +314,10 @@ pgr_feed_install(const char *target, const unsigned char *body, size_t len,
     if (st != PGR_FEED_OK)
         goto fail;
     had_old = access(target, F_OK) == 0 && access(sigpath, F_OK) == 0;
-    /* 2. The current pair kept as .prev, signature first: while the pair
-     * disagrees (between the renames of step 3) readers fall back to
-     * .minisig.prev, which must then sign the current registry. */
+    /* 2. The current pair kept as .prev before anything is renamed: while
+     * the pair disagrees (between the renames of step 3, signature first)
+     * readers fall back to .minisig.prev, which must then sign the
+     * current registry. */
     st = keep_prev(target, err, errlen);
     if (st == PGR_FEED_OK)
         st = keep_prev(sigpath, err, errlen);
@@ -289,12 +339,16 @@ pgr_feed_install(const char *target, const unsigned char *body, size_t len,
             char prevsig[PATH_MAX + 8];
 
             (void)snprintf(prevsig, sizeof(prevsig), "%s.prev", sigpath);
-            (void)rename(prevsig, sigpath);
+            if (rename(prevsig, sigpath) == 0)
+                (void)sync_dir(target, NULL, 0);
         }
         st = PGR_FEED_E_IO;
         goto fail;
     }
-    return sync_dir(target, err, errlen);
+    /* Installed: a directory that cannot be synced now is said in err, but
+     * the new pair is what readers see, and the caller must record it. */
+    (void)sync_dir(target, err, errlen);
+    return PGR_FEED_OK;
 fail:
     if (tmpreg[0] != '\0')
         (void)unlink(tmpreg);

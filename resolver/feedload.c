@@ -109,10 +109,10 @@ pgr_feed_load(const char *registry_path, const char *sig_path,
         return st;
     }
     /* The anti-rollback rules last, once the body has proved to be the
-     * registry its trusted comment names: a legacy "Ed" signature read
-     * from a genuine "ED" one verifies over the 64 bytes of its prehash,
-     * and that must fail as an invalid registry, not be reported as the
-     * equivocation of a compromised key. */
+     * registry its trusted comment names: a signature that verifies over
+     * something else (legacy "Ed" ones, which could, are refused) must
+     * fail as an invalid registry, not be reported as the equivocation of
+     * a compromised key. */
     if (state_dir != NULL) {
         st = pgr_feed_state_check(state_dir, &fi, err, errlen);
         if (st != PGR_FEED_OK) {

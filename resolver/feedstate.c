@@ -215,6 +215,7 @@ static int
 state_lock(const char *state_dir, char *err, size_t errlen)
 {
     char path[PATH_MAX];
+    struct stat sb;
     int n, fd;
 
     n = snprintf(path, sizeof(path), "%s/" STATE_LOCK, state_dir);
@@ -224,9 +225,16 @@ state_lock(const char *state_dir, char *err, size_t errlen)
     }
     /* read-only is enough for flock, and works on a lock file another
      * user (the sync's or slapd's) created */
-    fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+    /* The directory is writable by slapd's user too: no symbolic link
+     * followed, nothing but a regular file locked */
+    fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
     if (fd < 0) {
         pgr_seterr(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        pgr_seterr(err, errlen, "%s: not a regular file", path);
+        (void)close(fd);
         return -1;
     }
     while (flock(fd, LOCK_EX) != 0) {

@@ -28,7 +28,10 @@ pgr_file_read(const char *path, size_t max, char **buf, size_t *len,
     *len = 0;
     if (max > SIZE_MAX / 2)
         max = SIZE_MAX / 2;   /* so that max + 1 and twice a capacity fit */
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO put in the file's place would otherwise
+     * wait for a writer, for ever (slapd's reload task, a sync holding its
+     * lock); it is refused below, and a regular file ignores the flag. */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         pgr_seterr(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return PGR_FILE_E_IO;

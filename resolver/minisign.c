@@ -4,7 +4,8 @@
  *
  * Formats (minisign 0.11, src/minisign.h and minisign(1)):
  *   public key  base64( "Ed" || key_id[8] || Ed25519 pk[32] )
- *   signature   base64( "ED"|"Ed" || key_id[8] || Ed25519 sig[64] )
+ *   signature   base64( "ED" || key_id[8] || Ed25519 sig[64] ), the
+ *               signature of BLAKE2b-512 of the file ("Ed", legacy, refused)
  *   global sig  base64( Ed25519 over sig[64] || trusted comment text )
  */
 #include "config.h"
@@ -386,8 +387,17 @@ parse_minisig(const char *text, size_t len, minisig *ms, char *err,
     memcpy(ms->alg, blob, ALG_LEN);
     memcpy(ms->keyid, blob + ALG_LEN, PGR_FEED_KEYID_BYTES);
     memcpy(ms->sig, blob + ALG_LEN + PGR_FEED_KEYID_BYTES, PGR_FEED_SIG_BYTES);
-    if (ms->alg[0] != 'E' || (ms->alg[1] != 'D' && ms->alg[1] != 'd')) {
-        pgr_seterr(err, errlen, "signature algorithm is neither \"ED\" nor \"Ed\"");
+    /* Only "ED": what a legacy "Ed" signature signs is the file itself, and
+     * the two letters are signed by neither, so a genuine "ED" signature
+     * relabelled "Ed" verifies over the 64 bytes of its prehash.  minisign
+     * signs "ED" by default since 0.10 (-l makes "Ed"; -V -H refuses it). */
+    if (ms->alg[0] == 'E' && ms->alg[1] == 'd') {
+        pgr_seterr(err, errlen, "signature is a legacy \"Ed\" one (minisign -l), refused: "
+                   "the feed must be signed prehashed, \"ED\", minisign's default");
+        return PGR_FEED_E_SIGFORMAT;
+    }
+    if (ms->alg[0] != 'E' || ms->alg[1] != 'D') {
+        pgr_seterr(err, errlen, "signature algorithm is not \"ED\"");
         return PGR_FEED_E_SIGFORMAT;
     }
     if (next_line(&p, end, &line, &llen) != 0 ||
@@ -447,8 +457,6 @@ verify_body(const minisig *ms, const pgr_feed_key *k,
 {
     if (crypto_generichash(h, PREHASH_BYTES, body, len, NULL, 0) != 0)
         return -1;
-    if (ms->alg[1] == 'd')   /* legacy "Ed": the file itself */
-        return crypto_sign_verify_detached(ms->sig, body, len, k->pk);
     return crypto_sign_verify_detached(ms->sig, h, PREHASH_BYTES, k->pk);
 }
 
@@ -496,7 +504,6 @@ pgr_feed_verify(const unsigned char *body, size_t len, const char *sig,
     if (st != PGR_FEED_OK)
         return st;
     memcpy(info.keyid, ms.keyid, PGR_FEED_KEYID_BYTES);
-    info.prehashed = ms.alg[1] == 'D';
     memcpy(info.hash, h, PGR_FEED_HASH_BYTES);
     *out = info;
     return PGR_FEED_OK;

@@ -206,8 +206,11 @@ apply(struct opts *o, const char *name, const char *value, const char **why)
         return 0;
     }
     if (strcmp(name, "max-size") == 0) {
-        *why = "must be a number of bytes, 1024 to 4294967296";
-        if (parse_long(value, 1024, 4294967296LL, &v) != 0)
+        /* no more than the loader takes: a larger body would be fetched
+         * and hashed only to be refused as an invalid registry */
+        *why = "must be a number of bytes, 1024 to 268435456 (256 MiB, the largest "
+               "registry ploguard loads)";
+        if (parse_long(value, 1024, (long long)PGR_REGISTRY_MAX_BYTES, &v) != 0)
             return -1;
         o->max_size = v;
         return 0;
@@ -541,6 +544,7 @@ load_keys(const struct opts *o, pgr_feed_keys *keys)
 struct fetch {
     unsigned char *buf;
     size_t len, cap, max;
+    const char *max_is;   /* what sets max, for the message */
     int too_big;
     char etag[HDR_VALUE_MAX];
     char last_modified[HDR_VALUE_MAX];
@@ -562,7 +566,9 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
         size_t ncap = f->cap != 0 ? f->cap : 65536;
         unsigned char *nb;
 
-        while (ncap < f->len + n + 1)
+        /* f->len + n <= f->max (above) and max is at most 256 MiB, so
+         * neither the sum nor the doubling can wrap */
+        while (ncap < f->len + n + 1 && ncap <= f->max)
             ncap *= 2;
         if (ncap > f->max + 1)
             ncap = f->max + 1;
@@ -639,13 +645,13 @@ describe_curl(CURLcode rc, const struct fetch *f, const struct opts *o,
                        errbuf);
         break;
     case CURLE_FILESIZE_EXCEEDED:
-        (void)snprintf(out, outsz, "larger than the size cap of %lld bytes (--max-size)",
-                       (long long)f->max);
+        (void)snprintf(out, outsz, "larger than the size cap of %lld bytes (%s)",
+                       (long long)f->max, f->max_is);
         break;
     case CURLE_WRITE_ERROR:
         if (f->too_big)
-            (void)snprintf(out, outsz, "larger than the size cap of %lld bytes (--max-size)",
-                           (long long)f->max);
+            (void)snprintf(out, outsz, "larger than the size cap of %lld bytes (%s)",
+                           (long long)f->max, f->max_is);
         else
             (void)snprintf(out, outsz, "out of memory while receiving");
         break;
@@ -964,6 +970,7 @@ static int
 take_lock(const char *state_dir)
 {
     char path[PATH_MAX];
+    struct stat sb;
     int fd;
 
     if (mkdir(state_dir, 0755) != 0 && errno != EEXIST) {
@@ -974,9 +981,15 @@ take_lock(const char *state_dir)
         sync_fail("state directory %s: path too long", state_dir);
         return -1;
     }
-    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    /* see state_lock: no symbolic link followed, a regular file only */
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
     if (fd < 0) {
         sync_fail("%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        sync_fail("%s: not a regular file", path);
+        close(fd);
         return -1;
     }
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -1093,9 +1106,14 @@ report_unchanged(const struct opts *o, const char *registry_id, const char *how)
     pgr_feed_format_time(st.expires_at, exp);
     printf(PROG ": unchanged (%s): registry %s seq %lld, expires %s\n",
            how, st.registry_id, st.seq, exp);
-    if (st.expires_at <= time(NULL))
-        fprintf(stderr, PROG ": warning: registry %s seq %lld expired at %s and the feed "
-                "has no newer one: it is served as stale\n", st.registry_id, st.seq, exp);
+    /* A feed that stopped moving past its registry's expiry is a failure
+     * for whatever watches the exit status (systemd, monitoring): the
+     * overlay serves the registry marked stale. */
+    if (st.expires_at <= time(NULL)) {
+        sync_fail("registry %s seq %lld expired at %s and the feed has no newer one: "
+                  "it is served as stale", st.registry_id, st.seq, exp);
+        return SYNC_POLICY;
+    }
     return SYNC_OK;
 }
 
@@ -1114,6 +1132,7 @@ fetch_sig(const struct opts *o, const struct http_cache *c, struct download *d)
 
     memset(d, 0, sizeof(*d));
     d->sig.max = PGR_FEED_SIGFILE_MAX;
+    d->sig.max_is = "the limit of a signature file";
     if (sig_url(o->url, surl, sizeof(surl)) != 0) {
         sync_fail("--url: too long");
         return SYNC_USAGE;
@@ -1141,6 +1160,7 @@ fetch_body(const struct opts *o, struct download *d)
     char why[512];
 
     d->body.max = (size_t)o->max_size;
+    d->body.max_is = "--max-size";
     if (http_get(o, o->url, NULL, NULL, &d->body, &d->code, why, sizeof(why)) != 0) {
         sync_fail("download of %s failed: %s", o->url, why);
         return SYNC_NETWORK;
@@ -1150,6 +1170,49 @@ fetch_body(const struct opts *o, struct download *d)
         return SYNC_NETWORK;
     }
     return SYNC_OK;
+}
+
+/* True when the installed registry verifies with sig and the trusted keys,
+ * and is the configured registry if one is (--registry-id). */
+static int
+installed_verifies(const struct opts *o, const unsigned char *sig, size_t siglen,
+                   const pgr_feed_keys *keys, pgr_feed_info *info)
+{
+    char err[PGR_FEED_ERR_MAX];
+    unsigned char *body = NULL;
+    size_t len = 0;
+    int ok;
+
+    if (pgr_feed_read_file(o->out, (size_t)o->max_size, &body, &len, NULL, 0) != PGR_FEED_OK)
+        return 0;
+    ok = pgr_feed_verify(body, len, (const char *)sig, siglen, keys, info, err,
+                         sizeof(err)) == PGR_FEED_OK;
+    free(body);
+    return ok && (o->registry_id == NULL || strcmp(o->registry_id, info->registry_id) == 0);
+}
+
+/*
+ * What a 304 may be taken to confirm: the installed pair still verifies
+ * with the trusted keys and is the configured registry.  The validators
+ * stored are those of the signature's URL only, and the keys or
+ * --registry-id may have changed since (a key revoked after a compromise,
+ * another registry asked for): then the signature is asked for again,
+ * unconditionally, and goes through every check.
+ */
+static int
+installed_pair_current(const struct opts *o, const pgr_feed_keys *keys)
+{
+    unsigned char *sig = NULL;
+    size_t siglen = 0;
+    pgr_feed_info info;
+    int ok;
+
+    if (pgr_feed_read_file(o->out_sig, PGR_FEED_SIGFILE_MAX, &sig, &siglen, NULL, 0) !=
+        PGR_FEED_OK)
+        return 0;
+    ok = installed_verifies(o, sig, siglen, keys, &info);
+    free(sig);
+    return ok;
 }
 
 /*
@@ -1165,19 +1228,11 @@ sig_is_installed(const struct opts *o, const struct download *d,
                  const pgr_feed_keys *keys, pgr_feed_info *info)
 {
     char err[PGR_FEED_ERR_MAX];
-    unsigned char *body = NULL;
-    size_t len = 0;
     pgr_feed_state st;
-    int found = 0, ok;
+    int found = 0;
 
-    if (!file_is(o->out_sig, d->sig.buf, d->sig.len))
-        return 0;
-    if (pgr_feed_read_file(o->out, (size_t)o->max_size, &body, &len, NULL, 0) != PGR_FEED_OK)
-        return 0;
-    ok = pgr_feed_verify(body, len, (const char *)d->sig.buf, d->sig.len, keys, info,
-                         err, sizeof(err)) == PGR_FEED_OK;
-    free(body);
-    if (!ok || (o->registry_id != NULL && strcmp(o->registry_id, info->registry_id) != 0))
+    if (!file_is(o->out_sig, d->sig.buf, d->sig.len) ||
+        !installed_verifies(o, d->sig.buf, d->sig.len, keys, info))
         return 0;
     if (pgr_feed_state_read(o->state_dir, info->registry_id, &st, &found, err,
                             sizeof(err)) != PGR_FEED_OK || !found)
@@ -1217,10 +1272,9 @@ check_feed(const struct opts *o, const struct download *d, const pgr_feed_keys *
 
 /*
  * The anti-rollback state, once parse_feed has found the body to be the
- * registry the trusted comment names.  Not before: a legacy "Ed" signature
- * read from a genuine "ED" one verifies over the 64 bytes of the prehash,
- * which must fail as an invalid registry, not raise the alert of a
- * compromised key.
+ * registry the trusted comment names: a signature that verifies over
+ * something else (legacy "Ed" ones, which could, are refused) must fail
+ * as an invalid registry, never raise the alert of a compromised key.
  */
 static int
 check_policy(const struct opts *o, const pgr_feed_info *info)
@@ -1269,17 +1323,39 @@ parse_feed(const struct download *d, const pgr_config *cfg, const pgr_feed_info 
 /* The installed registry, if any, for the rollback cross-check and the
  * summary.  It is trusted only as far as it was installed by us. */
 static pgr_registry *
-load_installed(const struct opts *o, const pgr_config *cfg)
+load_installed(const struct opts *o, const pgr_config *cfg, char *why, size_t whylen)
 {
     pgr_errors errs;
     pgr_registry *reg;
 
+    why[0] = '\0';
     if (!exists(o->out))
         return NULL;
     pgr_errors_init(&errs);
     reg = pgr_registry_load_file(o->out, cfg, &errs);
+    if (reg == NULL)
+        (void)snprintf(why, whylen, "%s", errs.count > 0 && errs.msgs[0] != NULL
+                                              ? errs.msgs[0] : "cannot be loaded");
     pgr_errors_free(&errs);
     return reg;
+}
+
+/*
+ * The registry the feed must be, without --registry-id: the installed
+ * one's id; when the installed file cannot be loaded (damaged, or refused
+ * by a stricter ploguard after an upgrade), the id the HTTP cache recorded
+ * at the last sync.  Returns NULL when no registry is installed, and
+ * "" when one is but nothing says which.
+ */
+static const char *
+expected_registry(const struct opts *o, const pgr_registry *old,
+                  const struct http_cache *cache)
+{
+    if (old != NULL)
+        return pgr_registry_id(old);
+    if (!exists(o->out))
+        return NULL;
+    return cache->registry_id;
 }
 
 static void
@@ -1313,7 +1389,8 @@ run_sync(const struct opts *o, const pgr_feed_keys *keys, const pgr_config *cfg)
     struct download d;
     pgr_feed_info info;
     pgr_registry *reg = NULL, *old = NULL;
-    char err[PGR_FEED_ERR_MAX];
+    char err[PGR_FEED_ERR_MAX], why[PGR_FEED_ERR_MAX];
+    const char *expected;
     time_t now;
     pgr_feed_status st;
     int rc;
@@ -1321,6 +1398,11 @@ run_sync(const struct opts *o, const pgr_feed_keys *keys, const pgr_config *cfg)
     clean_all_leftovers(o);
     cache_read(o->state_dir, &cache);
     rc = fetch_sig(o, &cache, &d);
+    if (rc < 0 && !installed_pair_current(o, keys)) {
+        download_free(&d);
+        cache.url[0] = '\0';    /* unconditional */
+        rc = fetch_sig(o, &cache, &d);
+    }
     if (rc < 0) {
         download_free(&d);
         return report_unchanged(o, cache.registry_id, "HTTP 304");
@@ -1345,15 +1427,24 @@ run_sync(const struct opts *o, const pgr_feed_keys *keys, const pgr_config *cfg)
     rc = check_policy(o, &info);
     if (rc != SYNC_OK)
         goto out;
-    old = load_installed(o, cfg);
+    old = load_installed(o, cfg, why, sizeof(why));
     /* Without --registry-id, the registry installed is the one expected: a
      * feed of another id signed with the same key (the ILDC's test
      * registry, say) is no update of it, and must not replace it unseen. */
-    if (o->registry_id == NULL && old != NULL &&
-        !str_eq(pgr_registry_id(old), info.registry_id)) {
-        sync_fail("refused: the feed is registry %s, the installed registry is %s "
+    expected = o->registry_id == NULL ? expected_registry(o, old, &cache) : NULL;
+    if (expected != NULL && expected[0] == '\0') {
+        sync_fail("refused: the installed registry %s cannot be loaded (%s) and nothing "
+                  "records which registry it is (give --registry-id %s to install "
+                  "registry %s in its place)", o->out, why, info.registry_id,
+                  info.registry_id);
+        rc = SYNC_POLICY;
+        goto out;
+    }
+    if (expected != NULL && !str_eq(expected, info.registry_id)) {
+        sync_fail("refused: the feed is registry %s, the installed registry is %s%s "
                   "(give --registry-id %s to change registries)",
-                  info.registry_id, pgr_registry_id(old), info.registry_id);
+                  info.registry_id, expected, old == NULL ? " (as last synced; the file "
+                  "itself cannot be loaded)" : "", info.registry_id);
         rc = SYNC_POLICY;
         goto out;
     }
@@ -1373,6 +1464,10 @@ run_sync(const struct opts *o, const pgr_feed_keys *keys, const pgr_config *cfg)
         rc = status_exit(st);
         goto out;
     }
+    if (err[0] != '\0')
+        fprintf(stderr, PROG ": warning: installed registry %s seq %lld in %s, but %s; "
+                "a crash now may bring back the previous one\n",
+                info.registry_id, info.seq, o->out, err);
     /* Installed: a state that cannot be recorded now is said as such (the
      * installed file is newer than the state, and the next run, finding
      * the state behind, downloads and records again). */

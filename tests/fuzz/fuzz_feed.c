@@ -6,7 +6,8 @@
  *
  * - As a .minisig over a fixed body, with one trusted key (the seed corpus
  *   holds real minisign signatures of that body by that key, prehashed
- *   and legacy): accepted only with the trusted key's id, a comment that
+ *   and legacy, which must be refused): accepted only with the trusted
+ *   key's id, a prehashed signature, a comment that
  *   parses the same again, and the body's BLAKE2b-512; refused with a
  *   status of the right kind and a message.
  * - As a trusted comment: an accepted one is exactly the text its fields

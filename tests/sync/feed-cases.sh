@@ -143,12 +143,12 @@ if printf '%s\n' "$out1" | grep -q 'unchanged (HTTP 200' && [ $RC -eq 0 ] &&
 else
     fail "validators after an identical 200: \"$out1\" then rc $RC \"$OUT\" \"$ERR\""
 fi
-# The same registry signed anew (here as legacy Ed; a key rollover is the
-# real case), from the server that keeps its validators: the signature's
-# ETag changed, so it is fetched, then the registry: not "unchanged", the
-# new signature is installed.
+# The same registry signed anew (here only its untrusted comment differs;
+# a key rollover is the real case), from the server that keeps its
+# validators: the signature's ETag changed, so it is fetched, then the
+# registry: not "unchanged", the new signature is installed.
 cp "$T/inst/registry.json.minisig" "$T/old.minisig"
-sign "$T/www/registry.json" main "$(cat "$T/comment")" -l
+sed '1s/.*/untrusted comment: signed again/' "$T/old.minisig" > "$T/www/registry.json.minisig"
 run_sync --url "$URL" $MAIN
 if [ $RC -eq 0 ] && printf '%s\n' "$OUT" | grep -q 'seq 6 -> 6 .*0 added, 0 changed, 0 removed' &&
    cmp -s "$T/www/registry.json.minisig" "$T/inst/registry.json.minisig" &&
@@ -231,10 +231,10 @@ publish 6 --add-person sneaky-1
 run_sync --url "$URL" $MAIN
 expect_fail "equivocation" 5 'EQUIVOCATION: registry test-feed seq 6 was signed with two different contents'
 
-# A genuine "ED" signature relabelled "Ed" (legacy) verifies over the 64
-# bytes of its prehash: served with those bytes as the registry, it fails
-# as an invalid registry, not as an equivocation of the seq already
-# accepted (no alert of a compromised key).
+# A genuine "ED" signature relabelled "Ed" (legacy) would verify over the
+# 64 bytes of its prehash: served with those bytes as the registry, it is
+# refused as a legacy signature, not taken for an equivocation of the seq
+# already accepted (no alert of a compromised key).
 publish 6
 cp "$T/www/registry.json" "$T/genuine.json"
 cp "$T/www/registry.json.minisig" "$T/genuine.minisig"
@@ -254,7 +254,7 @@ with open(sys.argv[3] + ".minisig", "wb") as f:
 EOF
     { echo "ERROR: could not relabel the signature"; exit 99; }
 run_sync --url "$URL" $MAIN
-expect_fail "a genuine ED signature relabelled Ed, over its prehash" 6 'the signed registry is invalid'
+expect_fail "a genuine ED signature relabelled Ed, over its prehash" 4 'legacy "Ed" one \(minisign -l\), refused'
 
 # Another registry signed with the same key (a test registry) is no update
 # of the installed one unless --registry-id says to change registries.
@@ -293,13 +293,17 @@ mv "$T/state.saved" "$T/state"
 make_key standby
 publish 7
 sign "$T/www/registry.json" standby "$(cat "$T/comment")" -l
+snapshot
+run_sync --url "$BASE/redirect/registry.json" $MAIN --pubkey2 "$(pubkey standby)"
+expect_fail "a legacy Ed signature (minisign -l)" 4 'legacy "Ed" one \(minisign -l\), refused'
+sign "$T/www/registry.json" standby "$(cat "$T/comment")"
 run_sync --url "$BASE/redirect/registry.json" $MAIN --pubkey2 "$(pubkey standby)" \
     --pin "$(cat "$T/pki/pin")"
 if [ $RC -eq 0 ] && cmp -s "$T/www/registry.json" "$T/inst/registry.json" &&
    printf '%s\n' "$OUT" | grep -q 'seq 6 -> 7'; then
-    ok "standby key, legacy Ed signature, HTTPS redirect, pinned key: $(printf '%s\n' "$OUT" | head -n 1)"
+    ok "standby key, HTTPS redirect, pinned key: $(printf '%s\n' "$OUT" | head -n 1)"
 else
-    fail "standby/legacy/redirect/pin: rc $RC, out \"$OUT\", err \"$ERR\""
+    fail "standby/redirect/pin: rc $RC, out \"$OUT\", err \"$ERR\""
 fi
 
 # ------------------------------------------------------- configuration
@@ -333,5 +337,75 @@ run_sync --url "$URL"
 expect_fail "no public key" 2 'no trusted public key'
 run_sync --url "$URL" $MAIN --bogus
 expect_fail "unknown option" 2 'unknown option --bogus'
+
+# ------------------------------- a 304 the configuration no longer trusts
+# seq 8 came with validators: the next sync is a 304.  With the signing key
+# removed from the configuration (revoked after a compromise, say), or
+# another --registry-id asked for, that 304 must not pass for "unchanged":
+# the signature is fetched again without condition and checked.
+run_sync --url "$URL" $MAIN
+if [ $RC -eq 0 ] && printf '%s\n' "$OUT" | grep -q 'unchanged (HTTP 304): registry test-feed seq 8'; then
+    ok "304 while the keys are unchanged: $OUT"
+else
+    fail "304 before the key change: rc $RC, out \"$OUT\", err \"$ERR\""
+fi
+snapshot
+run_sync --url "$URL" --pubkey-file "$T/other.pub"
+expect_fail "a 304 once the signing key is no longer trusted" 4 'which is not a trusted key'
+run_sync --url "$URL" $MAIN --registry-id other-feed
+expect_fail "a 304 for another --registry-id" 4 'the feed is registry test-feed, not the configured other-feed'
+
+# ------------------------------- an installed registry that cannot be loaded
+# The registry id to keep then comes from the last sync's record: a feed of
+# another id is still refused, one of the same id repairs the file.
+printf 'damaged\n' > "$T/inst/registry.json"
+snapshot
+publish 9 --id test-feed-b
+run_sync --url "$URL" $MAIN
+expect_fail "another registry id, the installed file damaged" 5 \
+    'the installed registry is test-feed \(as last synced'
+publish 9
+run_sync --url "$URL" $MAIN
+if [ $RC -eq 0 ] && cmp -s "$T/www/registry.json" "$T/inst/registry.json" &&
+   printf '%s\n' "$OUT" | grep -q 'registry test-feed seq none -> 9'; then
+    ok "a damaged installed registry replaced by its own feed: $(printf '%s\n' "$OUT" | head -n 1)"
+else
+    fail "damaged installed registry: rc $RC, out \"$OUT\", err \"$ERR\""
+fi
+# Damaged, and nothing records which registry it was: refused until
+# --registry-id says.
+printf 'damaged\n' > "$T/inst/registry.json"
+rm -f "$T/state/http-cache"
+snapshot
+publish 10
+run_sync --url "$URL" $MAIN
+expect_fail "a damaged installed registry, no record of its id" 5 \
+    'cannot be loaded .* nothing records which registry it is \(give --registry-id test-feed'
+run_sync --url "$URL" $MAIN --registry-id test-feed
+if [ $RC -eq 0 ] && cmp -s "$T/www/registry.json" "$T/inst/registry.json"; then
+    ok "... installed with --registry-id: $(printf '%s\n' "$OUT" | head -n 1)"
+else
+    fail "damaged, --registry-id given: rc $RC, out \"$OUT\", err \"$ERR\""
+fi
+
+# ---------------------------------------- an unchanged feed past its expiry
+# A feed that stopped moving once its registry expired exits 5, so that
+# systemd and monitoring see it; nothing is written.
+publish 11 --expires +3
+run_sync --url "$URL" $MAIN
+[ $RC -eq 0 ] || fail "seq 11 (expiring in 3 s) not installed: rc $RC, err \"$ERR\""
+sleep 4
+snapshot
+fingerprint "$T/state" "$T/inst" > "$T/fp.before"
+run_sync --url "$URL" $MAIN
+fingerprint "$T/state" "$T/inst" > "$T/fp.after"
+if [ $RC -eq 5 ] && printf '%s\n' "$OUT" | grep -q 'unchanged (HTTP 304): registry test-feed seq 11' &&
+   [ "$(printf '%s\n' "$ERR" | wc -l)" -eq 1 ] &&
+   printf '%s\n' "$ERR" | grep -q 'seq 11 expired at .* the feed has no newer one: it is served as stale' &&
+   cmp -s "$T/fp.before" "$T/fp.after"; then
+    ok "an unchanged feed past its expiry: exit 5: $ERR"
+else
+    fail "unchanged, expired: rc $RC, out \"$OUT\", err \"$ERR\""
+fi
 
 finish

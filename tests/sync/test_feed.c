@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -287,7 +288,6 @@ test_verify(void **state)
     pgr_feed_info info;
     char ka[128], kb[128], sig[1024], bad[1024], err[PGR_FEED_ERR_MAX];
     char *p;
-    int legacy;
 
     (void)state;
     make_signer(&a, 1);
@@ -300,12 +300,17 @@ test_verify(void **state)
     pgr_feed_keys_init(&only_b);
     assert_int_equal(pgr_feed_keys_add(&only_b, kb, NULL, 0), PGR_FEED_OK);
 
-    for (legacy = 0; legacy <= 1; legacy++) {
-        make_sig(&a, body, strlen(body), good_comment, legacy, sig, sizeof(sig));
+    /* A legacy "Ed" signature, genuine as it is, is refused. */
+    make_sig(&a, body, strlen(body), good_comment, 1, sig, sizeof(sig));
+    assert_int_equal(pgr_feed_verify((const unsigned char *)body, strlen(body), sig,
+                                     strlen(sig), &keys, &info, err, sizeof(err)),
+                     PGR_FEED_E_SIGFORMAT);
+    assert_non_null(strstr(err, "legacy \"Ed\""));
+    {
+        make_sig(&a, body, strlen(body), good_comment, 0, sig, sizeof(sig));
         assert_int_equal(pgr_feed_verify((const unsigned char *)body, strlen(body), sig,
                                          strlen(sig), &keys, &info, err, sizeof(err)),
                          PGR_FEED_OK);
-        assert_int_equal(info.prehashed, !legacy);
         assert_int_equal(info.seq, 42);
         assert_memory_equal(info.keyid, a.keyid, 8);
         /* Not a trusted key. */
@@ -483,6 +488,7 @@ test_install(void **state)
     assert_int_equal(access(prev, F_OK), -1);
     assert_int_equal(pgr_feed_install(target, (const unsigned char *)"two", 3, "sig2", 4,
                                       err, sizeof(err)), PGR_FEED_OK);
+    assert_string_equal(err, "");   /* nothing to warn of */
     assert_true(same_file(target, "two", 3));
     assert_true(same_file(sigp, "sig2", 4));
     assert_true(same_file(prev, "one", 3));
@@ -501,6 +507,97 @@ test_install(void **state)
                                       (const unsigned char *)"x", 1, "s", 1, err, sizeof(err)),
                      PGR_FEED_E_IO);
     assert_non_null(strstr(err, "/nonexistent-dir/registry.json"));
+}
+
+/*
+ * An installed pair that root put there, replaced by the sync's own user
+ * (nobody here), who owns the directory but not the files: under
+ * fs.protected_hardlinks that user may not link them, and .prev is made as
+ * a copy.  Needs root, to own the files and to become nobody.
+ */
+static void
+test_install_not_owner(void **state)
+{
+    char dir[300], target[400], sigp[420], prev[420], sigprev[440];
+    char err[PGR_FEED_ERR_MAX];
+    struct dirent *de;
+    DIR *d;
+    pid_t pid;
+    int status, n = 0;
+
+    (void)state;
+    if (geteuid() != 0)
+        skip();
+    path_in(dir, sizeof(dir), "not-owner");
+    (void)snprintf(target, sizeof(target), "%s/registry.json", dir);
+    (void)snprintf(sigp, sizeof(sigp), "%s.minisig", target);
+    (void)snprintf(prev, sizeof(prev), "%s.prev", target);
+    (void)snprintf(sigprev, sizeof(sigprev), "%s.minisig.prev", target);
+    assert_int_equal(chmod(tmpdir, 0711), 0);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    write_file(target, "old", 3);
+    write_file(sigp, "sigold", 6);
+    assert_int_equal(chmod(target, 0644), 0);
+    assert_int_equal(chmod(sigp, 0644), 0);
+    assert_int_equal(chown(dir, 65534, 65534), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0)
+            _exit(100);
+        if (pgr_feed_install(target, (const unsigned char *)"new", 3, "signew", 6,
+                             err, sizeof(err)) != PGR_FEED_OK) {
+            (void)fprintf(stderr, "install as nobody: %s\n", err);
+            _exit(1);
+        }
+        _exit(0);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_true(same_file(target, "new", 3));
+    assert_true(same_file(sigp, "signew", 6));
+    assert_true(same_file(prev, "old", 3));
+    assert_true(same_file(sigprev, "sigold", 6));
+    d = opendir(dir);     /* the four files, no temporary left */
+    assert_non_null(d);
+    while ((de = readdir(d)) != NULL)
+        if (de->d_name[0] != '.')
+            n++;
+    closedir(d);
+    assert_int_equal(n, 4);
+}
+
+/*
+ * A FIFO or a symbolic link planted where the state or a file read whole
+ * should be (the state directory is writable by slapd's user too): refused
+ * at once, never waited on for a writer, never followed to a lock.
+ */
+static void
+test_not_regular(void **state)
+{
+    char dir[512], fifo[600], lock[600], err[PGR_FEED_ERR_MAX];
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    pgr_feed_info info;
+
+    (void)state;
+    path_in(dir, sizeof(dir), "planted");
+    assert_int_equal(mkdir(dir, 0755), 0);
+    (void)snprintf(fifo, sizeof(fifo), "%s/registry.json", dir);
+    assert_int_equal(mkfifo(fifo, 0644), 0);
+    assert_int_equal(pgr_feed_read_file(fifo, 4096, &buf, &len, err, sizeof(err)),
+                     PGR_FEED_E_IO);
+    assert_null(buf);
+    assert_non_null(strstr(err, "not a regular file"));
+    (void)snprintf(lock, sizeof(lock), "%s/state.lock", dir);
+    assert_int_equal(symlink(fifo, lock), 0);
+    memset(&info, 0, sizeof(info));
+    assert_int_equal(pgr_feed_parse_comment(good_comment, strlen(good_comment), &info, NULL, 0),
+                     PGR_FEED_OK);
+    assert_int_not_equal(pgr_feed_state_record(dir, &info, 1795320100, err, sizeof(err)),
+                         PGR_FEED_OK);
+    assert_non_null(strstr(err, "state.lock"));
 }
 
 /* -------------------------------------------------------- pgr_feed_load */
@@ -646,11 +743,10 @@ test_load(void **state)
 }
 
 /*
- * A genuine "ED" signature relabelled "Ed" verifies over the 64 bytes of
- * its prehash (the same Ed25519 signature, the same trusted comment).
- * Served with those bytes as the registry, it must fail as an invalid
- * registry, not as the equivocation of a compromised key: the
- * anti-rollback rules come after the body is found to be a registry.
+ * A genuine "ED" signature relabelled "Ed" would verify over the 64 bytes
+ * of its prehash (the same Ed25519 signature, the same trusted comment).
+ * Served with those bytes as the registry, it must fail, and never as the
+ * equivocation of a compromised key: legacy signatures are refused.
  */
 static void
 test_relabelled(void **state)
@@ -688,7 +784,8 @@ test_relabelled(void **state)
     assert_int_equal(pgr_feed_install(target, h, sizeof(h), sig2, strlen(sig2), err, sizeof(err)),
                      PGR_FEED_OK);
     assert_int_equal(pgr_feed_load(target, NULL, &keys, statedir, &cfg, now, 0, 0, &reg, &info,
-                                   NULL, err, sizeof(err)), PGR_FEED_E_INVALID);
+                                   NULL, err, sizeof(err)), PGR_FEED_E_SIGFORMAT);
+    assert_non_null(strstr(err, "legacy"));
     assert_null(reg);
     free(body);
 }
@@ -840,6 +937,8 @@ main(void)
         cmocka_unit_test(test_check_time),
         cmocka_unit_test(test_state),
         cmocka_unit_test(test_install),
+        cmocka_unit_test(test_install_not_owner),
+        cmocka_unit_test(test_not_regular),
         cmocka_unit_test(test_load),
         cmocka_unit_test(test_relabelled),
         cmocka_unit_test(test_state_lock),

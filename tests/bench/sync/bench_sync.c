@@ -95,9 +95,8 @@ main(int argc, char **argv)
         }
         t2 = now_ms();
         if (i == 0)
-            printf("bench-sync: %s: %zu bytes, %zu entities, seq %lld, %s signature\n",
-                   argv[1], len, pgr_registry_entity_count(reg), info.seq,
-                   info.prehashed ? "prehashed ED" : "legacy Ed");
+            printf("bench-sync: %s: %zu bytes, %zu entities, seq %lld\n",
+                   argv[1], len, pgr_registry_entity_count(reg), info.seq);
         pgr_registry_free(reg);
         pgr_errors_free(&errs);
         tv[i] = t1 - t0;
