@@ -266,22 +266,43 @@ is_atext(unsigned char c)
     return c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL;
 }
 
-/* A dot-atom of 1..64 characters: no leading, trailing or double dot. */
+/*
+ * A dot-atom of 1..64 bytes: no leading, trailing or double dot.  Its
+ * characters may be other than ASCII (RFC 6531: 王丽华@, josé@), as long
+ * as they are valid UTF-8 and no control or blank: an address whose local
+ * part is not ASCII still reaches its registered domain.
+ */
 static int
 local_valid(const char *s, size_t n)
 {
-    size_t i;
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
 
     if (n == 0 || n > LOCAL_MAX || s[0] == '.' || s[n - 1] == '.')
         return -1;
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
+    while (i < n) {
+        unsigned char c = u[i];
+        long cp;
 
         if (c == '.') {
             if (s[i - 1] == '.')
                 return -1;
-        } else if (!is_atext(c)) {
-            return -1;
+            i++;
+        } else if (c < 0x80) {
+            if (!is_atext(c))
+                return -1;
+            i++;
+        } else {
+            cp = pgr_utf8_next(u, n, &i);
+            /* invalid, C1 controls, blanks and invisible marks; and the
+             * fullwidth and halfwidth forms, which split_unusual folds
+             * first where they are ASCII (ｗａｎｇ@ is wang@) */
+            if (cp <= 0xa0 || cp == 0xad || cp == 0x61c || cp == 0x180e ||
+                (cp >= 0x2000 && cp <= 0x206f) || cp == 0x3000 ||
+                (cp >= 0xfe00 && cp <= 0xfe0f) || cp == 0xfeff ||
+                (cp >= 0xff00 && cp <= 0xffff) ||
+                (cp >= 0xe0000 && cp <= 0xe0fff))
+                return -1;
         }
     }
     return 0;

@@ -418,9 +418,10 @@ is_alpha(unsigned char c)
 /*
  * Decodes one UTF-8 sequence at s[*i], strictly (no overlong forms, no
  * surrogates).  Returns the code point and advances *i, or returns -1.
+ * (registry_int.h: the e-mail parser reads local parts with it too.)
  */
-static long
-utf8_next(const unsigned char *s, size_t n, size_t *i)
+long
+pgr_utf8_next(const unsigned char *s, size_t n, size_t *i)
 {
     unsigned char c = s[*i];
     size_t need, k;
@@ -549,7 +550,7 @@ cn_ext_word(const unsigned char *s, size_t n, size_t *i, long cp)
     long second;
 
     if ((cp != 0x5206 && cp != 0x5185 && cp != 0x5167) || j >= n ||
-        (second = utf8_next(s, n, &j)) < 0)
+        (second = pgr_utf8_next(s, n, &j)) < 0)
         return 0;   /* most characters: no second one decoded */
     for (k = 0; k < sizeof(words) / sizeof(words[0]); k++)
         if (words[k][0] == cp && words[k][1] == second) {
@@ -583,8 +584,8 @@ service_code_len(const unsigned char *s, size_t n)
 /*
  * '"Wang Lihua" <6135550142>': a SIP From header, its display name in
  * quotes (a backslash escapes the next character).  Moves s to the '<'
- * when the value is a quoted name, blanks and "<...>", and returns 1;
- * else leaves it and returns 0.
+ * when the value is a quoted name, blanks and '<', and returns 1; else
+ * leaves it and returns 0.  What follows is unwrap_name_addr's.
  */
 static int
 skip_quoted_name(const unsigned char **s, size_t *len)
@@ -593,7 +594,7 @@ skip_quoted_name(const unsigned char **s, size_t *len)
     size_t n = *len, i;
     unsigned char q;
 
-    if (n < 4 || (v[0] != '"' && v[0] != '\'') || v[n - 1] != '>')
+    if (n < 4 || (v[0] != '"' && v[0] != '\''))
         return 0;
     q = v[0];
     for (i = 1; i < n && v[i] != q; i++)
@@ -607,6 +608,44 @@ skip_quoted_name(const unsigned char **s, size_t *len)
         return 0;
     *s = v + i;
     *len = n - i;
+    return 1;
+}
+
+/* Printable ASCII other than space: what URI parameters are made of. */
+static int
+is_param_char(unsigned char c)
+{
+    return c > ' ' && c < 0x7f;
+}
+
+/*
+ * A SIP name-addr, '<' URI '>' and the header's parameters after it, as
+ * From, P-Asserted-Identity and Remote-Party-ID carry it:
+ * "<sip:+16135550142@pbx;user=phone>;tag=as5f3c".  Narrows s to the URI,
+ * its own parameters kept, and returns 1; 0 when the value is no
+ * name-addr ("<" without its ">", text after it that is no parameter).
+ */
+static int
+unwrap_name_addr(const unsigned char **s, size_t *len)
+{
+    const unsigned char *v = *s;
+    size_t n = *len, i, k;
+
+    if (n < 2 || v[0] != '<')
+        return 0;
+    for (i = 1; i < n && v[i] != '>' && v[i] != '<'; i++)
+        ;
+    if (i >= n || v[i] != '>')
+        return 0;
+    if (i + 1 < n) {
+        if (v[i + 1] != ';')
+            return 0;
+        for (k = i + 2; k < n; k++)
+            if (!is_param_char(v[k]))
+                return 0;
+    }
+    *s = v + 1;
+    *len = i - 1;
     return 1;
 }
 
@@ -663,13 +702,6 @@ static int
 is_param_end(const scan *sc, unsigned char c)
 {
     return c == ';' || (sc->sip && c == '@');
-}
-
-/* Printable ASCII other than space: what URI parameters are made of. */
-static int
-is_param_char(unsigned char c)
-{
-    return c > ' ' && c < 0x7f;
 }
 
 /* A parameter's name as RFC 3966 writes them (pname: letters, digits and
@@ -863,10 +895,7 @@ scan_input(scan *sc, const char *in, size_t len)
     if (len > PHONE_INPUT_MAX)
         return SCAN_TOO_LONG;
     sc->dialed = skip_quoted_name(&s, &len);
-    if (len >= 2 && s[0] == '<' && s[len - 1] == '>') {
-        s++;
-        len -= 2;
-    }
+    (void)unwrap_name_addr(&s, &len);
     n = len;
     if (n == 0)
         return SCAN_EMPTY;
@@ -965,7 +994,7 @@ scan_input(scan *sc, const char *in, size_t len)
             cp = c;
             i++;
         } else {
-            cp = utf8_next(s, n, &i);
+            cp = pgr_utf8_next(s, n, &i);
             if (cp < 0)
                 return SCAN_SYNTAX;
         }
@@ -1075,7 +1104,7 @@ label_closing(long cp)
 static long
 next_cp(const unsigned char *s, size_t n, size_t *i)
 {
-    return *i < n ? utf8_next(s, n, i) : -1;
+    return *i < n ? pgr_utf8_next(s, n, i) : -1;
 }
 
 /* Past the blanks (label_punct ' ') at s[j]. */
@@ -1126,7 +1155,7 @@ static int
 joins_letters(const unsigned char *s, size_t n, long prev, long cp, size_t k)
 {
     return cp_label_joiner(cp) && prev >= 0 && cp_label_letter(prev) &&
-           k < n && cp_label_letter(utf8_next(s, n, &k));
+           k < n && cp_label_letter(pgr_utf8_next(s, n, &k));
 }
 
 /* Past the letters at s[j], and each joiner between two of them. */
@@ -1415,7 +1444,7 @@ trailing_label_start(const unsigned char *s, size_t from, size_t n)
 
     while (i < n) {
         k = i;
-        cp = utf8_next(s, n, &k);
+        cp = pgr_utf8_next(s, n, &k);
         if (cp < 0)
             return n;
         if (!cp_label_letter(cp) && !cp_label_mark(cp) &&
@@ -1482,7 +1511,7 @@ group_is_remark(const unsigned char *s, size_t b, size_t e)
 
     while (i < e) {
         k = i;
-        cp = utf8_next(s, e, &k);
+        cp = pgr_utf8_next(s, e, &k);
         if (cp < 0)
             return 0;
         if (cp_digit(cp) >= 0) {
@@ -1519,7 +1548,7 @@ trailing_group_start(const unsigned char *s, size_t n)
 
     while (i < n) {
         k = i;
-        cp = utf8_next(s, n, &k);
+        cp = pgr_utf8_next(s, n, &k);
         if (cp < 0)
             return n;
         p = label_punct(cp);

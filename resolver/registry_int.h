@@ -127,6 +127,10 @@ int pgr_filter_build(pgr_registry *reg);
  * escapes decoded into buf (bufsz > 0 bytes, NUL terminated), its length
  * in *len: 0, or -1 for a bad escape, %00 or no room.  (email.c) */
 int pgr_prefix_ci(const char *s, size_t n, const char *prefix);
+
+/* One UTF-8 sequence at s[*i], strictly decoded: its code point, *i moved
+ * past it; -1 when it is no valid sequence (phone.c). */
+long pgr_utf8_next(const unsigned char *s, size_t n, size_t *i);
 int pgr_percent_decode(const char *s, size_t n, int stop, char *buf,
                        size_t bufsz, size_t *len);
 

@@ -37,6 +37,28 @@ sip_user_has_digit(const char *user)
     return 0;
 }
 
+/*
+ * The URI of a SIP header's value, '"Wang" <sip:+16135550142@pbx>;tag=1'
+ * (a display name in quotes, blanks, '<'), or the value itself: a header
+ * pasted from a log is classified by its URI.
+ */
+static const char *
+uri_of(const char *s)
+{
+    const char *p = s;
+
+    if (*p == '"') {
+        for (p++; *p != '\0' && *p != '"'; p++)
+            if (*p == '\\' && p[1] != '\0')
+                p++;
+        if (*p != '"')
+            return s;
+        for (p++; *p == ' ' || *p == '\t'; p++)
+            ;
+    }
+    return *p == '<' ? p + 1 : s;
+}
+
 /* Punctuation seen in dialed or displayed numbers and extension forms. */
 static int
 is_phone_punct(unsigned char c)
@@ -145,6 +167,7 @@ pgr_cli_kind
 pgr_cli_classify(const char *value, pgr_cli_kind forced)
 {
     /* '@' or its fullwidth form U+FF20, as East Asian input methods type */
+    const char *uri;
     int address = strchr(value, '@') != NULL ||
                   strstr(value, "\xef\xbc\xa0") != NULL ||
                   has_prefix(value, "mailto:");
@@ -159,11 +182,12 @@ pgr_cli_classify(const char *value, pgr_cli_kind forced)
     case PGR_KIND_AUTO:
         break;
     }
-    if (has_prefix(value, "tel:"))
+    uri = uri_of(value);
+    if (has_prefix(uri, "tel:"))
         return PGR_KIND_PHONE;
-    if (has_prefix(value, "sip:") && sip_user_has_digit(value + 4))
+    if (has_prefix(uri, "sip:") && sip_user_has_digit(uri + 4))
         return PGR_KIND_PHONE;
-    if (has_prefix(value, "sips:") && sip_user_has_digit(value + 5))
+    if (has_prefix(uri, "sips:") && sip_user_has_digit(uri + 5))
         return PGR_KIND_PHONE;
     if (address)
         return PGR_KIND_EMAIL;

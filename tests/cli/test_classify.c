@@ -49,6 +49,10 @@ test_phones(void **state)
         { "tel:+1-613-555-0142", PGR_KIND_PHONE },
         { "TEL:+1-613-555-0142", PGR_KIND_PHONE },
         { "sip:+16135550142@pbx.example.org;user=phone", PGR_KIND_PHONE },
+        /* SIP header values, as pasted from a log */
+        { "<sip:+16135550142@pbx>", PGR_KIND_PHONE },
+        { "\"Wang\" <sip:+16135550142@pbx.example.org>;tag=abc", PGR_KIND_PHONE },
+        { "<tel:+16135550142;ext=204>;tag=1", PGR_KIND_PHONE },
         { "sips:6135550142@pbx.example.org", PGR_KIND_PHONE },
         { "011 1 613 555 0142", PGR_KIND_PHONE },
         { "9 613 555 0142", PGR_KIND_PHONE },
@@ -93,6 +97,7 @@ test_emails(void **state)
         { "\"Li\" <li@example.org>", PGR_KIND_EMAIL },
         { "li+x@example.org", PGR_KIND_EMAIL },
         { "sip:li@example.org", PGR_KIND_EMAIL },   /* no digits: not a phone */
+        { "\"Li\" <sip:li@example.org>", PGR_KIND_EMAIL },
         { "6135550142@example.org", PGR_KIND_EMAIL },
         { "@", PGR_KIND_EMAIL },
         { "mailto:", PGR_KIND_EMAIL },

@@ -138,6 +138,11 @@ test_phone_forms(void **state)
         "\"Wang Lihua\" <6135550142>", "\"\" <sip:+16135550142@pbx.example.org>",
         "9w6135550142", "6135550142ww", "6135550142##",
         "Phone (24/7): 613-555-0142",
+        /* SIP headers: parameters inside the URI and after it */
+        "<sip:+16135550142@pbx.example.org;user=phone>;tag=abc",
+        "\"WANG LIHUA\" <sip:+16135550142@carrier.example.net;user=phone>;tag=as5f3c",
+        "\"Wang\" <sip:+16135550142@pbx;user=phone>;party=calling;privacy=off;screen=yes",
+        "<sip:+16135550142;user=phone@pbx>;tag=1", "<sip:+16135550142@pbx>;tag=1",
     };
 
     (void)state;
@@ -151,6 +156,7 @@ test_phone_extension(void **state)
         "613-555-0142 x204", "613-555-0142 ext. 204", "+1-613-555-0142;ext=204",
         "tel:+1-613-555-0142;ext=204", "6135550142p204#", "613-555-0142 x#204",
         "613-555-0142 Ext. #204", "+1 613 555 0142 \xe5\x88\x86\xe6\x9c\xba 204",
+        "<tel:+16135550142;ext=204>;tag=1",
     };
     pgr_result res;
     size_t i;
@@ -504,6 +510,17 @@ test_email_domains(void **state)
     expect_hits("consular", &res, consular, 2);
     email("visa@ottawa.mfa.example.test", &res);
     expect_hits("visa", &res, visa, 2);
+    /* a local part that is not ASCII (RFC 6531) still reaches its domain */
+    email("\xe7\x8e\x8b\xe4\xb8\xbd\xe5\x8d\x8e@mps.example.test", &res);   /* 王丽华@ */
+    expect_hits("utf-8 local part", &res, mps, 1);
+    email("jos\xc3\xa9@mps.example.test", &res);
+    expect_hits("josé@", &res, mps, 1);
+    email("\"Wang\" <\xe7\x8e\x8b.li@MPS.example.test>", &res);
+    expect_hits("utf-8 local part, display name", &res, mps, 1);
+    /* ... but not one with a control, a blank or invalid UTF-8 in it */
+    assert_int_equal(email("jos\xc2\x85@mps.example.test", &res), 0);
+    assert_int_equal(email("jo\xe3\x80\x80se@mps.example.test", &res), 0);
+    assert_int_equal(email("jos\xc3@mps.example.test", &res), 0);
 
     assert_int_equal(email("someone@xmfa.example.test", &res), 0);
     assert_int_equal(email("someone@mfa.example.test.example.org", &res), 0);
