@@ -76,12 +76,13 @@ pg_match_value(const pg_info *pi, const pg_snapshot *s, int is_phone,
 }
 
 /* Every value of every attribute of pa's types, tagged ones included
- * (telephoneNumber;lang-en), in the configured order. */
+ * (telephoneNumber;lang-en), in the configured order; with reader, only
+ * the values its client may read. */
 static void
-pg_attrs_hits(const pg_info *pi, const pg_snapshot *s, const Entry *e,
-              const pg_attrs *pa, int is_phone, pg_hits *h)
+pg_attrs_hits(const pg_info *pi, const pg_snapshot *s, Entry *e,
+              const pg_attrs *pa, int is_phone, Operation *reader, pg_hits *h)
 {
-    const Attribute *a;
+    Attribute *a;
     int i;
     unsigned j;
 
@@ -89,8 +90,13 @@ pg_attrs_hits(const pg_info *pi, const pg_snapshot *s, const Entry *e,
         for (a = e->e_attrs; a != NULL; a = a->a_next) {
             if (a->a_desc->ad_type != pa->ad[i]->ad_type)
                 continue;
-            for (j = 0; j < a->a_numvals; j++)
+            for (j = 0; j < a->a_numvals; j++) {
+                if (reader != NULL &&
+                    !access_allowed(reader, e, a->a_desc, &a->a_vals[j],
+                                    ACL_READ, NULL))
+                    continue;
                 (void)pg_match_value(pi, s, is_phone, &a->a_vals[j], h);
+            }
         }
 }
 
@@ -148,8 +154,7 @@ pg_entry_scan(const pg_info *pi, const pg_snapshot *s, const Entry *e)
  * cannot match, costs one pass over its attributes and no lookup.
  */
 int
-pg_entry_hits(const pg_info *pi, const pg_snapshot *s, const Entry *e,
-              pg_hits *h)
+pg_entry_hits(const pg_info *pi, const pg_snapshot *s, Entry *e, pg_hits *h)
 {
     int rc;
 
@@ -157,8 +162,24 @@ pg_entry_hits(const pg_info *pi, const pg_snapshot *s, const Entry *e,
     rc = pg_entry_scan(pi, s, e);
     if (rc <= 0)
         return rc;
-    pg_attrs_hits(pi, s, e, &pi->pi_phone, 1, h);
-    pg_attrs_hits(pi, s, e, &pi->pi_mail, 0, h);
+    pg_attrs_hits(pi, s, e, &pi->pi_phone, 1, NULL, h);
+    pg_attrs_hits(pi, s, e, &pi->pi_mail, 0, NULL, h);
+    return h->n;
+}
+
+/*
+ * The hits of the values reader's client may read (reader->o_bd->bd_info
+ * set for access_allowed): a number ACLs keep from a client must neither
+ * show through ploguardMatch nor be what marks the entry for it.  Only for
+ * an entry pg_entry_hits found to match, which is rare.
+ */
+int
+pg_entry_hits_readable(Operation *reader, const pg_info *pi,
+                       const pg_snapshot *s, Entry *e, pg_hits *h)
+{
+    h->n = 0;
+    pg_attrs_hits(pi, s, e, &pi->pi_phone, 1, reader, h);
+    pg_attrs_hits(pi, s, e, &pi->pi_mail, 0, reader, h);
     return h->n;
 }
 
@@ -348,7 +369,7 @@ pg_add_match(const pg_snapshot *s, Entry *e, const pg_hit *hit, int stale)
 
 void
 pg_annotate(const pg_info *pi, const pg_snapshot *s, Entry *e,
-            const pg_hits *h)
+            const pg_hits *h, Operation *reader)
 {
     const pgr_instruction *done[PG_MAX_ENTRY_HITS];
     const pgr_entity *first = h->hit[0].entity;
@@ -357,10 +378,15 @@ pg_annotate(const pg_info *pi, const pg_snapshot *s, Entry *e,
     int stale = pgr_registry_stale(s->reg, time(NULL));
     char *prefix;
 
-    /* the name shown after the prefix when a display attribute is absent */
+    /* the name shown after the prefix when a display attribute is absent:
+     * another's, if reader's client may read it (cn kept from it must not
+     * show through displayName), else the registry's */
     for (i = 0; i < pi->pi_display.n && fallback.bv_val == NULL; i++) {
         Attribute *a = attr_find(e->e_attrs, pi->pi_display.ad[i]);
-        if (a != NULL && a->a_numvals > 0)
+        if (a != NULL && a->a_numvals > 0 &&
+            (reader == NULL ||
+             access_allowed(reader, e, a->a_desc, &a->a_vals[0], ACL_READ,
+                            NULL)))
             ber_dupbv(&fallback, &a->a_vals[0]);
     }
     if (fallback.bv_val == NULL)

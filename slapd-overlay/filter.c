@@ -396,6 +396,32 @@ pg_raw_values(Operation *op, pg_search *ps)
         memcpy(ps->want, saved, sizeof(saved[0]) * (size_t)ps->nwant);
 }
 
+/*
+ * Whether op's request PDU is a SearchRequest: a client's search, not an
+ * overlay's internal search made with a copy of the operation that asked
+ * it, whose o_ber is that operation's request (slapo-unique searches for
+ * the mail of an entry being added with the AddRequest's).  Nothing is made
+ * up for those: an agency adding a registered address to its directory
+ * would find it already taken.
+ */
+int
+pg_request_is_search(Operation *op)
+{
+    struct berval req;
+    unsigned tag;
+    size_t len;
+    pg_ber c;
+
+    if (op->o_ber == NULL || ber_flatten2(op->o_ber, &req, 0) != 0 ||
+        req.bv_len == 0)
+        return 0;
+    c.p = (const unsigned char *)req.bv_val;
+    c.end = c.p + req.bv_len;
+    /* the message ID, then the protocolOp's tag */
+    return pg_ber_skip_bv(&c, NULL) == 0 && pg_ber_head(&c, &tag, &len) == 0 &&
+           tag == LDAP_REQ_SEARCH;
+}
+
 /* "uid=ploguard-<id>,..." as the request DN of a base-scope read. */
 int
 pg_base_id(const struct berval *dn, char *out, size_t outsz)

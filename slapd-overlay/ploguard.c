@@ -116,7 +116,6 @@ pg_db_init(BackendDB *be, ConfigReply *cr)
         return 1;
     }
     pg_info_defaults(pi);
-    pi->pi_be = be;
     on->on_bi.bi_private = pi;
     return 0;
 }
@@ -136,6 +135,41 @@ pg_enabled(slap_overinst *on, pg_info *pi)
         Log(LDAP_DEBUG_ANY, LDAP_LEVEL_NOTICE, "ploguard: enabled\n");
     }
     pi->pi_enable_on_open = 0;
+}
+
+/*
+ * What other parts of the configuration take from ploguard, said once at
+ * open.  sssvlv (server-side sorting, RFC 2891: Outlook's address book
+ * browsing, for one) holds a sorted search's entries back and sends them
+ * at its result, read again from the backend, through the callbacks pushed
+ * before its own: global, it sends them past ploguard altogether; running
+ * before ploguard on the database (configured after it), it swallows the
+ * synthesized entries.  Glued databases get no synthesized entries
+ * (pg_glued).
+ */
+static void
+pg_say_neighbours(BackendDB *be, const slap_overinst *on, const pg_info *pi)
+{
+    const char *suffix = be->be_suffix != NULL && be->be_suffix[0].bv_val != NULL
+                             ? be->be_suffix[0].bv_val : "";
+    const slap_overinst *o;
+
+    if (frontendDB != NULL && overlay_is_inst(frontendDB, "sssvlv"))
+        Log(LDAP_DEBUG_ANY, LDAP_LEVEL_WARNING, "ploguard: %s: sssvlv is a "
+            "global overlay: a search with the server-side sort control is "
+            "answered past ploguard (entries not annotated, none "
+            "synthesized); configure sssvlv on the database, before "
+            "ploguard\n", suffix);
+    for (o = on->on_info->oi_list; o != NULL && o != on; o = o->on_next)
+        if (o->on_bi.bi_type != NULL && strcmp(o->on_bi.bi_type, "sssvlv") == 0)
+            Log(LDAP_DEBUG_ANY, LDAP_LEVEL_WARNING, "ploguard: %s: sssvlv "
+                "runs before ploguard (configured after it): a search with "
+                "the server-side sort control gets no synthesized entry; "
+                "configure sssvlv before ploguard\n", suffix);
+    if (pi->pi_synth && pg_glued(be))
+        Log(LDAP_DEBUG_ANY, LDAP_LEVEL_NOTICE, "ploguard: %s: a glued "
+            "database (subordinate): entries are annotated, none is "
+            "synthesized\n", suffix);
 }
 
 static int
@@ -184,16 +218,18 @@ pg_db_open(BackendDB *be, ConfigReply *cr)
     if (pg_verdicts_open(on, pi, pi->pi_vslots, msg, sizeof(msg)) != 0)
         Log(LDAP_DEBUG_ANY, LDAP_LEVEL_WARNING, "ploguard: %s; running "
             "without it (ploguard-verdict-cache)\n", msg);
-    pi->pi_be = be;
+    pi->pi_bedata = be->be_private;
     pi->pi_open = 1;
     if (!(slapMode & SLAP_TOOL_MODE) &&
-        pg_task_start(pi, msg, sizeof(msg)) != 0) {
+        pg_task_start(pi, be->be_suffix != NULL ? be->be_suffix[0].bv_val : NULL,
+                      msg, sizeof(msg)) != 0) {
         snprintf(cr->msg, sizeof(cr->msg), "ploguard: %.240s", msg);
         Log(LDAP_DEBUG_ANY, LDAP_LEVEL_ERR, "%s\n", cr->msg);
         pi->pi_open = 0;
         return 1;
     }
     pg_dispatch_open(on);
+    pg_say_neighbours(be, on, pi);
     pg_enabled(on, pi);
     return 0;
 }

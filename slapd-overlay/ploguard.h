@@ -156,7 +156,11 @@ typedef struct pg_info {
     /* run time */
     int         pi_open;            /* between db_open and db_close */
     int         pi_enable_on_open;  /* closed by olcDisabled: pg_db_open */
-    BackendDB  *pi_be;
+    /* the database's be_private (back-mdb's state): what names its own
+     * entries among those glue passes through (pg_verdict_key_of).  Not
+     * the BackendDB: backover gives db_init and db_open a copy of it on
+     * the stack. */
+    void       *pi_bedata;
     struct re_s *pi_task;           /* reload task, NULL in tool mode */
     struct pg_alarm *pi_alarm;      /* starts pi_task (alarm.h) */
     /* identity of the file pi_snap was read from (reload task only) */
@@ -213,7 +217,7 @@ pgr_registry *pg_load_signed(const pg_info *pi, const char *path,
 int  pg_record_signed(const char *statedir, const pgr_feed_info *fi,
                       char *msg, size_t msgsz);
 void pg_floor_set(pg_floor *f, const pgr_feed_info *fi);
-int  pg_task_start(pg_info *pi, char *msg, size_t msgsz);
+int  pg_task_start(pg_info *pi, char *spec, char *msg, size_t msgsz);
 void pg_task_stop(pg_info *pi);
 void pg_task_set_interval(pg_info *pi);
 void pg_snapshot_drop(pg_snapshot *s);
@@ -258,11 +262,13 @@ typedef struct pg_hits {
 } pg_hits;
 int  pg_match_value(const pg_info *pi, const pg_snapshot *s, int is_phone,
                     const struct berval *val, pg_hits *h);
-int  pg_entry_hits(const pg_info *pi, const pg_snapshot *s, const Entry *e,
+int  pg_entry_hits(const pg_info *pi, const pg_snapshot *s, Entry *e,
                    pg_hits *h);
+int  pg_entry_hits_readable(Operation *reader, const pg_info *pi,
+                            const pg_snapshot *s, Entry *e, pg_hits *h);
 int  pg_annotation_visible(const pg_info *pi, const SlapReply *rs);
 void pg_annotate(const pg_info *pi, const pg_snapshot *s, Entry *e,
-                 const pg_hits *h);
+                 const pg_hits *h, Operation *reader);
 void pg_log_match(Operation *op, const pg_info *pi, const pg_snapshot *s,
                   const pg_hits *h, const char *how, const char *dn);
 const char *pg_text(const pgr_instruction *ins, int lang, int is_short);
@@ -295,6 +301,8 @@ typedef struct pg_want {
 typedef struct pg_search {
     OpExtra        oe;          /* oe_key: our slap_overinst */
     slap_callback  cb;
+    Operation     *op;          /* the search it is of: an overlay's copy of
+                                 * op shares its o_extra list */
     pg_want        want[PG_MAX_WANT];
     int            nwant;
     unsigned       pending;     /* wants the last entry may have returned */
@@ -312,6 +320,7 @@ _Static_assert(PG_MAX_WANT <= sizeof(unsigned) * 8,
 void pg_filter_wants(Operation *op, const pg_info *pi, const pg_snapshot *s,
                      pg_search *ps);
 int  pg_base_id(const struct berval *dn, char *out, size_t outsz);
+int  pg_request_is_search(Operation *op);
 
 /* synth.c */
 int  pg_synth_send(Operation *op, SlapReply *rs, const pg_info *pi,
@@ -332,6 +341,7 @@ void pg_dispatch_close(slap_overinst *on);
 int  pg_response(Operation *op, SlapReply *rs);
 int  pg_op_search(Operation *op, SlapReply *rs);
 int  pg_skip_op(Operation *op);
+int  pg_glued(const BackendDB *be);
 
 /* search.c and dispatch.c: the verdict of a returned entry. */
 
@@ -340,7 +350,8 @@ int  pg_skip_op(Operation *op);
  * named exactly: no table (not back-mdb), not the backend's own stored
  * entry (a copy an overlay below changed, or an entry made up), lastmod
  * off (writes keep the entryCSN), a glue database (the IDs of several
- * databases), or no entryCSN.
+ * databases), an entry of another database (a subordinate's, which glue
+ * sends through its superior's callbacks), or no entryCSN.
  */
 static inline int
 pg_verdict_key_of(Operation *op, const SlapReply *rs, const pg_info *pi,
@@ -352,7 +363,8 @@ pg_verdict_key_of(Operation *op, const SlapReply *rs, const pg_info *pi,
     if (pi->pi_verdicts == NULL ||
         (rs->sr_flags & (REP_ENTRY_MODIFIABLE | REP_ENTRY_MUSTBEFREED |
                          REP_ENTRY_MUSTRELEASE)) != 0 ||
-        SLAP_NOLASTMOD(op->o_bd) || SLAP_GLUE_INSTANCE(op->o_bd))
+        SLAP_NOLASTMOD(op->o_bd) || SLAP_GLUE_INSTANCE(op->o_bd) ||
+        op->o_bd->be_private != pi->pi_bedata)
         return 0;
     a = attr_find(e->e_attrs, slap_schema.si_ad_entryCSN);
     if (a == NULL || a->a_numvals != 1)

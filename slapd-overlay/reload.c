@@ -357,14 +357,11 @@ pg_task_due(void *arg)
 }
 
 int
-pg_task_start(pg_info *pi, char *msg, size_t msgsz)
+pg_task_start(pg_info *pi, char *spec, char *msg, size_t msgsz)
 {
     struct re_s *rtask;
-    char *spec = NULL;
     int rc;
 
-    if (pi->pi_be != NULL && pi->pi_be->be_suffix != NULL)
-        spec = pi->pi_be->be_suffix[0].bv_val;
     ldap_pvt_thread_mutex_lock(&slapd_rq.rq_mutex);
     rtask = ldap_pvt_runqueue_insert(&slapd_rq, pi->pi_interval, pg_task_fn,
                                      pi, "ploguard_reload", spec);

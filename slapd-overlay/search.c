@@ -74,14 +74,49 @@ pg_synthesize(Operation *op, SlapReply *rs, pg_info *pi, pg_search *ps)
         if (ent == NULL)
             continue;
         rc = pg_synth_send(op, rs, pi, s, ent, group, n);
-        if (rc == LDAP_SIZELIMIT_EXCEEDED) {
-            rs->sr_err = LDAP_SIZELIMIT_EXCEEDED;
+        if (rc == LDAP_SIZELIMIT_EXCEEDED || rc == LDAP_BUSY) {
+            /* BUSY: slapd is pausing; the answer is not complete, and
+             * must not say success (back-mdb answers the same) */
+            rs->sr_err = rc;
             break;
         }
-        if (rc == LDAP_UNAVAILABLE || rc == LDAP_BUSY)
+        if (rc == LDAP_UNAVAILABLE)
             break;
     }
     pg_snapshot_drop(s);
+}
+
+/*
+ * The object exists, as far as this client is told, only if it is sent:
+ * one its ACLs or its filter keep back gets the backend's noSuchObject and
+ * matched DN as they were, so that a client denied the entries cannot
+ * tell a registered id from another by the result code.
+ */
+static void
+pg_serve_base_entry(Operation *op, SlapReply *rs, const pg_info *pi,
+                    pg_snapshot *s, const pgr_entity *ent)
+{
+    const char *matched = rs->sr_matched, *text = rs->sr_text;
+    slap_mask_t mfree = rs->sr_flags & REP_MATCHED_MUSTBEFREED;
+    int sent = rs->sr_nentries, rc;
+
+    rs->sr_flags &= ~REP_MATCHED_MUSTBEFREED;
+    rs->sr_matched = NULL;
+    rs->sr_text = NULL;
+    rs->sr_err = LDAP_SUCCESS;
+    rc = pg_synth_send(op, rs, pi, s, ent, NULL, 0);
+    if (rs->sr_nentries > sent || rc == LDAP_SIZELIMIT_EXCEEDED ||
+        rc == LDAP_BUSY) {
+        if (rc == LDAP_SIZELIMIT_EXCEEDED || rc == LDAP_BUSY)
+            rs->sr_err = rc;
+        if (mfree)
+            ch_free((char *)matched);
+        return;
+    }
+    rs->sr_err = LDAP_NO_SUCH_OBJECT;
+    rs->sr_matched = matched;
+    rs->sr_text = text;
+    rs->sr_flags |= mfree;
 }
 
 /* The backend found nothing at uid=ploguard-<id>,<parent> but found the
@@ -109,19 +144,8 @@ pg_serve_base(Operation *op, SlapReply *rs, pg_info *pi, pg_search *ps)
     if (s == NULL)
         return;
     ent = pgr_registry_find_nocase(s->reg, ps->base_id, strlen(ps->base_id));
-    if (ent != NULL) {
-        /* the object exists now, whether or not it matches the filter */
-        if (rs->sr_flags & REP_MATCHED_MUSTBEFREED) {
-            rs->sr_flags &= ~REP_MATCHED_MUSTBEFREED;
-            ch_free((char *)rs->sr_matched);
-        }
-        rs->sr_matched = NULL;
-        rs->sr_text = NULL;
-        rs->sr_err = LDAP_SUCCESS;
-        if (pg_synth_send(op, rs, pi, s, ent, NULL, 0) ==
-            LDAP_SIZELIMIT_EXCEEDED)
-            rs->sr_err = LDAP_SIZELIMIT_EXCEEDED;
-    }
+    if (ent != NULL)
+        pg_serve_base_entry(op, rs, pi, s, ent);
     pg_snapshot_drop(s);
 }
 
@@ -180,6 +204,8 @@ pg_search_cleanup(Operation *op, SlapReply *rs)
     return 0;
 }
 
+/* op's search state; not that of the search op is an overlay's copy of
+ * (dynlist's and others' internal searches share the list). */
 static pg_search *
 pg_find_search(Operation *op, slap_overinst *on)
 {
@@ -187,8 +213,21 @@ pg_find_search(Operation *op, slap_overinst *on)
 
     LDAP_SLIST_FOREACH(oex, &op->o_extra, oe_next)
         if (oex->oe_key == on)
-            return (pg_search *)oex;
+            return ((pg_search *)oex)->op == op ? (pg_search *)oex : NULL;
     return NULL;
+}
+
+/*
+ * Glued databases (slapd.conf's subordinate): glue runs the superior's
+ * search to its result before the subordinates' and each subordinate's to
+ * its own, so no ploguard on any of them knows, when its part ends,
+ * whether another part returned the record: nothing is synthesized there
+ * (entries are annotated as everywhere; pg_db_open says so).
+ */
+int
+pg_glued(const BackendDB *be)
+{
+    return SLAP_GLUE_INSTANCE(be) || SLAP_GLUE_SUBORDINATE(be);
 }
 
 int
@@ -201,7 +240,7 @@ pg_op_search(Operation *op, SlapReply *rs)
 
     (void)rs;
     if (pi == NULL || !pi->pi_synth || pg_skip_op(op) ||
-        get_pagedresults(op) > SLAP_CONTROL_IGNORED)
+        get_pagedresults(op) > SLAP_CONTROL_IGNORED || pg_glued(op->o_bd))
         return SLAP_CB_CONTINUE;
 
     local.nwant = 0;
@@ -222,6 +261,8 @@ pg_op_search(Operation *op, SlapReply *rs)
     pg_snapshot_release(pi);
     if (local.nwant == 0 && local.base_id[0] == '\0')
         return SLAP_CB_CONTINUE;   /* the common case: nothing allocated */
+    if (!pg_request_is_search(op))
+        return SLAP_CB_CONTINUE;   /* another overlay's internal search */
 
     /* not zeroed: most of it is the want array's unused tail */
     ps = op->o_tmpalloc(sizeof(*ps), op->o_tmpmemctx);
@@ -234,6 +275,7 @@ pg_op_search(Operation *op, SlapReply *rs)
     memcpy(ps->want, local.want, sizeof(local.want[0]) * (size_t)local.nwant);
     memcpy(ps->base_id, local.base_id, sizeof(ps->base_id));
     ps->oe.oe_key = on;
+    ps->op = op;
     LDAP_SLIST_INSERT_HEAD(&op->o_extra, &ps->oe, oe_next);
     ps->cb.sc_response = pg_search_cb;
     ps->cb.sc_cleanup = pg_search_cleanup;
@@ -245,14 +287,18 @@ pg_op_search(Operation *op, SlapReply *rs)
 
 /* --------------------------------------------------------- annotation */
 
+/* Whether op's client may read e, and then which of h it may see (the
+ * hits of the values it may read; h is rewritten). */
 static int
-pg_entry_readable(Operation *op, Entry *e, slap_overinst *on)
+pg_entry_readable(Operation *op, Entry *e, slap_overinst *on,
+                  const pg_info *pi, const pg_snapshot *s, pg_hits *h)
 {
     BackendInfo *bi = op->o_bd->bd_info;
     int ok;
 
     op->o_bd->bd_info = (BackendInfo *)on->on_info;
-    ok = access_allowed(op, e, slap_schema.si_ad_entry, NULL, ACL_READ, NULL);
+    ok = access_allowed(op, e, slap_schema.si_ad_entry, NULL, ACL_READ, NULL) &&
+         pg_entry_hits_readable(op, pi, s, e, h) > 0;
     op->o_bd->bd_info = bi;
     return ok;
 }
@@ -296,7 +342,7 @@ pg_response_check(Operation *op, SlapReply *rs, slap_overinst *on,
      * match, which is rare. */
     pg_snapshot_ref(s);
     pg_snapshot_release(pi);
-    if (!pg_entry_readable(op, rs->sr_entry, on)) {
+    if (!pg_entry_readable(op, rs->sr_entry, on, pi, s, &h)) {
         pg_snapshot_drop(s);
         return SLAP_CB_CONTINUE;
     }
@@ -311,8 +357,12 @@ pg_response_check(Operation *op, SlapReply *rs, slap_overinst *on,
     }
     pg_log_match(op, pi, s, &h, "annotated", rs->sr_entry->e_name.bv_val);
     if (pg_annotation_visible(pi, rs)) {
+        BackendInfo *bi = op->o_bd->bd_info;
+
         (void)rs_entry2modifiable(op, rs, on);
-        pg_annotate(pi, s, rs->sr_entry, &h);
+        op->o_bd->bd_info = (BackendInfo *)on->on_info;
+        pg_annotate(pi, s, rs->sr_entry, &h, op);
+        op->o_bd->bd_info = bi;
     }
     pg_snapshot_drop(s);
     return SLAP_CB_CONTINUE;

@@ -22,6 +22,15 @@
 #include <ctype.h>
 #include <string.h>
 
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/uspoof.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
+
+#define PG_LOOK_MAX 4096   /* characters of an instruction text compared */
+
 #define PG_RDN_REFUSED "ploguard: names uid=ploguard-... are reserved for " \
                        "the entries the overlay synthesizes"
 
@@ -110,16 +119,141 @@ pg_starts_with(const struct berval *val, const char *text)
     return 1;
 }
 
-/* Returns the instruction text (short or full) val starts with, or NULL. */
+/*
+ * The look of text, for comparing (UTF-16, ch_free it; NULL when text is
+ * no valid UTF-8 or ICU fails): default-ignorable code points dropped
+ * (U+061C, U+180E, variation selectors, tags, ...), each run of white
+ * space one space and none leading, every dash '-', then NFKC (fullwidth
+ * letters are ASCII), UTS #39's skeleton (Cyrillic Е is E, 1 and I are
+ * l), case folded, and 'i' read as 'l' (the skeleton keeps a lower-case i,
+ * not a capital I).  Only the first keep code points left after the
+ * dropping are read (0: all): a prefix is compared.
+ */
+static UChar *
+pg_look(const USpoofChecker *sc, const char *text, size_t n, int32_t keep,
+        int32_t *len)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    const UNormalizer2 *nfkc = unorm2_getNFKCInstance(&st);
+    UChar *a, *b = NULL, *c2 = NULL, *d = NULL;
+    int32_t i = 0, o = 0, kept = 0, m;
+    int blank = 0;
+    UChar32 c;
+
+    if (U_FAILURE(st) || n > INT32_MAX / 4)
+        return NULL;
+    a = ch_malloc(sizeof(UChar) * (2 * n + 1));   /* 2 units a byte at most */
+    while (i < (int32_t)n && (keep == 0 || kept < keep)) {
+        U8_NEXT(text, i, (int32_t)n, c);
+        if (c < 0)
+            goto done;
+        if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+            continue;
+        if (u_isUWhiteSpace(c)) {
+            blank = o > 0;
+            continue;
+        }
+        if (blank) {
+            a[o++] = ' ';   /* after a blank of at least one byte */
+            blank = 0;
+        }
+        if (u_charType(c) == U_DASH_PUNCTUATION || c == 0x2212)
+            c = '-';
+        U16_APPEND_UNSAFE(a, o, c);
+        kept++;
+    }
+    /* each step measured first, then run into a buffer of that size */
+    m = unorm2_normalize(nfkc, a, o, NULL, 0, &st);
+    if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st))
+        goto done;
+    st = U_ZERO_ERROR;
+    b = ch_malloc(sizeof(UChar) * ((size_t)m + 1));
+    m = unorm2_normalize(nfkc, a, o, b, m + 1, &st);
+    if (U_FAILURE(st))
+        goto done;
+    o = uspoof_getSkeleton(sc, 0, b, m, NULL, 0, &st);
+    if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st))
+        goto done;
+    st = U_ZERO_ERROR;
+    c2 = ch_malloc(sizeof(UChar) * ((size_t)o + 1));
+    o = uspoof_getSkeleton(sc, 0, b, m, c2, o + 1, &st);
+    if (U_FAILURE(st))
+        goto done;
+    m = u_strFoldCase(NULL, 0, c2, o, U_FOLD_CASE_DEFAULT, &st);
+    if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st))
+        goto done;
+    st = U_ZERO_ERROR;
+    d = ch_malloc(sizeof(UChar) * ((size_t)m + 1));
+    m = u_strFoldCase(d, m + 1, c2, o, U_FOLD_CASE_DEFAULT, &st);
+    if (U_FAILURE(st)) {
+        ch_free(d);
+        d = NULL;
+        goto done;
+    }
+    for (i = 0; i < m; i++)
+        if (d[i] == 'i')
+            d[i] = 'l';
+    *len = m;
+done:
+    ch_free(a);
+    if (b != NULL)
+        ch_free(b);
+    if (c2 != NULL)
+        ch_free(c2);
+    return d;
+}
+
+/*
+ * Whether val looks like it starts with text: what pg_starts_with lets
+ * through by writing a letter as its look-alike or hiding a mark among
+ * them ("\u061CDECLINE-REFER ILDC: ...", "DЕCLINE" with a Cyrillic Е).
+ * Writes are rare; this runs only for values of display and notes
+ * attributes.
+ */
+static int
+pg_looks_like(const USpoofChecker *sc, const struct berval *val,
+              const char *text)
+{
+    UChar *v, *t;
+    int32_t vn = 0, tn = 0;
+    size_t tl = strlen(text);
+    int same;
+
+    t = pg_look(sc, text, tl, 0, &tn);
+    if (t == NULL)
+        return 0;
+    /* as many of val's characters as text has, and as many again: a
+     * skeleton may take two for one ("rn" for m) */
+    v = pg_look(sc, val->bv_val, val->bv_len,
+                tl > PG_LOOK_MAX ? 2 * PG_LOOK_MAX : 2 * (int32_t)tl + 8, &vn);
+    same = v != NULL && tn > 0 && vn >= tn && u_memcmp(v, t, tn) == 0;
+    ch_free(t);
+    if (v != NULL)
+        ch_free(v);
+    return same;
+}
+
+/* Returns the instruction text (short or full) val starts with, or looks
+ * like it starts with, or NULL. */
 static const char *
 pg_spoofed(const pg_snapshot *s, const struct berval *val)
 {
+    USpoofChecker *sc;
+    UErrorCode st = U_ZERO_ERROR;
+    const char *hit = NULL;
     size_t i;
 
     for (i = 0; i < s->nreserved; i++)
         if (pg_starts_with(val, s->reserved[i]))
             return s->reserved[i];
-    return NULL;
+    sc = uspoof_open(&st);
+    if (U_FAILURE(st))
+        return NULL;
+    for (i = 0; i < s->nreserved && hit == NULL; i++)
+        if (pg_looks_like(sc, val, s->reserved[i]))
+            hit = s->reserved[i];
+    uspoof_close(sc);
+    return hit;
 }
 
 /*

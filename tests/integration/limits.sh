@@ -14,6 +14,10 @@ it_server ovl "$P"
 PG_DB_EXTRA='access to dn.regex="^uid=ploguard-[^,]+,ou=People,dc=agency,dc=test$" by * none
 access to dn.exact="uid=zhang.wei,ou=People,dc=agency,dc=test" by * none
 access to * by * read' it_server acl "$PA"
+PV=$(pg_port 4 3)
+PG_DB_EXTRA='access to dn.exact="uid=zhang.wei,ou=People,dc=agency,dc=test" attrs=cn,telephoneNumber by dn.exact="cn=admin,dc=agency,dc=test" write by * none
+access to attrs=homePhone by * none
+access to * by dn.exact="cn=admin,dc=agency,dc=test" write by * read' it_server aclv "$PV"
 O=$PG_DIR/out
 client() { _p=$1; shift; "$PG_CLIENT" -H "ldap://127.0.0.1:$_p/" "$@"; }
 
@@ -54,10 +58,70 @@ pg_has "$O.acl" '^result: 0 ' "ACL denies the synthesized DN: the search still s
 pg_has "$O.acl" '^entries: 0$' "... and returns nothing"
 client "$PA" -b "$CHEN_DN" -s base search '(objectClass=*)' cn > "$O.aclbase" 2>&1
 pg_has "$O.aclbase" '^entries: 0$' "ACL denies a base read of the synthesized DN"
+pg_has "$O.aclbase" '^result: 32 ' "... with noSuchObject (32), as for an id nobody registered"
+client "$PA" -b "uid=ploguard-nobody-registered-this,$PEOPLE" -s base search '(objectClass=*)' cn > "$O.aclbase2" 2>&1
+pg_has "$O.aclbase2" '^result: 32 ' "... (an unregistered id: 32 too)"
+client "$P" -b "$CHEN_DN" -s base search '(uid=nomatch)' cn > "$O.basenf" 2>&1
+pg_has "$O.basenf" '^result: 32 ' "a base read of a synthesized DN whose filter fails: noSuchObject, nothing sent"
 client "$PA" -b "$PEOPLE" search '(uid=wang.lihua)' cn > "$O.aclreal" 2>&1
 pg_has "$O.aclreal" '^entries: 1$' "ACL server still returns real annotated entries"
 pg_search "$PA" -b "$PEOPLE" '(uid=wang.lihua)' cn > "$O.aclcn"
 pg_has "$O.aclcn" "^cn: $DECLINE_EN" "... annotated"
+
+# --- ACLs on the identifiers themselves: a value the client may not read
+# neither shows through ploguardMatch nor marks the entry; a display name
+# kept from it does not show through the prefixed displayName.  zhang.wei:
+# mobile (+44 20 7946 0011) readable, telephoneNumber (613 555 0111, the
+# first matched) and cn hidden, no displayName; li.na: its one registered
+# value (homePhone) hidden.
+pg_admin_modify "$PV" > "$O.cnmod" 2>&1 <<EOF || pg_fail "cannot rename zhang.wei's cn: $(cat "$O.cnmod")"
+dn: uid=zhang.wei,$PEOPLE
+changetype: modify
+replace: cn
+cn: Hidden Cn Value
+EOF
+pg_search "$PV" -b "$PEOPLE" '(uid=zhang.wei)' '*' + > "$O.aclz"
+pg_has "$O.aclz" '^ploguardMatch: .*matched=phone:[+]442079460011 ' \
+    "ACL on telephoneNumber: the readable mobile still marks the entry"
+pg_hasnt "$O.aclz" '16135550111' "... and the hidden number is nowhere in ploguardMatch"
+pg_hasnt "$O.aclz" '^telephoneNumber: ' "... (telephoneNumber is not returned either)"
+pg_hasnt "$O.aclz" 'Hidden Cn Value' "... and the hidden cn does not show through the prefixed displayName"
+pg_has "$O.aclz" "^displayName: $DECLINE_EN.*: Zhang Wei" "... which names the registry's person instead"
+pg_search "$PV" -b "$PEOPLE" '(uid=li.na)' '*' + > "$O.acll"
+pg_count "$O.acll" '^dn: ' 1 "ACL on homePhone: li.na is returned"
+pg_hasnt "$O.acll" 'ploguard|DECLINE|REFER' "... not annotated: its one registered value is hidden from the client"
+pg_hasnt "$PG_DIR/aclv/slapd.log" 'MATCH annotated dn="uid=li.na,' "... and no match is logged for it"
+
+# --- another overlay's internal search (slapo-unique, on mail): it runs
+# with the add's request, and must get no synthesized entry, or an agency
+# could not record a registered address it has not recorded yet.
+PU=$(pg_port 4 4)
+PG_GLOBAL_EXTRA='moduleload unique' PG_OVL_BEFORE='overlay unique
+unique_uri ldap:///?mail?sub' it_server uniq "$PU"
+pg_admin_modify "$PU" -a > "$O.uadd" 2>&1 <<EOF
+dn: uid=chen.recorded,$PEOPLE
+objectClass: inetOrgPerson
+uid: chen.recorded
+cn: Chen Jie
+sn: Chen
+mail: $CHEN_MAIL
+EOF
+pg_check "slapo-unique on mail: a registered address not yet in the directory can be added" \
+    [ $? -eq 0 ]
+pg_hasnt "$PG_DIR/uniq/slapd.log" 'MATCH synthesized' "... and no synthesized answer is logged for unique's search"
+pg_search "$PU" -b "$PEOPLE" "(mail=$CHEN_MAIL)" cn > "$O.uget"
+pg_count "$O.uget" '^dn: ' 1 "... then found as the real entry, not a synthesized one too"
+pg_has "$O.uget" "^cn: $DECLINE_EN" "... annotated"
+pg_admin_modify "$PU" -a > "$O.uadd2" 2>&1 <<EOF
+dn: uid=ada.again,$PEOPLE
+objectClass: inetOrgPerson
+uid: ada.again
+cn: Ada Again
+sn: Again
+mail: Ada.Marlow@PLO.example.org
+EOF
+pg_check "... slapo-unique still refuses an address already in the directory" [ $? -ne 0 ]
+pg_has "$O.uadd2" 'Constraint violation' "... (constraint violation)"
 
 # --- what the MATCH log says: only what the client was sent
 LOGO=$PG_DIR/ovl/slapd.log

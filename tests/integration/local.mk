@@ -33,6 +33,7 @@ PLOGUARD_IT_TESTS = \
 	tests/integration/signed.sh \
 	tests/integration/verdicts.sh \
 	tests/integration/stack.sh \
+	tests/integration/neighbours.sh \
 	tests/integration/valgrind.sh \
 	tests/integration/demo.sh
 TESTS += $(PLOGUARD_IT_TESTS)

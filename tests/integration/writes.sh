@@ -152,6 +152,32 @@ changetype: modify
 replace: displayName
 displayName:: $(b64 "$(echo "$DECLINE_EN" | sed "s/-/$NBHY/"): Julie Tremblay")
 EOF
+# Look-alikes and marks the comparison above lets through, caught by
+# their look (UTS #39 skeleton, default-ignorable code points dropped).
+# disguised DESC ATTR VALUE: a modify of jtremblay's ATTR to VALUE, refused
+disguised() {
+    wr "modify: a spoofed prefix $1" 19 <<EOF
+dn: uid=jtremblay,$PEOPLE
+changetype: modify
+replace: $2
+$2:: $(b64 "$3: Julie Tremblay")
+EOF
+}
+ALM=$(printf '\330\234')          # U+061C Arabic letter mark
+CYR_E=$(printf '\320\225')        # U+0415 Cyrillic capital Ie, as E
+VS16=$(printf '\357\270\217')     # U+FE0F variation selector
+FW_DECLINE=$(printf '\357\274\244\357\274\245\357\274\243\357\274\254\357\274\251\357\274\256\357\274\245')
+disguised "behind an Arabic letter mark" displayName "$ALM$DECLINE_EN"
+disguised "with a Cyrillic E" displayName "$(echo "$DECLINE_EN" | sed "s/^D./D$CYR_E/")"
+disguised "in fullwidth letters" displayName "$FW_DECLINE-REFER ILDC"
+disguised "with a 1 for the I" cn "DECL1NE-REFER ILDC"
+disguised "with variation selectors among its letters" displayName "D${VS16}ECLINE-REFER ILDC"
+wr "modify: an ordinary name that merely starts alike" 0 <<EOF
+dn: uid=jtremblay,$PEOPLE
+changetype: modify
+replace: displayName
+displayName: Declan Refer
+EOF
 DECLINE_TEXT_EN=$(sed -n 's/.*"en": "\(This is a PRC diplomat[^"]*\)".*/\1/p' "$PG_TESTDATA/registry.json" | head -n 1)
 pg_check "the test registry's instruction text was found" test -n "$DECLINE_TEXT_EN"
 wr "modify: the full instruction text into description" 19 <<EOF

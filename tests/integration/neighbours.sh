@@ -1,0 +1,108 @@
+#!/bin/sh
+# Other parts of a configuration that take searches from ploguard, and what
+# ploguard does and says about them at start:
+# - sssvlv (server-side sorting) configured before ploguard on the database
+#   (so that ploguard runs first): a sorted search is annotated and
+#   answered with a synthesized entry as any other; configured after it, or
+#   as a global overlay, slapd's log says what is lost;
+# - glued databases (subordinate): no synthesized entry, which glue would
+#   send at the superior's part of the search before a subordinate returned
+#   the real one; entries annotated on each database as usual.
+. "$top_srcdir/tests/integration/lib.sh"
+. "$top_srcdir/tests/integration/fixtures.sh"
+pg_setup neighbours
+
+PS=$(pg_port 13 1)
+PA=$(pg_port 13 2)
+PG=$(pg_port 13 3)
+PU=$(pg_port 13 4)
+O=$PG_DIR/out
+SORTED='(|(telephoneNumber=+16135550142)(telephoneNumber=+16135550113))'
+
+# --- sssvlv before ploguard in the configuration: ploguard runs first
+PG_GLOBAL_EXTRA='moduleload sssvlv' PG_OVL_BEFORE='overlay sssvlv' it_server sortok "$PS"
+pg_hasnt "$PG_DIR/sortok/slapd.log" 'ploguard: .*sssvlv' \
+    "sssvlv configured before ploguard: nothing to say at start"
+pg_search "$PS" -E '!sss=cn:2.5.13.3' -b "$PEOPLE" "$SORTED" cn > "$O.sorted"
+pg_count "$O.sorted" '^dn: ' 2 "a sorted search (critical sort control): two entries"
+pg_has "$O.sorted" "^dn: uid=wang.lihua,$PEOPLE$" "... the registered entry of the directory"
+pg_has "$O.sorted" "^dn: $CHEN_DN$" "... and the synthesized one"
+pg_count "$O.sorted" "^cn: $DECLINE_EN" 2 "... both annotated"
+
+# --- sssvlv after ploguard: said at start
+PG_GLOBAL_EXTRA='moduleload sssvlv' PG_OVL_EXTRA='overlay sssvlv' it_server sortafter "$PA"
+pg_has "$PG_DIR/sortafter/slapd.log" \
+    'ploguard: dc=agency,dc=test: sssvlv runs before ploguard \(configured after it\): a search with the server-side sort control gets no synthesized entry' \
+    "sssvlv configured after ploguard: a warning at start"
+pg_search "$PA" -E '!sss=cn:2.5.13.3' -b "$PEOPLE" "$SORTED" cn > "$O.after"
+pg_has "$O.after" "^cn: $DECLINE_EN" "... a sorted search's entries are still annotated"
+pg_hasnt "$O.after" "^dn: $CHEN_DN$" "... but its synthesized entry is lost, as the warning says"
+
+# --- sssvlv global: said at start
+PG_GLOBAL_EXTRA='moduleload sssvlv
+overlay sssvlv' it_server sortglobal "$PG"
+pg_has "$PG_DIR/sortglobal/slapd.log" \
+    'ploguard: dc=agency,dc=test: sssvlv is a global overlay: a search with the server-side sort control is answered past ploguard' \
+    "sssvlv as a global overlay: a warning at start"
+pg_search "$PG" -b "$PEOPLE" '(telephoneNumber=+16135550142)' cn > "$O.global"
+pg_has "$O.global" "^cn: $DECLINE_EN" "... unsorted searches are annotated as always"
+pg_search "$PG" -E '!sss=cn:2.5.13.3' -b "$PEOPLE" "$SORTED" cn > "$O.globals"
+pg_hasnt "$O.globals" "^cn: $DECLINE_EN" "... sorted ones are not, as the warning says"
+
+# --- glued databases: the registered person Chen Jie (+1 613 555 0113) is
+# in ou=Sub, a subordinate database, with ploguard on both
+pg_registry_copy glued "$PG_TESTDATA/registry.json"
+pg_conf glued
+mkdir -p "$PG_DIR/glued/subdb"
+python3 - "$PG_DIR/glued/slapd.conf" "$PG_DIR/glued" <<'EOF' || pg_die "cannot write the glued configuration"
+import sys
+path, d = sys.argv[1], sys.argv[2]
+conf = open(path).read()
+sub = """database mdb
+maxsize 1073741824
+suffix "ou=Sub,dc=agency,dc=test"
+subordinate
+rootdn "cn=admin,dc=agency,dc=test"
+directory %s/subdb
+index objectClass,uid eq
+index telephoneNumber eq
+overlay ploguard
+ploguard-registry %s/registry.json
+
+""" % (d, d)
+head, sep, tail = conf.partition("database mdb\n")
+if not sep:
+    sys.exit("no database mdb line")
+open(path, "w").write(head + sub + sep + tail)
+EOF
+cat "$PG_SAMPLE_LDIF" > "$PG_DIR/glued/all.ldif"
+cat >> "$PG_DIR/glued/all.ldif" <<EOF
+
+dn: ou=Sub,$BASE
+objectClass: organizationalUnit
+ou: Sub
+
+dn: uid=chen.sub,ou=Sub,$BASE
+objectClass: inetOrgPerson
+uid: chen.sub
+cn: Chen Jie
+sn: Chen
+telephoneNumber: +1 613 555 0113
+EOF
+pg_load glued "$PG_DIR/glued/all.ldif"
+pg_start_or_die glued "$PU"
+pg_has "$PG_DIR/glued/slapd.log" \
+    'ploguard: dc=agency,dc=test: a glued database \(subordinate\): entries are annotated, none is synthesized' \
+    "glued databases: said at start (superior)"
+pg_has "$PG_DIR/glued/slapd.log" \
+    'ploguard: ou=Sub,dc=agency,dc=test: a glued database \(subordinate\)' \
+    "... and for the subordinate"
+pg_search "$PU" -b "$BASE" '(telephoneNumber=+16135550113)' cn > "$O.glue"
+pg_count "$O.glue" '^dn: ' 1 "a lookup from the superior of a number held in the subordinate: one entry"
+pg_has "$O.glue" "^dn: uid=chen.sub,ou=Sub,$BASE$" "... the real one"
+pg_has "$O.glue" "^cn: $DECLINE_EN" "... annotated by the subordinate's ploguard"
+pg_search "$PU" -b "$BASE" '(telephoneNumber=+16135550142)' cn > "$O.glue2"
+pg_count "$O.glue2" '^dn: ' 1 "an entry of the superior: found once"
+pg_has "$O.glue2" "^cn: $DECLINE_EN" "... annotated"
+
+pg_finish
