@@ -511,9 +511,11 @@ cp_separator(long cp)
     case ' ': case '\t': case '\r': case '\n': case '\v': case '\f':
     case '-': case '.': case '/':
     case '(': case ')': case '[': case ']':
-    case 0x00a0: case 0x00ad: case 0x00b7: case 0x200b: case 0x200e:
-    case 0x200f: case 0x2027: case 0x202f: case 0x2043: case 0x205f:
-    case 0x2060: case 0x2212: case 0x3000: case 0x30fb: case 0x30fc:
+    case 0x00a0: case 0x00ad: case 0x00b7: case 0x061c: case 0x180e:
+    case 0x200b: case 0x200c: case 0x200d: case 0x200e: case 0x200f:
+    case 0x2027: case 0x2028: case 0x2029: case 0x202f: case 0x2043:
+    case 0x205f: case 0x2060: case 0x2061: case 0x2062: case 0x2063:
+    case 0x2064: case 0x2212: case 0x3000: case 0x30fb: case 0x30fc:
     case 0xfe58: case 0xfe63: case 0xfeff:
     case 0xff08: case 0xff09: case 0xff0d: case 0xff0e: case 0xff0f:
     case 0xff3b: case 0xff3d: case 0xff65:
@@ -524,7 +526,8 @@ cp_separator(long cp)
     return (cp >= 0x2000 && cp <= 0x200a) ||   /* spaces */
            (cp >= 0x2010 && cp <= 0x2015) ||   /* dashes */
            (cp >= 0x202a && cp <= 0x202e) ||   /* bidi embeddings */
-           (cp >= 0x2066 && cp <= 0x2069);     /* bidi isolates */
+           (cp >= 0x2066 && cp <= 0x2069) ||   /* bidi isolates */
+           (cp >= 0xfe00 && cp <= 0xfe0f);     /* variation selectors */
 }
 
 /* Chinese "transfer to" (zhuan), as in 010-6596-1114转204. */
@@ -2069,10 +2072,40 @@ next_pass(pass_stage *stage, scan_status st, const pgr_phone_readings *out,
     return 0;
 }
 
+/* A tel:, sip: or sips: URI with %XX escapes ("tel:+1%20613%20555%200142",
+ * a link's href copied from a browser), which parse reads decoded. */
+static int
+escaped_uri(const char *in, size_t len)
+{
+    return in != NULL && len <= PHONE_INPUT_MAX && memchr(in, '%', len) != NULL &&
+           (pgr_prefix_ci(in, len, "tel:") || pgr_prefix_ci(in, len, "sip:") ||
+            pgr_prefix_ci(in, len, "sips:"));
+}
+
+static scan_status parse(const pgr_config *cfg, const char *in, size_t len,
+                         pgr_phone_readings *out, int strict);
+
+/* The value with its escapes decoded, read as parse reads a value; only
+ * when the value as written is no number (not on the hot path). */
+static scan_status
+parse_unescaped(const pgr_config *cfg, const char *in, size_t len,
+                pgr_phone_readings *out, scan_status st)
+{
+    char buf[PHONE_INPUT_MAX + 1];
+    size_t n;
+
+    if (pgr_percent_decode(in, len, -1, buf, sizeof(buf), &n) != 0 ||
+        memchr(buf, '%', n) != NULL)
+        return st;   /* a bad escape, or one that makes another ("%2520") */
+    return parse(cfg, buf, n, out, 0);
+}
+
 static scan_status
 parse(const pgr_config *cfg, const char *in, size_t len,
       pgr_phone_readings *out, int strict)
 {
+    const char *in0 = in;
+    size_t len0 = len;
     pgr_config defaults;
     scan sc;
     scan_status st;
@@ -2100,6 +2133,8 @@ parse(const pgr_config *cfg, const char *in, size_t len,
         in += off;
         len = n;
     }
+    if (out->count == 0 && !strict && escaped_uri(in0, len0))
+        return parse_unescaped(cfg, in0, len0, out, st);
     return out->count > 0 ? SCAN_OK : st;
 }
 

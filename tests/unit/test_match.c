@@ -143,6 +143,12 @@ test_phone_forms(void **state)
         "\"WANG LIHUA\" <sip:+16135550142@carrier.example.net;user=phone>;tag=as5f3c",
         "\"Wang\" <sip:+16135550142@pbx;user=phone>;party=calling;privacy=off;screen=yes",
         "<sip:+16135550142;user=phone@pbx>;tag=1", "<sip:+16135550142@pbx>;tag=1",
+        /* invisible marks among the digits: joiners, the Arabic letter
+         * mark, line separators, variation selectors */
+        "613\xe2\x80\x8d" "555\xe2\x80\x8c" "0142", "\xd8\x9c" "613-555-0142",
+        "613-555-0142\xe2\x80\xa8", "6\xef\xb8\x8f" "135550142",
+        /* a link's href, copied from a browser */
+        "tel:+1%20613%20555%200142", "sip:%2B16135550142@pbx.example.org",
     };
 
     (void)state;
