@@ -2100,6 +2100,40 @@ parse_unescaped(const pgr_config *cfg, const char *in, size_t len,
     return parse(cfg, buf, n, out, 0);
 }
 
+static const region *config_region(const pgr_config *cfg);
+
+/*
+ * "*82 613-555-0142": the NANP's *82 (caller ID shown for this one call,
+ * dialed routinely where an agency withholds it by default), as a phone's
+ * list of dialed numbers keeps it.  Where the region dials +1, the number
+ * after it is read when the value reads as no number as written, and only
+ * when it is grouped as North American numbers are (its first group of
+ * digits 1, 3, 10 or 11 long: "613-555-0142", "(613) 555-0142", "1 613
+ * 555 0142", "6135550142").  Not elsewhere, and not as service_code_len's
+ * codes are: "*82 31 2345 6789" may be a Korean number with its '+' typed
+ * as a star.  The offset of the number in in, or 0.
+ */
+static size_t
+star82_number(const pgr_config *cfg, const char *in, size_t len)
+{
+    const region *r;
+    size_t i = 0, at, g;
+
+    while (i < len && (in[i] == ' ' || in[i] == '\t'))
+        i++;
+    if (len - i <= 3 || memcmp(in + i, "*82", 3) != 0)
+        return 0;
+    r = cfg != NULL ? config_region(cfg) : NULL;
+    if (r == NULL || r->cc != 1)
+        return 0;
+    at = i + 3;
+    for (i = at; i < len && (in[i] == ' ' || in[i] == '(' || in[i] == '-'); i++)
+        ;
+    for (g = 0; i < len && in[i] >= '0' && in[i] <= '9'; i++)
+        g++;
+    return g == 1 || g == 3 || g == 10 || g == 11 ? at : 0;
+}
+
 static scan_status
 parse(const pgr_config *cfg, const char *in, size_t len,
       pgr_phone_readings *out, int strict)
@@ -2135,6 +2169,12 @@ parse(const pgr_config *cfg, const char *in, size_t len,
     }
     if (out->count == 0 && !strict && escaped_uri(in0, len0))
         return parse_unescaped(cfg, in0, len0, out, st);
+    if (out->count == 0 && !strict && in0 != NULL &&
+        (off = star82_number(cfg, in0, len0)) > 0 && in0[off] != '*') {
+        scan_status st82 = parse(cfg, in0 + off, len0 - off, out, 0);
+
+        return out->count > 0 ? st82 : st;
+    }
     return out->count > 0 ? SCAN_OK : st;
 }
 

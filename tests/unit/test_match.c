@@ -149,6 +149,8 @@ test_phone_forms(void **state)
         "613-555-0142\xe2\x80\xa8", "6\xef\xb8\x8f" "135550142",
         /* a link's href, copied from a browser */
         "tel:+1%20613%20555%200142", "sip:%2B16135550142@pbx.example.org",
+        /* the NANP's *82, caller ID shown for one call, in region CA */
+        "*82 613-555-0142", "*826135550142", "*82 1 613 555 0142",
     };
 
     (void)state;
