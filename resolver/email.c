@@ -17,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+
 #include "pgr.h"
 #include "registry_int.h"
 
@@ -650,6 +653,47 @@ split_address(const char *s, size_t n, char *lbuf, size_t lbufsz,
     return local_valid(*local, *local_len);
 }
 
+/*
+ * A local part that is not ASCII, in NFC and case-folded (Unicode's full
+ * folding), as UTF-8 into out (outsz bytes, not terminated); its length
+ * in *outlen.  0, or -1 when ICU fails or it does not fit.
+ */
+static int
+fold_local(const char *local, size_t n, char *out, size_t outsz,
+           size_t *outlen)
+{
+    UChar a[4 * LOCAL_MAX], b[4 * LOCAL_MAX];
+    UErrorCode st = U_ZERO_ERROR;
+    const UNormalizer2 *nfc = unorm2_getNFCInstance(&st);
+    int32_t na, nb, no;
+
+    if (U_FAILURE(st))
+        return -1;
+    u_strFromUTF8(a, (int32_t)(sizeof(a) / sizeof(a[0])), &na, local,
+                  (int32_t)n, &st);
+    if (U_FAILURE(st))
+        return -1;
+    nb = unorm2_normalize(nfc, a, na, b, (int32_t)(sizeof(b) / sizeof(b[0])),
+                          &st);
+    if (U_FAILURE(st))
+        return -1;
+    na = u_strFoldCase(a, (int32_t)(sizeof(a) / sizeof(a[0])), b, nb,
+                       U_FOLD_CASE_DEFAULT, &st);
+    if (U_FAILURE(st))
+        return -1;
+    /* folding may decompose again (U+0130): composed once more */
+    nb = unorm2_normalize(nfc, a, na, b, (int32_t)(sizeof(b) / sizeof(b[0])),
+                          &st);
+    if (U_FAILURE(st))
+        return -1;
+    u_strToUTF8(out, (int32_t)outsz, &no, b, nb, &st);
+    if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING ||
+        (size_t)no >= outsz)
+        return -1;
+    *outlen = (size_t)no;
+    return 0;
+}
+
 int
 pgr_email_normalize(const char *in, size_t len, char *out, size_t outsz,
                     size_t *domain_off)
@@ -691,8 +735,19 @@ pgr_email_normalize(const char *in, size_t len, char *out, size_t outsz,
     }
     if (base_len + 2 > outsz)
         return -1;
-    for (i = 0; i < base_len; i++)
-        out[i] = (char)to_lower((unsigned char)local[i]);
+    for (i = 0; i < base_len && (unsigned char)local[i] < 0x80; i++)
+        ;
+    if (i < base_len) {
+        /* not ASCII: composed and case-folded, so that JOSÉ@, josé@ and
+         * jose + U+0301 (as macOS writes it) are one address */
+        if (fold_local(local, base_len, out, outsz - 1, &base_len) != 0)
+            return -1;
+    } else {
+        for (i = 0; i < base_len; i++)
+            out[i] = (char)to_lower((unsigned char)local[i]);
+    }
+    if (base_len + 2 > outsz)
+        return -1;
     out[base_len] = '@';
     if (pgr_domain_normalize(s + dom, n - dom, out + base_len + 1,
                              outsz - base_len - 1) != 0) {

@@ -91,8 +91,9 @@ pg_attrs_hits(const pg_info *pi, const pg_snapshot *s, Entry *e,
             if (a->a_desc->ad_type != pa->ad[i]->ad_type)
                 continue;
             for (j = 0; j < a->a_numvals; j++) {
+                /* the normalized value, as send_search_entry asks */
                 if (reader != NULL &&
-                    !access_allowed(reader, e, a->a_desc, &a->a_vals[j],
+                    !access_allowed(reader, e, a->a_desc, &a->a_nvals[j],
                                     ACL_READ, NULL))
                     continue;
                 (void)pg_match_value(pi, s, is_phone, &a->a_vals[j], h);
@@ -385,7 +386,7 @@ pg_annotate(const pg_info *pi, const pg_snapshot *s, Entry *e,
         Attribute *a = attr_find(e->e_attrs, pi->pi_display.ad[i]);
         if (a != NULL && a->a_numvals > 0 &&
             (reader == NULL ||
-             access_allowed(reader, e, a->a_desc, &a->a_vals[0], ACL_READ,
+             access_allowed(reader, e, a->a_desc, &a->a_nvals[0], ACL_READ,
                             NULL)))
             ber_dupbv(&fallback, &a->a_vals[0]);
     }

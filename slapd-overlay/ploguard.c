@@ -144,8 +144,8 @@ pg_enabled(slap_overinst *on, pg_info *pi)
  * at its result, read again from the backend, through the callbacks pushed
  * before its own: global, it sends them past ploguard altogether; running
  * before ploguard on the database (configured after it), it swallows the
- * synthesized entries.  Glued databases get no synthesized entries
- * (pg_glued).
+ * synthesized entries.  On glued databases a synthesized entry may come
+ * beside a real one (pg_glued).
  */
 static void
 pg_say_neighbours(BackendDB *be, const slap_overinst *on, const pg_info *pi)
@@ -168,8 +168,10 @@ pg_say_neighbours(BackendDB *be, const slap_overinst *on, const pg_info *pi)
                 "configure sssvlv before ploguard\n", suffix);
     if (pi->pi_synth && pg_glued(be))
         Log(LDAP_DEBUG_ANY, LDAP_LEVEL_NOTICE, "ploguard: %s: a glued "
-            "database (subordinate): entries are annotated, none is "
-            "synthesized\n", suffix);
+            "database (subordinate): a search across the glue may get a "
+            "synthesized entry beside the real one another database "
+            "returns; configure ploguard on every database of the glue\n",
+            suffix);
 }
 
 static int

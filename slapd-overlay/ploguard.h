@@ -301,8 +301,6 @@ typedef struct pg_want {
 typedef struct pg_search {
     OpExtra        oe;          /* oe_key: our slap_overinst */
     slap_callback  cb;
-    Operation     *op;          /* the search it is of: an overlay's copy of
-                                 * op shares its o_extra list */
     pg_want        want[PG_MAX_WANT];
     int            nwant;
     unsigned       pending;     /* wants the last entry may have returned */

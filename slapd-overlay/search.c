@@ -204,25 +204,63 @@ pg_search_cleanup(Operation *op, SlapReply *rs)
     return 0;
 }
 
-/* op's search state; not that of the search op is an overlay's copy of
- * (dynlist's and others' internal searches share the list). */
+/*
+ * op's search state: the one whose callback op's answers pass through
+ * (pg_response runs from a callback below it: op->o_callback is in its
+ * chain).  Not that of a search op is an overlay's internal copy of, with
+ * callbacks of its own (dynlist's), though the copy shares the o_extra
+ * list; but that of a copy made to answer for it, callbacks and all
+ * (back-asyncmeta's).
+ */
 static pg_search *
 pg_find_search(Operation *op, slap_overinst *on)
 {
+    const slap_callback *sc;
     OpExtra *oex;
 
-    LDAP_SLIST_FOREACH(oex, &op->o_extra, oe_next)
-        if (oex->oe_key == on)
-            return ((pg_search *)oex)->op == op ? (pg_search *)oex : NULL;
+    LDAP_SLIST_FOREACH(oex, &op->o_extra, oe_next) {
+        if (oex->oe_key != on)
+            continue;
+        for (sc = &((pg_search *)oex)->cb; sc != NULL; sc = sc->sc_next)
+            if (sc == op->o_callback)
+                return (pg_search *)oex;
+        return NULL;
+    }
     return NULL;
+}
+
+/*
+ * Whether op is one of its connection's operations as a client sent it,
+ * not an overlay's internal search made on a copy of one during a
+ * client's search (dynlist expanding a memberURL on mail): nothing is
+ * made up for those, which would show as a member or a conflict.
+ */
+static int
+pg_client_op(Operation *op)
+{
+    Connection *c = op->o_conn;
+    const Operation *o;
+    int found = 0;
+
+    if (c == NULL)
+        return 0;
+    ldap_pvt_thread_mutex_lock(&c->c_mutex);
+    LDAP_STAILQ_FOREACH(o, &c->c_ops, o_next)
+        if (o == op) {
+            found = 1;
+            break;
+        }
+    ldap_pvt_thread_mutex_unlock(&c->c_mutex);
+    return found;
 }
 
 /*
  * Glued databases (slapd.conf's subordinate): glue runs the superior's
  * search to its result before the subordinates' and each subordinate's to
  * its own, so no ploguard on any of them knows, when its part ends,
- * whether another part returned the record: nothing is synthesized there
- * (entries are annotated as everywhere; pg_db_open says so).
+ * whether another part returned the record.  A warning shown twice is
+ * better than none: each part synthesizes what it did not return, and
+ * pg_db_open says so.
  */
 int
 pg_glued(const BackendDB *be)
@@ -240,7 +278,7 @@ pg_op_search(Operation *op, SlapReply *rs)
 
     (void)rs;
     if (pi == NULL || !pi->pi_synth || pg_skip_op(op) ||
-        get_pagedresults(op) > SLAP_CONTROL_IGNORED || pg_glued(op->o_bd))
+        get_pagedresults(op) > SLAP_CONTROL_IGNORED)
         return SLAP_CB_CONTINUE;
 
     local.nwant = 0;
@@ -261,7 +299,7 @@ pg_op_search(Operation *op, SlapReply *rs)
     pg_snapshot_release(pi);
     if (local.nwant == 0 && local.base_id[0] == '\0')
         return SLAP_CB_CONTINUE;   /* the common case: nothing allocated */
-    if (!pg_request_is_search(op))
+    if (!pg_request_is_search(op) || !pg_client_op(op))
         return SLAP_CB_CONTINUE;   /* another overlay's internal search */
 
     /* not zeroed: most of it is the want array's unused tail */
@@ -275,7 +313,6 @@ pg_op_search(Operation *op, SlapReply *rs)
     memcpy(ps->want, local.want, sizeof(local.want[0]) * (size_t)local.nwant);
     memcpy(ps->base_id, local.base_id, sizeof(ps->base_id));
     ps->oe.oe_key = on;
-    ps->op = op;
     LDAP_SLIST_INSERT_HEAD(&op->o_extra, &ps->oe, oe_next);
     ps->cb.sc_response = pg_search_cb;
     ps->cb.sc_cleanup = pg_search_cleanup;

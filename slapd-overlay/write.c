@@ -119,15 +119,25 @@ pg_starts_with(const struct berval *val, const char *text)
     return 1;
 }
 
+/* What shows as nothing, or as a blank: white space, the default-ignorable
+ * code points (U+061C, U+180E, U+3164, variation selectors, tags, ...),
+ * and the blanks that are neither (U+2800, the braille blank). */
+static int
+pg_look_blank(UChar32 c)
+{
+    return u_isUWhiteSpace(c) || c == 0x2800 ||
+           u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
+}
+
 /*
- * The look of text, for comparing (UTF-16, ch_free it; NULL when text is
- * no valid UTF-8 or ICU fails): default-ignorable code points dropped
- * (U+061C, U+180E, variation selectors, tags, ...), each run of white
- * space one space and none leading, every dash '-', then NFKC (fullwidth
- * letters are ASCII), UTS #39's skeleton (Cyrillic Е is E, 1 and I are
- * l), case folded, and 'i' read as 'l' (the skeleton keeps a lower-case i,
- * not a capital I).  Only the first keep code points left after the
- * dropping are read (0: all): a prefix is compared.
+ * The look of text, for comparing (UTF-16, ch_free it; NULL when ICU
+ * fails): bytes that are no valid UTF-8 and everything pg_look_blank
+ * takes for a blank dropped (so that no blank look-alike, nor one left
+ * out, parts or joins words differently), every dash '-', then NFKC
+ * (fullwidth letters are ASCII), UTS #39's skeleton (Cyrillic Е is E, 1
+ * and I are l), case folded, and 'i' read as 'l' (the skeleton keeps a
+ * lower-case i, not a capital I).  Only the first keep code points are
+ * read (0: all): a prefix is compared.
  */
 static UChar *
 pg_look(const USpoofChecker *sc, const char *text, size_t n, int32_t keep,
@@ -137,7 +147,6 @@ pg_look(const USpoofChecker *sc, const char *text, size_t n, int32_t keep,
     const UNormalizer2 *nfkc = unorm2_getNFKCInstance(&st);
     UChar *a, *b = NULL, *c2 = NULL, *d = NULL;
     int32_t i = 0, o = 0, kept = 0, m;
-    int blank = 0;
     UChar32 c;
 
     if (U_FAILURE(st) || n > INT32_MAX / 4)
@@ -145,22 +154,12 @@ pg_look(const USpoofChecker *sc, const char *text, size_t n, int32_t keep,
     a = ch_malloc(sizeof(UChar) * (2 * n + 1));   /* 2 units a byte at most */
     while (i < (int32_t)n && (keep == 0 || kept < keep)) {
         U8_NEXT(text, i, (int32_t)n, c);
-        if (c < 0)
-            goto done;
-        if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
-            continue;
-        if (u_isUWhiteSpace(c)) {
-            blank = o > 0;
-            continue;
-        }
-        if (blank) {
-            a[o++] = ' ';   /* after a blank of at least one byte */
-            blank = 0;
-        }
+        kept++;   /* blanks too: a value of blanks is read no further */
+        if (c < 0 || pg_look_blank(c))
+            continue;   /* slapd lets some invalid UTF-8 through */
         if (u_charType(c) == U_DASH_PUNCTUATION || c == 0x2212)
             c = '-';
         U16_APPEND_UNSAFE(a, o, c);
-        kept++;
     }
     /* each step measured first, then run into a buffer of that size */
     m = unorm2_normalize(nfkc, a, o, NULL, 0, &st);
@@ -208,7 +207,8 @@ done:
  * through by writing a letter as its look-alike or hiding a mark among
  * them ("\u061CDECLINE-REFER ILDC: ...", "DЕCLINE" with a Cyrillic Е).
  * Writes are rare; this runs only for values of display and notes
- * attributes.
+ * attributes.  When ICU cannot tell, the value is taken as alike: refused
+ * rather than stored unchecked.
  */
 static int
 pg_looks_like(const USpoofChecker *sc, const struct berval *val,
@@ -221,12 +221,12 @@ pg_looks_like(const USpoofChecker *sc, const struct berval *val,
 
     t = pg_look(sc, text, tl, 0, &tn);
     if (t == NULL)
-        return 0;
-    /* as many of val's characters as text has, and as many again: a
-     * skeleton may take two for one ("rn" for m) */
+        return 1;
+    /* four times as many of val's characters as text has: blanks and marks
+     * among them are dropped, and a skeleton may take two for one */
     v = pg_look(sc, val->bv_val, val->bv_len,
-                tl > PG_LOOK_MAX ? 2 * PG_LOOK_MAX : 2 * (int32_t)tl + 8, &vn);
-    same = v != NULL && tn > 0 && vn >= tn && u_memcmp(v, t, tn) == 0;
+                tl > PG_LOOK_MAX ? 4 * PG_LOOK_MAX : 4 * (int32_t)tl + 16, &vn);
+    same = v == NULL || (tn > 0 && vn >= tn && u_memcmp(v, t, tn) == 0);
     ch_free(t);
     if (v != NULL)
         ch_free(v);
@@ -248,7 +248,7 @@ pg_spoofed(const pg_snapshot *s, const struct berval *val)
             return s->reserved[i];
     sc = uspoof_open(&st);
     if (U_FAILURE(st))
-        return NULL;
+        return s->nreserved > 0 ? s->reserved[0] : NULL;   /* cannot tell */
     for (i = 0; i < s->nreserved && hit == NULL; i++)
         if (pg_looks_like(sc, val, s->reserved[i]))
             hit = s->reserved[i];

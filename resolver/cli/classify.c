@@ -46,12 +46,13 @@ static const char *
 uri_of(const char *s)
 {
     const char *p = s;
+    char q = *p;
 
-    if (*p == '"') {
-        for (p++; *p != '\0' && *p != '"'; p++)
-            if (*p == '\\' && p[1] != '\0')
+    if (q == '"' || q == '\'') {   /* quoted as the phone parser takes it */
+        for (p++; *p != '\0' && *p != q; p++)
+            if (*p == '\\' && q == '"' && p[1] != '\0')
                 p++;
-        if (*p != '"')
+        if (*p != q)
             return s;
         for (p++; *p == ' ' || *p == '\t'; p++)
             ;

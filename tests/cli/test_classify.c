@@ -53,6 +53,7 @@ test_phones(void **state)
         { "<sip:+16135550142@pbx>", PGR_KIND_PHONE },
         { "\"Wang\" <sip:+16135550142@pbx.example.org>;tag=abc", PGR_KIND_PHONE },
         { "<tel:+16135550142;ext=204>;tag=1", PGR_KIND_PHONE },
+        { "'Wang' <sip:+16135550142@pbx>;tag=1", PGR_KIND_PHONE },
         { "sips:6135550142@pbx.example.org", PGR_KIND_PHONE },
         { "011 1 613 555 0142", PGR_KIND_PHONE },
         { "9 613 555 0142", PGR_KIND_PHONE },

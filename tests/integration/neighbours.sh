@@ -5,9 +5,9 @@
 #   (so that ploguard runs first): a sorted search is annotated and
 #   answered with a synthesized entry as any other; configured after it, or
 #   as a global overlay, slapd's log says what is lost;
-# - glued databases (subordinate): no synthesized entry, which glue would
-#   send at the superior's part of the search before a subordinate returned
-#   the real one; entries annotated on each database as usual.
+# - glued databases (subordinate): entries annotated on each database as
+#   usual; a synthesized entry may come beside the real one (said at
+#   start), never instead of it.
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/fixtures.sh"
 pg_setup neighbours
@@ -92,17 +92,24 @@ EOF
 pg_load glued "$PG_DIR/glued/all.ldif"
 pg_start_or_die glued "$PU"
 pg_has "$PG_DIR/glued/slapd.log" \
-    'ploguard: dc=agency,dc=test: a glued database \(subordinate\): entries are annotated, none is synthesized' \
+    'ploguard: dc=agency,dc=test: a glued database \(subordinate\): a search across the glue may get a synthesized entry beside the real one' \
     "glued databases: said at start (superior)"
 pg_has "$PG_DIR/glued/slapd.log" \
     'ploguard: ou=Sub,dc=agency,dc=test: a glued database \(subordinate\)' \
     "... and for the subordinate"
 pg_search "$PU" -b "$BASE" '(telephoneNumber=+16135550113)' cn > "$O.glue"
-pg_count "$O.glue" '^dn: ' 1 "a lookup from the superior of a number held in the subordinate: one entry"
-pg_has "$O.glue" "^dn: uid=chen.sub,ou=Sub,$BASE$" "... the real one"
-pg_has "$O.glue" "^cn: $DECLINE_EN" "... annotated by the subordinate's ploguard"
+pg_has "$O.glue" "^dn: uid=chen.sub,ou=Sub,$BASE$" \
+    "a lookup from the superior of a number held in the subordinate: the real entry"
+pg_check "... annotated by the subordinate's ploguard" \
+    test "$(it_entry "$O.glue" "uid=chen.sub,ou=Sub,$BASE" | grep -c "^cn: $DECLINE_EN")" -eq 1
+pg_check "... and every entry returned carries the warning" \
+    test "$(grep -c '^dn: ' "$O.glue")" -eq "$(grep -c "^cn: $DECLINE_EN" "$O.glue")"
+pg_search "$PU" -b "ou=Sub,$BASE" '(telephoneNumber=+16135550121)' cn > "$O.glue3"
+pg_count "$O.glue3" '^dn: ' 1 "an unknown registered caller, searched in the subordinate: one synthesized entry"
+pg_has "$O.glue3" "^dn: uid=ploguard-$LIU_ID,ou=Sub,$BASE$" "... named under the search base"
 pg_search "$PU" -b "$BASE" '(telephoneNumber=+16135550142)' cn > "$O.glue2"
-pg_count "$O.glue2" '^dn: ' 1 "an entry of the superior: found once"
-pg_has "$O.glue2" "^cn: $DECLINE_EN" "... annotated"
+pg_has "$O.glue2" "^dn: uid=wang.lihua,$PEOPLE$" "an entry of the superior: returned"
+pg_check "... and every entry returned carries the warning" \
+    test "$(grep -c '^dn: ' "$O.glue2")" -eq "$(grep -c "^cn: $DECLINE_EN" "$O.glue2")"
 
 pg_finish

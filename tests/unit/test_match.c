@@ -537,6 +537,61 @@ test_email_domains(void **state)
     assert_int_equal(pgr_result_verdict(&res), PGR_VERDICT_NONE);
 }
 
+/* A registered address whose local part is not ASCII matches however its
+ * case and composition are written, through the pre-check too: the sample
+ * registry with liaison@plo.example.org renamed Jos\u00e9@. */
+static void
+test_email_utf8_local(void **state)
+{
+    static const char *const forms[] = {
+        "Jos\xc3\xa9@plo.example.org", "jos\xc3\xa9@plo.example.org",
+        "JOS\xc3\x89@PLO.example.org", "jose\xcc\x81@plo.example.org",
+        "\"Jos\xc3\xa9\" <JOSE\xcc\x81@plo.example.org>",
+    };
+    FILE *fp = fopen(SAMPLE_REGISTRY, "rb");
+    char *buf, *at;
+    long size;
+    size_t i, n;
+    pgr_registry *r;
+    pgr_errors errs;
+    pgr_result res;
+
+    (void)state;
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+    size = ftell(fp);
+    assert_true(size > 0);
+    rewind(fp);
+    buf = malloc((size_t)size + 16);
+    assert_non_null(buf);
+    n = fread(buf, 1, (size_t)size, fp);
+    fclose(fp);
+    assert_int_equal(n, (size_t)size);
+    buf[n] = '\0';
+    at = strstr(buf, "\"liaison@plo.example.org\"");
+    assert_non_null(at);
+    /* "liaison" (7 bytes) becomes "Jos\xc3\xa9" (5): pad with the tail */
+    memmove(at + 1 + 5, at + 1 + 7, strlen(at + 1 + 7) + 1);
+    memcpy(at + 1, "Jos\xc3\xa9", 5);
+    pgr_errors_init(&errs);
+    r = pgr_registry_load_buffer(buf, strlen(buf), &cfg, &errs);
+    pgr_errors_free(&errs);
+    free(buf);
+    assert_non_null(r);
+    for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+        size_t k, hits = pgr_match_email(r, forms[i], strlen(forms[i]), &res);
+        int exact = 0;
+
+        for (k = 0; k < hits && k < PGR_MAX_HITS; k++)
+            exact |= res.hit[k].on == PGR_ON_EMAIL;
+        if (!exact)
+            print_message("  %s: no address hit\n", forms[i]);
+        assert_true(exact);
+        assert_true(pgr_email_may_match(r, forms[i], strlen(forms[i])));
+    }
+    pgr_registry_free(r);
+}
+
 static void
 test_email_ended(void **state)
 {
@@ -930,6 +985,7 @@ main(void)
         cmocka_unit_test(test_phone_never),
         cmocka_unit_test(test_email_forms),
         cmocka_unit_test(test_email_domains),
+        cmocka_unit_test(test_email_utf8_local),
         cmocka_unit_test(test_email_ended),
         cmocka_unit_test(test_email_never),
         cmocka_unit_test(test_idn),
