@@ -112,4 +112,27 @@ pg_has "$O.glue2" "^dn: uid=wang.lihua,$PEOPLE$" "an entry of the superior: retu
 pg_check "... and every entry returned carries the warning" \
     test "$(grep -c '^dn: ' "$O.glue2")" -eq "$(grep -c "^cn: $DECLINE_EN" "$O.glue2")"
 
+# --- dynlist expanding a memberURL that asserts a registered address
+# nobody in the directory holds: no synthesized entry shows as a member
+# that does not exist.  (dynlist 2.5.13 expands members by a search that
+# does not reach ploguard's synthesis; ploguard also synthesizes only for
+# a connection's own operations, for an overlay whose internal search,
+# on a copy of the client's, would.)
+PD=$(pg_port 13 5)
+PG_GLOBAL_EXTRA="include $PG_SCHEMA/dyngroup.schema
+moduleload dynlist" PG_OVL_BEFORE='overlay dynlist
+dynlist-attrset groupOfURLs memberURL member' it_server dyn "$PD"
+pg_admin_modify "$PD" -a > "$O.dynadd" 2>&1 <<EOF || pg_fail "cannot add the dynamic group: $(cat "$O.dynadd")"
+dn: cn=watch,$PEOPLE
+objectClass: groupOfURLs
+cn: watch
+memberURL: ldap:///$PEOPLE??sub?(|(mail=$CHEN_MAIL)(mail=Ada.Marlow@PLO.example.org))
+EOF
+pg_search "$PD" -b "cn=watch,$PEOPLE" -s base '(objectClass=*)' member > "$O.dyn"
+pg_count "$O.dyn" '^dn: ' 1 "dynlist: the dynamic group is read"
+pg_has "$O.dyn" "^member: uid=ada.marlow,$PEOPLE$" "... expanded: the member the directory holds"
+pg_hasnt "$O.dyn" '^member: uid=ploguard-' "... and no synthesized entry is among its members"
+pg_search "$PD" -b "$PEOPLE" "(mail=$CHEN_MAIL)" cn > "$O.dyn2"
+pg_has "$O.dyn2" "^dn: $CHEN_DN$" "... while a client's own lookup of the address still gets one"
+
 pg_finish
