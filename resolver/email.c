@@ -17,8 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
+#include <unicode/utf16.h>
 
 #include "pgr.h"
 #include "registry_int.h"
@@ -654,8 +656,9 @@ split_address(const char *s, size_t n, char *lbuf, size_t lbufsz,
 }
 
 /*
- * A local part that is not ASCII, in NFC and case-folded (Unicode's full
- * folding), as UTF-8 into out (outsz bytes, not terminated); its length
+ * A local part that is not ASCII, in NFC and case-folded code point by
+ * code point (Unicode's simple folding: ß stays ß, straße@ is not
+ * strasse@), as UTF-8 into out (outsz bytes, not terminated); its length
  * in *outlen.  0, or -1 when ICU fails or it does not fit.
  */
 static int
@@ -665,7 +668,7 @@ fold_local(const char *local, size_t n, char *out, size_t outsz,
     UChar a[4 * LOCAL_MAX], b[4 * LOCAL_MAX];
     UErrorCode st = U_ZERO_ERROR;
     const UNormalizer2 *nfc = unorm2_getNFCInstance(&st);
-    int32_t na, nb, no;
+    int32_t na, nb, no, i;
 
     if (U_FAILURE(st))
         return -1;
@@ -677,11 +680,17 @@ fold_local(const char *local, size_t n, char *out, size_t outsz,
                           &st);
     if (U_FAILURE(st))
         return -1;
-    na = u_strFoldCase(a, (int32_t)(sizeof(a) / sizeof(a[0])), b, nb,
-                       U_FOLD_CASE_DEFAULT, &st);
-    if (U_FAILURE(st))
-        return -1;
-    /* folding may decompose again (U+0130): composed once more */
+    for (i = 0, na = 0; i < nb;) {
+        UChar32 c;
+        UBool bad = 0;
+
+        U16_NEXT(b, i, nb, c);
+        U16_APPEND(a, na, (int32_t)(sizeof(a) / sizeof(a[0])),
+                   u_foldCase(c, U_FOLD_CASE_DEFAULT), bad);
+        if (bad)
+            return -1;
+    }
+    /* folded characters may compose differently: composed once more */
     nb = unorm2_normalize(nfc, a, na, b, (int32_t)(sizeof(b) / sizeof(b[0])),
                           &st);
     if (U_FAILURE(st))
@@ -739,9 +748,17 @@ pgr_email_normalize(const char *in, size_t len, char *out, size_t outsz,
         ;
     if (i < base_len) {
         /* not ASCII: composed and case-folded, so that JOSÉ@, josé@ and
-         * jose + U+0301 (as macOS writes it) are one address */
-        if (fold_local(local, base_len, out, outsz - 1, &base_len) != 0)
-            return -1;
+         * jose + U+0301 (as macOS writes it) are one address; as written
+         * when that cannot be done within the local part's 64 bytes, so
+         * that the address still reaches its domain */
+        size_t folded;
+
+        if (fold_local(local, base_len, out,
+                       outsz - 1 < LOCAL_MAX + 1 ? outsz - 1 : LOCAL_MAX + 1,
+                       &folded) == 0 && folded <= LOCAL_MAX)
+            base_len = folded;
+        else
+            memcpy(out, local, base_len);
     } else {
         for (i = 0; i < base_len; i++)
             out[i] = (char)to_lower((unsigned char)local[i]);

@@ -2107,11 +2107,13 @@ static const region *config_region(const pgr_config *cfg);
  * dialed routinely where an agency withholds it by default), as a phone's
  * list of dialed numbers keeps it.  Where the region dials +1, the number
  * after it is read when the value reads as no number as written, and only
- * when it is grouped as North American numbers are (its first group of
- * digits 1, 3, 10 or 11 long: "613-555-0142", "(613) 555-0142", "1 613
- * 555 0142", "6135550142").  Not elsewhere, and not as service_code_len's
- * codes are: "*82 31 2345 6789" may be a Korean number with its '+' typed
- * as a star.  The offset of the number in in, or 0.
+ * when it is grouped as North American numbers are and no Korean one is
+ * (its first group of digits 3 long, "613-555-0142", "(613) 555-0142";
+ * the trunk 1, "1 613 555 0142"; or 11 digits from a 1, "16135550142",
+ * longer than any number after +82).  Not elsewhere, and not as
+ * service_code_len's codes are: "*82 31 2345 6789" and "*823123456789"
+ * may be a Korean number with its '+' typed as a star.  The offset of the
+ * number in in, or 0.
  */
 static size_t
 star82_number(const pgr_config *cfg, const char *in, size_t len)
@@ -2131,7 +2133,9 @@ star82_number(const pgr_config *cfg, const char *in, size_t len)
         ;
     for (g = 0; i < len && in[i] >= '0' && in[i] <= '9'; i++)
         g++;
-    return g == 1 || g == 3 || g == 10 || g == 11 ? at : 0;
+    if (g == 3 || ((g == 1 || g == 11) && in[i - g] == '1'))
+        return at;
+    return 0;
 }
 
 static scan_status

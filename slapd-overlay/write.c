@@ -119,25 +119,26 @@ pg_starts_with(const struct berval *val, const char *text)
     return 1;
 }
 
-/* What shows as nothing, or as a blank: white space, the default-ignorable
- * code points (U+061C, U+180E, U+3164, variation selectors, tags, ...),
- * and the blanks that are neither (U+2800, the braille blank). */
+/* What shows as a blank: white space, the braille blank (U+2800) and the
+ * Hangul fillers, which are default-ignorable but drawn as a blank. */
 static int
-pg_look_blank(UChar32 c)
+pg_look_space(UChar32 c)
 {
-    return u_isUWhiteSpace(c) || c == 0x2800 ||
-           u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
+    return u_isUWhiteSpace(c) || c == 0x2800 || c == 0x115f || c == 0x1160 ||
+           c == 0x3164 || c == 0xffa0;
 }
 
 /*
  * The look of text, for comparing (UTF-16, ch_free it; NULL when ICU
- * fails): bytes that are no valid UTF-8 and everything pg_look_blank
- * takes for a blank dropped (so that no blank look-alike, nor one left
- * out, parts or joins words differently), every dash '-', then NFKC
+ * fails): bytes that are no valid UTF-8 and the invisible, default-
+ * ignorable code points dropped (U+061C, U+180E, zero-width spaces,
+ * variation selectors, tags, ...), each run of what pg_look_space draws
+ * as a blank one space and none leading, every dash '-', then NFKC
  * (fullwidth letters are ASCII), UTS #39's skeleton (Cyrillic Е is E, 1
  * and I are l), case folded, and 'i' read as 'l' (the skeleton keeps a
- * lower-case i, not a capital I).  Only the first keep code points are
- * read (0: all): a prefix is compared.
+ * lower-case i, not a capital I).  Only the first keep code points kept
+ * are read (0: all): a prefix is compared, and what is dropped does not
+ * count, so no padding pushes the text out of it.
  */
 static UChar *
 pg_look(const USpoofChecker *sc, const char *text, size_t n, int32_t keep,
@@ -147,6 +148,7 @@ pg_look(const USpoofChecker *sc, const char *text, size_t n, int32_t keep,
     const UNormalizer2 *nfkc = unorm2_getNFKCInstance(&st);
     UChar *a, *b = NULL, *c2 = NULL, *d = NULL;
     int32_t i = 0, o = 0, kept = 0, m;
+    int blank = 0;
     UChar32 c;
 
     if (U_FAILURE(st) || n > INT32_MAX / 4)
@@ -154,12 +156,22 @@ pg_look(const USpoofChecker *sc, const char *text, size_t n, int32_t keep,
     a = ch_malloc(sizeof(UChar) * (2 * n + 1));   /* 2 units a byte at most */
     while (i < (int32_t)n && (keep == 0 || kept < keep)) {
         U8_NEXT(text, i, (int32_t)n, c);
-        kept++;   /* blanks too: a value of blanks is read no further */
-        if (c < 0 || pg_look_blank(c))
+        if (c < 0)
             continue;   /* slapd lets some invalid UTF-8 through */
+        if (pg_look_space(c)) {
+            blank = o > 0;
+            continue;
+        }
+        if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+            continue;
+        if (blank) {
+            a[o++] = ' ';   /* in place of a blank of at least one byte */
+            blank = 0;
+        }
         if (u_charType(c) == U_DASH_PUNCTUATION || c == 0x2212)
             c = '-';
         U16_APPEND_UNSAFE(a, o, c);
+        kept++;
     }
     /* each step measured first, then run into a buffer of that size */
     m = unorm2_normalize(nfkc, a, o, NULL, 0, &st);
@@ -202,56 +214,67 @@ done:
     return d;
 }
 
-/*
- * Whether val looks like it starts with text: what pg_starts_with lets
- * through by writing a letter as its look-alike or hiding a mark among
- * them ("\u061CDECLINE-REFER ILDC: ...", "DЕCLINE" with a Cyrillic Е).
- * Writes are rare; this runs only for values of display and notes
- * attributes.  When ICU cannot tell, the value is taken as alike: refused
- * rather than stored unchecked.
- */
+/* Whether the look v (vn units) starts with the look of text; 1 when ICU
+ * cannot tell: refused rather than stored unchecked. */
 static int
-pg_looks_like(const USpoofChecker *sc, const struct berval *val,
+pg_looks_like(const USpoofChecker *sc, const UChar *v, int32_t vn,
               const char *text)
 {
-    UChar *v, *t;
-    int32_t vn = 0, tn = 0;
-    size_t tl = strlen(text);
+    UChar *t;
+    int32_t tn = 0;
     int same;
 
-    t = pg_look(sc, text, tl, 0, &tn);
+    t = pg_look(sc, text, strlen(text), 0, &tn);
     if (t == NULL)
         return 1;
-    /* four times as many of val's characters as text has: blanks and marks
-     * among them are dropped, and a skeleton may take two for one */
-    v = pg_look(sc, val->bv_val, val->bv_len,
-                tl > PG_LOOK_MAX ? 4 * PG_LOOK_MAX : 4 * (int32_t)tl + 16, &vn);
-    same = v == NULL || (tn > 0 && vn >= tn && u_memcmp(v, t, tn) == 0);
+    same = tn > 0 && vn >= tn && u_memcmp(v, t, tn) == 0;
     ch_free(t);
-    if (v != NULL)
-        ch_free(v);
     return same;
 }
 
-/* Returns the instruction text (short or full) val starts with, or looks
- * like it starts with, or NULL. */
+/*
+ * Returns the instruction text (short or full) val starts with, or looks
+ * like it starts with, or NULL.  The look catches what pg_starts_with
+ * lets through: a letter written as its look-alike, a mark hidden among
+ * them ("\u061CDECLINE-REFER ILDC: ...", "DЕCLINE" with a Cyrillic Е).
+ * Writes are rare, and this runs only for display and notes values.
+ */
 static const char *
 pg_spoofed(const pg_snapshot *s, const struct berval *val)
 {
     USpoofChecker *sc;
     UErrorCode st = U_ZERO_ERROR;
     const char *hit = NULL;
-    size_t i;
+    UChar *v;
+    int32_t vn = 0;
+    size_t i, longest = 0;
 
-    for (i = 0; i < s->nreserved; i++)
+    for (i = 0; i < s->nreserved; i++) {
+        if (s->reserved[i] == NULL)
+            continue;
         if (pg_starts_with(val, s->reserved[i]))
             return s->reserved[i];
+        if (strlen(s->reserved[i]) > longest)
+            longest = strlen(s->reserved[i]);
+    }
+    if (longest == 0)
+        return NULL;
     sc = uspoof_open(&st);
     if (U_FAILURE(st))
-        return s->nreserved > 0 ? s->reserved[0] : NULL;   /* cannot tell */
-    for (i = 0; i < s->nreserved && hit == NULL; i++)
-        if (pg_looks_like(sc, val, s->reserved[i]))
+        return "(an instruction text: ICU cannot compare)";   /* refused */
+    /* twice as many kept characters of val as the longest text has bytes,
+     * and some: a skeleton may take two for one ("rn" for m) */
+    v = pg_look(sc, val->bv_val, val->bv_len,
+                longest > PG_LOOK_MAX ? 2 * PG_LOOK_MAX : 2 * (int32_t)longest + 16,
+                &vn);
+    if (v == NULL)
+        hit = "(an instruction text: ICU cannot compare)";
+    for (i = 0; v != NULL && i < s->nreserved && hit == NULL; i++)
+        if (s->reserved[i] != NULL &&
+            pg_looks_like(sc, v, vn, s->reserved[i]))
             hit = s->reserved[i];
+    if (v != NULL)
+        ch_free(v);
     uspoof_close(sc);
     return hit;
 }

@@ -172,6 +172,14 @@ disguised "with a Cyrillic E" displayName "$(echo "$DECLINE_EN" | sed "s/^D./D$C
 disguised "in fullwidth letters" displayName "$FW_DECLINE-REFER ILDC"
 disguised "with a 1 for the I" cn "DECL1NE-REFER ILDC"
 disguised "with variation selectors among its letters" displayName "D${VS16}ECLINE-REFER ILDC"
+ZWSP=$(printf '\342\200\213')        # U+200B zero-width space
+BRAILLE=$(printf '\342\240\200')     # U+2800 braille blank
+HANGUL=$(printf '\343\205\244')      # U+3164 Hangul filler
+many() { _m=; _k=0; while [ $_k -lt "$2" ]; do _m=$_m$1; _k=$((_k + 1)); done; printf '%s' "$_m"; }
+disguised "padded with 80 zero-width spaces" displayName "D$(many "$ZWSP" 80)ECLINE-REFER ILDC"
+disguised "behind 100 braille blanks" displayName "$(many "$BRAILLE" 100)DECLINE-REFER ILDC"
+disguised "with a Hangul filler for its space and a Cyrillic E" displayName \
+    "D${CYR_E}CLINE-REFER${HANGUL}ILDC"
 wr "modify: an ordinary name that merely starts alike" 0 <<EOF
 dn: uid=jtremblay,$PEOPLE
 changetype: modify

@@ -150,7 +150,7 @@ test_phone_forms(void **state)
         /* a link's href, copied from a browser */
         "tel:+1%20613%20555%200142", "sip:%2B16135550142@pbx.example.org",
         /* the NANP's *82, caller ID shown for one call, in region CA */
-        "*82 613-555-0142", "*826135550142", "*82 1 613 555 0142",
+        "*82 613-555-0142", "*8216135550142", "*82 1 613 555 0142",
     };
 
     (void)state;
