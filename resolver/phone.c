@@ -381,6 +381,7 @@ typedef struct scan {
     char   ctx[PHONE_DIGITS_MAX];   /* tel: phone-context=+digits */
     size_t nctx;
     int    sip;                     /* sip:/sips:, so '@' ends the user part */
+    int    query;                   /* skype:/callto:, so '?' ends the number */
     size_t group1;                  /* digits before the first separator
                                        that follows a digit; 0: none */
     size_t lastsep;                 /* digits before the last one */
@@ -799,12 +800,13 @@ scan_params(scan *sc, const unsigned char *s, size_t n, size_t *i)
     return SCAN_OK;
 }
 
-/* Skips "tel:", "sip:", "sips:" or "callto:" and a "//" after it. */
+/* Skips "tel:", "sip:", "sips:", "callto:" or "skype:" and a "//" after
+ * it ("skype:+16135550142?call", a click-to-call link). */
 static void
 scan_scheme(scan *sc, const unsigned char *s, size_t n, size_t *i)
 {
     static const char *const schemes[] = { "tel:", "sip:", "sips:", "callto:",
-                                           NULL };
+                                           "skype:", NULL };
     size_t k;
 
     if (n == 0 || !is_alpha(s[0]))
@@ -812,7 +814,8 @@ scan_scheme(scan *sc, const unsigned char *s, size_t n, size_t *i)
     for (k = 0; schemes[k] != NULL; k++) {
         if (pgr_prefix_ci((const char *)s, n, schemes[k])) {
             *i = strlen(schemes[k]);
-            sc->sip = schemes[k][0] == 's';
+            sc->sip = schemes[k][0] == 's' && schemes[k][1] == 'i';
+            sc->query = schemes[k][0] == 'c' || schemes[k][1] == 'k';
             if (n - *i >= 2 && s[*i] == '/' && s[*i + 1] == '/')
                 *i += 2;
             while (*i < n && is_space(s[*i]))
@@ -979,6 +982,11 @@ scan_input(scan *sc, const char *in, size_t len)
             if (st != SCAN_OK)
                 return st;
             break;            /* parameters run to the end or the '@' */
+        }
+        if (c == '?' && sc->query) {
+            if (sc->ndigit == 0)
+                return SCAN_SYNTAX;
+            break;            /* "?call", "?chat": what to do with it */
         }
         if (c == '@') {
             /* "6135550142@pbx.example.org": a SIP address without its

@@ -149,6 +149,7 @@ test_phone_forms(void **state)
         "613-555-0142\xe2\x80\xa8", "6\xef\xb8\x8f" "135550142",
         /* a link's href, copied from a browser */
         "tel:+1%20613%20555%200142", "sip:%2B16135550142@pbx.example.org",
+        "skype:+16135550142?call", "callto:+16135550142?call",
         /* the NANP's *82, caller ID shown for one call, in region CA */
         "*82 613-555-0142", "*8216135550142", "*82 1 613 555 0142",
     };

@@ -356,6 +356,7 @@ phone_bases(char forms[][48], const char **base, size_t max)
         "613\xe2\x80\x8d" "555\xe2\x80\x8c" "0142", "\xd8\x9c" "613-555-0142",
         "613-555-0142\xe2\x80\xa8", "6\xef\xb8\x8f" "135550142",
         "tel:+1%20613%20555%200142", "sip:%2B16135550142@pbx.example.org",
+        "skype:+16135550142?call", "callto:+16135550142?call",
         "*82 613-555-0142", "*8216135550142", "*82 1 613 555 0142",
         "\"Wang\" <sip:+16135550142@pbx;user=phone>;party=calling;privacy=off",
         "+44 20 7946 0042 \345\210\206\346\234\272 204",   /* fenji 204 */
