@@ -242,7 +242,10 @@ pgr_feed_status pgr_feed_write_atomic(const char *path, const void *data,
 /* pgr_feed_write_atomic, with flags: */
 #define PGR_FEED_WRITE_KEEP_MODE 0x1u  /* an existing file's mode, owner and
                                         group (as far as permitted), not 0644 */
-#define PGR_FEED_WRITE_NEW       0x2u  /* refuse to replace an existing file */
+#define PGR_FEED_WRITE_NEW       0x2u  /* refuse to replace an existing file;
+                                        mode 0666 less the umask (read by
+                                        setting it: single-threaded
+                                        callers, the CLI, only) */
 #define PGR_FEED_WRITE_SYNC_SOFT 0x4u  /* once the file is in place, a failed
                                         sync of its directory is PGR_FEED_OK
                                         with a message in err */

@@ -161,6 +161,15 @@ pgr_feed_write_file(const char *path, const void *data, size_t len,
 
     if (err != NULL && errlen > 0)
         err[0] = '\0';
+    if (flags & PGR_FEED_WRITE_NEW) {
+        /* a new file as open(2) would make it, 0666 less the umask (an
+         * ILDC draft stays private under umask 077); umask can only be
+         * read by setting it: single-threaded callers only */
+        mode_t m = umask(077);
+
+        (void)umask(m);
+        mode = 0666 & ~m;
+    }
     if (stat(path, &sb) == 0) {
         if (flags & PGR_FEED_WRITE_NEW) {
             pgr_seterr(err, errlen, "%s: already exists; not overwritten", path);

@@ -295,6 +295,7 @@ pg_db_destroy(BackendDB *be, ConfigReply *cr)
     pi->pi_verdicts = NULL;
     pg_snapshot_drop(pi->pi_snap);
     pi->pi_snap = NULL;
+    ch_free(pi->pi_task_spec);   /* NULL once the task is stopped */
     pg_info_free_config(pi);
     pthread_rwlock_destroy(&pi->pi_lock);
     ch_free(pi);

@@ -162,6 +162,7 @@ typedef struct pg_info {
      * the stack. */
     void       *pi_bedata;
     struct re_s *pi_task;           /* reload task, NULL in tool mode */
+    char       *pi_task_spec;       /* its name in cn=Monitor: the suffix */
     struct pg_alarm *pi_alarm;      /* starts pi_task (alarm.h) */
     /* identity of the file pi_snap was read from (reload task only) */
     dev_t       pi_dev;
@@ -217,7 +218,7 @@ pgr_registry *pg_load_signed(const pg_info *pi, const char *path,
 int  pg_record_signed(const char *statedir, const pgr_feed_info *fi,
                       char *msg, size_t msgsz);
 void pg_floor_set(pg_floor *f, const pgr_feed_info *fi);
-int  pg_task_start(pg_info *pi, char *spec, char *msg, size_t msgsz);
+int  pg_task_start(pg_info *pi, const char *spec, char *msg, size_t msgsz);
 void pg_task_stop(pg_info *pi);
 void pg_task_set_interval(pg_info *pi);
 void pg_snapshot_drop(pg_snapshot *s);

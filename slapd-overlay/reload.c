@@ -357,19 +357,26 @@ pg_task_due(void *arg)
 }
 
 int
-pg_task_start(pg_info *pi, char *spec, char *msg, size_t msgsz)
+pg_task_start(pg_info *pi, const char *spec, char *msg, size_t msgsz)
 {
     struct re_s *rtask;
     int rc;
 
+    /* the run queue keeps the pointer (cn=Monitor shows it): a copy of
+     * the suffix, which a change of olcSuffix would free */
+    ch_free(pi->pi_task_spec);
+    pi->pi_task_spec = spec != NULL ? ch_strdup(spec) : NULL;
     ldap_pvt_thread_mutex_lock(&slapd_rq.rq_mutex);
     rtask = ldap_pvt_runqueue_insert(&slapd_rq, pi->pi_interval, pg_task_fn,
-                                     pi, "ploguard_reload", spec);
+                                     pi, "ploguard_reload",
+                                     pi->pi_task_spec);
     if (rtask != NULL)   /* unscheduled: next_sched 0, at the tail */
         ldap_pvt_runqueue_resched(&slapd_rq, rtask, 1);
     ldap_pvt_thread_mutex_unlock(&slapd_rq.rq_mutex);
     if (rtask == NULL) {
         snprintf(msg, msgsz, "cannot add the reload task to the run queue");
+        ch_free(pi->pi_task_spec);
+        pi->pi_task_spec = NULL;
         return -1;
     }
     rc = pg_alarm_start(&pi->pi_alarm, pi->pi_interval * 1000L, pg_task_due,
@@ -380,6 +387,8 @@ pg_task_start(pg_info *pi, char *spec, char *msg, size_t msgsz)
         ldap_pvt_thread_mutex_lock(&slapd_rq.rq_mutex);
         ldap_pvt_runqueue_remove(&slapd_rq, rtask);
         ldap_pvt_thread_mutex_unlock(&slapd_rq.rq_mutex);
+        ch_free(pi->pi_task_spec);
+        pi->pi_task_spec = NULL;
         return -1;
     }
     pi->pi_task = rtask;
@@ -421,6 +430,8 @@ pg_task_stop(pg_info *pi)
     ldap_pvt_runqueue_remove(&slapd_rq, rtask);
     ldap_pvt_thread_mutex_unlock(&slapd_rq.rq_mutex);
     pi->pi_task = NULL;
+    ch_free(pi->pi_task_spec);
+    pi->pi_task_spec = NULL;
 }
 
 void

@@ -310,17 +310,19 @@ install(const ctx *c, const json_t *root, int noclobber, const char *old,
     buf = regtool_dump(root, &len);
     if (buf == NULL)
         return -1;
-    if (old != NULL && len == oldlen && memcmp(buf, old, len) == 0) {
-        *unchanged = 1;
-        free(buf);
-        return 0;
-    }
+    /* validated even when nothing changed: an edit of an invalid file
+     * says so (exit 2) rather than "no change" */
     reg = regtool_validate(c->file, buf, len);
     if (reg == NULL) {
         free(buf);
         return -1;
     }
     pgr_registry_free(reg);
+    if (old != NULL && len == oldlen && memcmp(buf, old, len) == 0) {
+        *unchanged = 1;
+        free(buf);
+        return 0;
+    }
     r = regtool_write_atomic(c->file, buf, len, noclobber);
     free(buf);
     return r;
@@ -509,12 +511,17 @@ instructions_from(const char *path)
 
 /* Registry ids go into the signature's trusted comment, which is split on
  * blanks and '=': keep them to a plain alphabet. */
+/* An id the signed feed's trusted comment takes (pgr_feed_id_valid):
+ * 1 to 64 of A-Z a-z 0-9 . _ -, a letter or digit first.  The loader takes
+ * a first '.', '_' or '-' too, but no agency's sync would take the feed. */
 static int
 plain_id(const char *s)
 {
     size_t n = strlen(s), i;
 
-    if (n < 1 || n > 64)
+    if (n < 1 || n > 64 || !((s[0] >= 'a' && s[0] <= 'z') ||
+                             (s[0] >= 'A' && s[0] <= 'Z') ||
+                             (s[0] >= '0' && s[0] <= '9')))
         return 0;
     for (i = 0; i < n; i++)
         if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
@@ -559,7 +566,8 @@ cmd_init(int argc, char **argv)
         return usage_error("init: --id REGISTRY_ID is required");
     }
     if (!plain_id(id)) {
-        r = usage_error("--id \"%s\": use 1 to 64 of A-Z a-z 0-9 . _ -", id);
+        r = usage_error("--id \"%s\": use 1 to 64 of A-Z a-z 0-9 . _ -, a letter "
+                        "or digit first (the signed feed's rule)", id);
         args_free(&a);
         return r;
     }
@@ -740,7 +748,7 @@ build_entity(const regtool_kind *k, const args *a, const pgr_config *cfg)
             goto fail;
         if (f->list) {
             snprintf(what, sizeof(what), "add %s", k->name);
-            if (regtool_list_add(e, f, v, cfg, what) != 0)
+            if (regtool_list_add(e, f, v, what) != 0)
                 goto fail;
         } else if (json_object_set_new(e, f->name, v) != 0) {
             goto fail;
@@ -1003,9 +1011,9 @@ set_edit(const ctx *c, json_t *root, void *varg)
     if (v == NULL)
         return -1;
     if (strcmp(sa->op, "+=") == 0)
-        return regtool_list_add(e, f, v, &c->cfg, where);
+        return regtool_list_add(e, f, v, where);
     if (strcmp(sa->op, "-=") == 0) {
-        int r = regtool_list_remove(e, f, v, &c->cfg, where);
+        int r = regtool_list_remove(e, f, v, where);
 
         json_decref(v);
         return r;
@@ -1060,6 +1068,9 @@ out:
 typedef struct retire_arg {
     const char *id;
     json_t *date;     /* borrowed */
+    int given;        /* --date given: it replaces an earlier end */
+    char *done;       /* the message said once it is done */
+    size_t donesz;
 } retire_arg;
 
 static int
@@ -1067,6 +1078,7 @@ retire_edit(const ctx *c, json_t *root, void *varg)
 {
     const retire_arg *ra = varg;
     const regtool_kind *k;
+    const char *until;
     json_t *e;
     size_t idx;
 
@@ -1081,6 +1093,20 @@ retire_edit(const ctx *c, json_t *root, void *varg)
                 "retired\n", REGTOOL_PROG, c->file, k->array, idx, ra->id,
                 k->name);
         return -1;
+    }
+    /* An accreditation that ended already keeps its date, unless --date
+     * says otherwise: the real end is what lookups report. */
+    until = json_string_value(json_object_get(e, "accredited_until"));
+    if (!ra->given && until != NULL &&
+        strcmp(until, json_string_value(ra->date)) <= 0) {
+        if (json_object_set_new(e, "status", json_string("ended")) != 0)
+            return -1;
+        snprintf(ra->done, ra->donesz, "%s retired; its accreditation ended on "
+                 "%s already, which stays (--date to change it)", ra->id, until);
+        fprintf(stderr, "%s: %s: %s: accredited_until %s is kept (already "
+                "past; --date to change it)\n", REGTOOL_PROG, c->file, ra->id,
+                until);
+        return 0;
     }
     if (json_object_set_new(e, "status", json_string("ended")) != 0 ||
         json_object_set(e, "accredited_until", ra->date) != 0)
@@ -1110,6 +1136,9 @@ cmd_retire(int argc, char **argv)
         args_free(&a);
         return REGTOOL_ERROR;
     }
+    ra.given = date != NULL;
+    ra.done = done;
+    ra.donesz = sizeof(done);
     snprintf(done, sizeof(done), "%s retired on %s", ra.id,
              json_string_value(ra.date));
     r = edit_file(&c, retire_edit, &ra, done, 0);
@@ -1222,14 +1251,16 @@ release_edit(const ctx *c, json_t *root, void *varg)
 
     (void)c;
     if (id == NULL || !plain_id(id)) {
-        fprintf(stderr, "%s: registry_id: must be 1 to 64 of A-Z a-z 0-9 . _ - "
-                "to go into the signature's trusted comment\n", REGTOOL_PROG);
+        fprintf(stderr, "%s: registry_id: must be 1 to 64 of A-Z a-z 0-9 . _ -, "
+                "a letter or digit first, to go into the signature's trusted "
+                "comment\n", REGTOOL_PROG);
         return -1;
     }
+    /* the trusted comment's seq has at most 18 digits (minisign.c) */
     if (!json_is_integer(seq) || json_integer_value(seq) < 0 ||
-        json_integer_value(seq) >= LLONG_MAX) {
-        fprintf(stderr, "%s: seq: not an integer that can grow\n",
-                REGTOOL_PROG);
+        json_integer_value(seq) >= 999999999999999999LL) {
+        fprintf(stderr, "%s: seq: not an integer that can grow within the "
+                "signed feed's 18 digits\n", REGTOOL_PROG);
         return -1;
     }
     ra->seq = json_integer_value(seq) + 1;

@@ -305,10 +305,19 @@ regtool_value(const regtool_field *f, const char *text, const pgr_config *cfg,
     return v;
 }
 
+/*
+ * Whether two list members are one number, each read as the registry's
+ * loader reads the file (the default region, CA), not with --region:
+ * that setting only says what a number typed on the command line means,
+ * and regtool_value has already written such a number in E.164.  (Read
+ * with --region IT, the file's "613-555-0120" would be +39 613 555 0120,
+ * and "-= +39 613 555 0120" would remove the Canadian number.)
+ */
 static int
-same_phone(const json_t *a, const json_t *b, const pgr_config *cfg)
+same_phone(const json_t *a, const json_t *b)
 {
     const char *sa = json_string_value(a), *sb = json_string_value(b);
+    pgr_config file;
     pgr_phone pa, pb;
     const char *why;
 
@@ -316,8 +325,9 @@ same_phone(const json_t *a, const json_t *b, const pgr_config *cfg)
         return 0;
     if (strcmp(sa, sb) == 0)
         return 1;
-    return pgr_phone_canonical(cfg, sa, strlen(sa), &pa, &why) == 0 &&
-           pgr_phone_canonical(cfg, sb, strlen(sb), &pb, &why) == 0 &&
+    pgr_config_init(&file);
+    return pgr_phone_canonical(&file, sa, strlen(sa), &pa, &why) == 0 &&
+           pgr_phone_canonical(&file, sb, strlen(sb), &pb, &why) == 0 &&
            strcmp(pa.e164, pb.e164) == 0;
 }
 
@@ -353,12 +363,11 @@ same_domain(const json_t *a, const json_t *b)
 }
 
 int
-regtool_same_member(const regtool_field *f, const json_t *a, const json_t *b,
-                    const pgr_config *cfg)
+regtool_same_member(const regtool_field *f, const json_t *a, const json_t *b)
 {
     switch (f->type) {
     case FT_PHONE:
-        return same_phone(a, b, cfg);
+        return same_phone(a, b);
     case FT_EMAIL:
         return same_email(a, b);
     case FT_DOMAIN:
@@ -391,7 +400,7 @@ list_of(json_t *obj, const regtool_field *f, const char *where)
 
 int
 regtool_list_add(json_t *obj, const regtool_field *f, json_t *value,
-                 const pgr_config *cfg, const char *where)
+                 const char *where)
 {
     json_t *arr = list_of(obj, f, where), *e;
     size_t i;
@@ -401,7 +410,7 @@ regtool_list_add(json_t *obj, const regtool_field *f, json_t *value,
         return -1;
     }
     json_array_foreach(arr, i, e) {
-        if (regtool_same_member(f, e, value, cfg)) {
+        if (regtool_same_member(f, e, value)) {
             fprintf(stderr, "%s: %s: %s[%zu] already holds ", REGTOOL_PROG,
                     where, f->name, i);
             regtool_print_json(stderr, e);
@@ -419,7 +428,7 @@ regtool_list_add(json_t *obj, const regtool_field *f, json_t *value,
 
 int
 regtool_list_remove(json_t *obj, const regtool_field *f, const json_t *value,
-                    const pgr_config *cfg, const char *where)
+                    const char *where)
 {
     json_t *arr = json_object_get(obj, f->name);
     size_t removed = 0;
@@ -429,8 +438,7 @@ regtool_list_remove(json_t *obj, const regtool_field *f, const json_t *value,
 
         /* Backwards, so removal does not skip the next member. */
         for (i = json_array_size(arr); i > 0; i--) {
-            if (regtool_same_member(f, json_array_get(arr, i - 1), value,
-                                    cfg)) {
+            if (regtool_same_member(f, json_array_get(arr, i - 1), value)) {
                 json_array_remove(arr, i - 1);
                 removed++;
             }

@@ -134,19 +134,19 @@ json_t *regtool_value(const regtool_field *f, const char *text,
                       const pgr_config *cfg, const char *what);
 
 /* True when two list members denote the same thing (phones compared in
- * E.164, e-mails and domains case-insensitively, names by content). */
+ * E.164 as the loader reads the file, e-mails and domains
+ * case-insensitively, names by content). */
 int regtool_same_member(const regtool_field *f, const json_t *a,
-                        const json_t *b, const pgr_config *cfg);
+                        const json_t *b);
 
 /* Appends a value (reference stolen) to a list field unless an equal
  * member is there.  where names the entity in messages ("people[3]").
  * Returns 0, or -1 with a message. */
 int regtool_list_add(json_t *obj, const regtool_field *f, json_t *value,
-                     const pgr_config *cfg, const char *where);
+                     const char *where);
 /* Removes the members equal to value.  Returns 0, or -1 if none was there. */
 int regtool_list_remove(json_t *obj, const regtool_field *f,
-                        const json_t *value, const pgr_config *cfg,
-                        const char *where);
+                        const json_t *value, const char *where);
 
 /* ----------------------------------------------------- registry_diff.c */
 

@@ -246,6 +246,15 @@ has "$F" "\"accredited_until\": \"$today\"" "retire defaults to today"
 "$PLOGUARD" lookup --registry "$F" --json --phone 6135550150 >"$W/look" 2>&1 ||
     fail "a retired person still matches: $(cat "$W/look")"
 has "$W/look" '"ended"' "lookup reports the retired person as ended"
+# Retiring again keeps the end that is there (p-0002 ended 2026-10-31,
+# before today); --date replaces it.
+reg retire p-0002
+expect 0 "retire an ended person again"
+has "$F" '"accredited_until": "2026-10-31"' "... keeps its earlier end"
+has "$W/err" "accredited_until 2026-10-31 is kept" "... and says so"
+reg retire p-0002 --date 2026-11-15
+expect 0 "retire again with --date"
+has "$F" '"accredited_until": "2026-11-15"' "... --date replaces the end"
 bad 2 "retire a mission" retire m-ott
 has "$W/err" "m-ott is a mission; only people are retired" "retire a mission"
 bad 2 "retire unknown" retire p-9999

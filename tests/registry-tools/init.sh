@@ -11,15 +11,21 @@ has "$W/err" "--id REGISTRY_ID is required" "init without --id"
 reg init --id "two words"
 expect 2 "init with a bad id"
 has "$W/err" 'use 1 to 64 of A-Z a-z 0-9 . _ -' "init with a bad id"
+reg init --id _ildc
+expect 2 "init with an id the signed feed refuses (not a letter or digit first)"
+has "$W/err" 'a letter or digit first' "... says why"
 reg init --id ok --instructions "$T/nonexistent.json"
 expect 2 "init with a missing instructions file"
 [ ! -e "$F" ] || fail "a failed init left $F"
 [ -z "$(ls -A "$R")" ] || fail "a failed init left files: $(ls -A "$R")"
 
-# --- a new registry
+# --- a new registry, made as open(2) makes a file: the umask applies
 before=$(date -u +%s)
-reg init --id ca-ildc-test
+rc=0
+(umask 077 && "$PLOGUARD" registry -f "$F" init --id ca-ildc-test >"$W/out" 2>"$W/err") || rc=$?
 expect 0 "init"
+[ "$(stat -c %a "$F")" = 600 ] || fail "init under umask 077: mode $(stat -c %a "$F"), want 600"
+chmod 644 "$F"
 after=$(date -u +%s)
 has "$W/out" "new registry ca-ildc-test (seq 1)" "init message"
 [ "$(top_member format)" = "ploguard-registry/1" ] || fail "init: format"

@@ -84,7 +84,16 @@ sed 's/"registry_id": "ca-ildc-test"/"registry_id": "ca ildc test"/' "$F" >"$W/s
 cp "$W/spaced" "$F"
 bad 2 "release of a registry id with blanks" release
 has "$W/err" "trusted comment" "release of a registry id with blanks"
-sed 's/"registry_id": "ca ildc test"/"registry_id": "ca-ildc-test"/' "$F" >"$W/fixed"
+sed 's/"registry_id": "ca ildc test"/"registry_id": "_ca-ildc-test"/' "$F" >"$W/under"
+cp "$W/under" "$F"
+bad 2 "release of a registry id with '_' first" release
+has "$W/err" "a letter or digit first" "... the signed feed's rule"
+sed 's/"registry_id": "_ca-ildc-test"/"registry_id": "ca-ildc-test"/' "$F" >"$W/fixed"
+cp "$W/fixed" "$F"
+sed 's/"seq": [0-9]*/"seq": 999999999999999999/' "$F" >"$W/bigseq"
+cp "$W/bigseq" "$F"
+bad 2 "release past the signed feed's 18-digit seq" release
+has "$W/err" "18 digits" "... says why"
 cp "$W/fixed" "$F"
 # An invalid registry is not released (a reference to nothing).
 sed 's/"mission": "m-ott"/"mission": "m-gone"/' "$F" >"$W/broken"

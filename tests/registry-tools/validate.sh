@@ -117,6 +117,27 @@ rc=0
     "020 7946 0015" >"$W/out" 2>"$W/err" || rc=$?
 expect 2 "an edit --region GB of a file with a UK national number"
 has "$W/err" "national.json: not changed" "--region does not let a bad file be written"
+# --region on a list edit: the file's own numbers are read as the loader
+# reads them (CA), so that "-=" of an Italian number typed with --region IT
+# does not remove the Canadian "613-555-0120" the digits also spell there.
+cp "$top_srcdir/data/registry.sample.json" "$W/toronto.json"
+# toronto OP NUMBER: a --region IT list edit of the Toronto mission's phones
+toronto() {
+    rc=0
+    "$PLOGUARD" registry --region IT -f "$W/toronto.json" set mission-cn-toronto \
+        phones "$1" "$2" >"$W/out" 2>"$W/err" || rc=$?
+}
+toronto -= "+39 613 555 0120"
+expect 2 "--region IT: -= an Italian number the mission does not hold"
+has "$W/err" "does not hold" "... says so"
+has "$W/toronto.json" '"613-555-0120"' "... and the Canadian number stays"
+toronto += "613 555 0120"
+expect 0 "--region IT: += an Italian national number that spells the Canadian one"
+has "$W/toronto.json" '"+396135550120"' "... added, in E.164"
+toronto -= "+1 613 555 0120"
+expect 0 "--region IT: -= the Canadian number in E.164"
+hasnt "$W/toronto.json" '"613-555-0120"' "... removes it"
+has "$W/toronto.json" '"+396135550120"' "... and not the Italian one"
 bad 2 "--region unknown" add person --id p-0051 --role plo --name "HO/Kan" \
     --mission m-ott --region XQ --phone "020 7946 0014"
 has "$W/err" "--region XQ" "--region unknown"
