@@ -467,6 +467,62 @@ diff_instructions(FILE *fp, const json_t *old_root, const json_t *new_root)
     return total;
 }
 
+/* root loaded as the loader reads a file, or NULL when it is no valid
+ * registry (diff needs only ids; this part of it then says nothing). */
+static pgr_registry *
+load_quietly(const json_t *root)
+{
+    pgr_registry *reg;
+    pgr_errors errs;
+    pgr_config cfg;
+    char *buf = json_dumps(root, JSON_COMPACT);
+
+    if (buf == NULL)
+        return NULL;
+    pgr_config_init(&cfg);
+    pgr_errors_init(&errs);
+    reg = pgr_registry_load_buffer(buf, strlen(buf), &cfg, &errs);
+    pgr_errors_free(&errs);
+    free(buf);
+    return reg;
+}
+
+/*
+ * The instruction in force for each entity in both files, where it
+ * changed: what officers are told, which the fields above may not show
+ * (an organization without an instruction takes its first mission's, so a
+ * mission added before the others, or one moved to it, changes it).
+ */
+static long
+diff_in_force(FILE *fp, const json_t *old_root, const json_t *new_root)
+{
+    pgr_registry *a = load_quietly(old_root), *b;
+    long n = 0;
+    size_t i;
+
+    if (a == NULL)
+        return 0;
+    b = load_quietly(new_root);
+    for (i = 0; b != NULL && i < pgr_registry_entity_count(b); i++) {
+        const pgr_entity *nb = pgr_registry_entity(b, i);
+        const pgr_entity *na = pgr_registry_find(a, nb->id, strlen(nb->id));
+
+        if (na == NULL || na->kind != nb->kind ||
+            strcmp(na->instruction->id, nb->instruction->id) == 0)
+            continue;
+        print_prefix(fp, '~', pgr_entity_kind_name(nb->kind), nb->id);
+        fprintf(fp, ": instruction in force: ");
+        regtool_print_id(fp, na->instruction->id);
+        fprintf(fp, " -> ");
+        regtool_print_id(fp, nb->instruction->id);
+        fputc('\n', fp);
+        n++;
+    }
+    pgr_registry_free(a);
+    pgr_registry_free(b);
+    return n;
+}
+
 long
 regtool_diff(FILE *fp, const json_t *old_root, const json_t *new_root)
 {
@@ -487,5 +543,5 @@ regtool_diff(FILE *fp, const json_t *old_root, const json_t *new_root)
             return -1;
         total += d;
     }
-    return total;
+    return total + diff_in_force(fp, old_root, new_root);
 }

@@ -193,4 +193,28 @@ d "$W/old.json" "$W/array.json"
 expect 2 "diff with a top-level array"
 has "$W/err" "not a JSON object" "top-level array"
 
+# What officers are told, where the fields do not show it: a new first
+# instruction and a mission put first under org-mfa, which has none of its
+# own and takes its first mission's.
+python3 - "$top_srcdir/data/registry.sample.json" "$W" <<'PYEND'
+import json, sys
+reg = json.load(open(sys.argv[1]))
+json.dump(reg, open(sys.argv[2] + "/force-a.json", "w"), ensure_ascii=False, indent=2)
+ins = {"alert": {"en": "Talk freely (a test text).", "fr": "Texte d'essai.",
+                 "short_en": "TEST", "short_fr": "ESSAI"}}
+ins.update(reg["instructions"])
+reg["instructions"] = ins
+reg["missions"].insert(0, {"id": "m-new", "name": "New mission (fictional)",
+                           "country": "CN", "city": "Ottawa", "organization": "org-mfa",
+                           "instruction": "alert"})
+json.dump(reg, open(sys.argv[2] + "/force-b.json", "w"), ensure_ascii=False, indent=2)
+PYEND
+"$PLOGUARD" check "$W/force-b.json" >/dev/null 2>&1 || fail "force-b.json: not a valid registry"
+d "$W/force-a.json" "$W/force-b.json"
+expect 1 "a change of the instruction in force"
+has "$W/out" '~ organization org-mfa: instruction in force: decline -> alert' \
+    "... the organization that falls back to its first mission's"
+d "$W/force-a.json" "$W/force-a.json"
+expect 0 "the same registry twice"
+
 finish
