@@ -20,6 +20,7 @@
 #include "portable.h"
 
 #include <pthread.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -169,6 +170,10 @@ typedef struct pg_info {
     ino_t       pi_ino;
     off_t       pi_size;
     struct timespec pi_mtime;
+    /* and of its .minisig as the task last looked at it (signed mode): a
+     * registry put in place before its signature is refused, and taken
+     * once the signature follows, though the registry does not change */
+    struct stat pi_sigseen;
     pg_floor    pi_floor;           /* changed with the snapshot */
 } pg_info;
 

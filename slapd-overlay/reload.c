@@ -200,6 +200,27 @@ pg_load_verified(pg_info *pi, const char *path, const pgr_config *pcfg,
     return reg;
 }
 
+/* Whether the identity of path.minisig differs from what *seen holds;
+ * *seen becomes it.  A missing file has the identity of zeroes. */
+static int
+pg_sig_changed(const char *path, struct stat *seen)
+{
+    char sig[PATH_MAX];
+    struct stat st;
+    int changed;
+
+    memset(&st, 0, sizeof(st));
+    if (snprintf(sig, sizeof(sig), "%s.minisig", path) >= (int)sizeof(sig) ||
+        stat(sig, &st) != 0)
+        memset(&st, 0, sizeof(st));
+    changed = st.st_dev != seen->st_dev || st.st_ino != seen->st_ino ||
+              st.st_size != seen->st_size ||
+              st.st_mtim.tv_sec != seen->st_mtim.tv_sec ||
+              st.st_mtim.tv_nsec != seen->st_mtim.tv_nsec;
+    *seen = st;
+    return changed;
+}
+
 /*
  * Loads path with pcfg and makes it the current registry; with keys (at
  * least one), only if its signature verifies and the anti-rollback rules
@@ -256,6 +277,7 @@ pg_reload_with(pg_info *pi, const char *path, const pgr_config *pcfg,
     pi->pi_ino = st.st_ino;
     pi->pi_size = st.st_size;
     pi->pi_mtime = st.st_mtim;
+    (void)pg_sig_changed(path, &pi->pi_sigseen);   /* the pair now in force */
     if (is_signed) {
         pg_floor_set(&pi->pi_floor, &fi);
         pgr_feed_keyid_hex(fi.keyid, kid);
@@ -283,7 +305,8 @@ pg_file_changed(const pg_info *pi, const struct stat *st)
            st->st_mtim.tv_nsec != pi->pi_mtime.tv_nsec;
 }
 
-/* Run-queue task: reload when the file changed. */
+/* Run-queue task: reload when the file changed, or, for a signed
+ * registry, its signature. */
 static void *
 pg_task_fn(void *ctx, void *arg)
 {
@@ -294,11 +317,15 @@ pg_task_fn(void *ctx, void *arg)
 
     (void)ctx;
     if (pi->pi_path != NULL) {
+        /* looked at every time, so that *seen stays current */
+        int sig_changed = pi->pi_pubkeys.n > 0 &&
+                          pg_sig_changed(pi->pi_path, &pi->pi_sigseen);
+
         if (stat(pi->pi_path, &st) != 0) {
             Log(LDAP_DEBUG_ANY, LDAP_LEVEL_ERR,
                 "ploguard: registry %s: %s (the last good registry stays in "
                 "force)\n", pi->pi_path, strerror(errno));
-        } else if (!pg_file_changed(pi, &st)) {
+        } else if (!pg_file_changed(pi, &st) && !sig_changed) {
             /* It may have expired since it was loaded: say so once.  Only
              * this task and config changes (server paused) swap pi_snap. */
             if (pi->pi_snap != NULL && !pi->pi_snap->stale_logged)

@@ -82,6 +82,7 @@ signed "$R/eq.json" $((REG_SEQ + 1)) -30 +86400 rename        # seq 8 again, oth
 mkreg "$R/other.json" $((REG_SEQ + 2)) -20 +86400 newperson > "$R/other.comment"
 sign "$R/other.json" other "$(cat "$R/other.comment")"          # seq 9, untrusted key
 signed "$R/stale.json" $((REG_SEQ + 3)) -7200 -3600 newperson # seq 10, expired
+signed "$R/late.json" $((REG_SEQ + 2)) -25 +86400 newperson    # seq 9, its signature late
 # a hand-edited registry: b's body with one more changed byte, b's signature
 sed 's/"Newman"/"Newmen"/' "$R/b.json" > "$R/tampered.json"
 cp "$R/b.json.minisig" "$R/tampered.json.minisig"
@@ -183,6 +184,17 @@ pg_hasnt "$O.tamp" 'Newmen' "... the tampered one is not"
 # a higher seq signed by a key that is not trusted
 mark srv; install_reg srv "$R/other.json"
 refused srv "a registry signed by an untrusted key" "unknown|not trusted|key"
+
+# the registry put in place before its signature (copied by hand in that
+# order, or a sync killed between): refused, then taken at the next check
+# once its .minisig follows, though the registry file does not change again
+mark srv; install_reg srv "$R/late.json" keepsig
+refused srv "a registry ahead of its signature" "signature|key"
+mark srv
+cp "$R/late.json.minisig" "$PG_DIR/srv/registry.json.minisig.tmp" &&
+    mv -f "$PG_DIR/srv/registry.json.minisig.tmp" "$PG_DIR/srv/registry.json.minisig"
+pg_check "... loaded once its signature follows (seq $((REG_SEQ + 2)))" \
+    pg_wait_for 15 seq_is "$P" $((REG_SEQ + 2))
 
 # an expired (stale) but validly signed higher seq: served, marked stale
 mark srv; install_reg srv "$R/stale.json"
