@@ -138,6 +138,20 @@ pg_enabled(slap_overinst *on, pg_info *pi)
 }
 
 /*
+ * Glued databases (slapd.conf's subordinate): glue runs the superior's
+ * search to its result before the subordinates' and each subordinate's to
+ * its own, so no ploguard on any of them knows, when its part ends,
+ * whether another part returned the record.  A warning shown twice is
+ * better than none: each part synthesizes what it did not return (search.c),
+ * and pg_say_neighbours says so.
+ */
+static int
+pg_glued(const BackendDB *be)
+{
+    return SLAP_GLUE_INSTANCE(be) || SLAP_GLUE_SUBORDINATE(be);
+}
+
+/*
  * What other parts of the configuration take from ploguard, said once at
  * open.  sssvlv (server-side sorting, RFC 2891: Outlook's address book
  * browsing, for one) holds a sorted search's entries back and sends them

@@ -165,12 +165,10 @@ typedef struct pg_info {
     struct re_s *pi_task;           /* reload task, NULL in tool mode */
     char       *pi_task_spec;       /* its name in cn=Monitor: the suffix */
     struct pg_alarm *pi_alarm;      /* starts pi_task (alarm.h) */
-    /* identity of the file pi_snap was read from (reload task only) */
-    dev_t       pi_dev;
-    ino_t       pi_ino;
-    off_t       pi_size;
-    struct timespec pi_mtime;
-    /* and of its .minisig as the task last looked at it (signed mode): a
+    /* the file pi_snap was read from, as stat saw it (reload task only;
+     * compared by pg_same_file) */
+    struct stat pi_regseen;
+    /* and its .minisig as the task last looked at it (signed mode): a
      * registry put in place before its signature is refused, and taken
      * once the signature follows, though the registry does not change */
     struct stat pi_sigseen;
@@ -345,7 +343,6 @@ void pg_dispatch_close(slap_overinst *on);
 int  pg_response(Operation *op, SlapReply *rs);
 int  pg_op_search(Operation *op, SlapReply *rs);
 int  pg_skip_op(Operation *op);
-int  pg_glued(const BackendDB *be);
 
 /* search.c and dispatch.c: the verdict of a returned entry. */
 

@@ -200,8 +200,19 @@ pg_load_verified(pg_info *pi, const char *path, const pgr_config *pcfg,
     return reg;
 }
 
-/* Whether the identity of path.minisig differs from what *seen holds;
- * *seen becomes it.  A missing file has the identity of zeroes. */
+/* Whether a and b are one version of one file: device, inode, size and
+ * modification time. */
+static int
+pg_same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+           a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+           a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* Whether path.minisig is another version than *seen holds; *seen becomes
+ * it.  A missing file is all zeroes. */
 static int
 pg_sig_changed(const char *path, struct stat *seen)
 {
@@ -209,14 +220,10 @@ pg_sig_changed(const char *path, struct stat *seen)
     struct stat st;
     int changed;
 
-    memset(&st, 0, sizeof(st));
     if (snprintf(sig, sizeof(sig), "%s.minisig", path) >= (int)sizeof(sig) ||
         stat(sig, &st) != 0)
         memset(&st, 0, sizeof(st));
-    changed = st.st_dev != seen->st_dev || st.st_ino != seen->st_ino ||
-              st.st_size != seen->st_size ||
-              st.st_mtim.tv_sec != seen->st_mtim.tv_sec ||
-              st.st_mtim.tv_nsec != seen->st_mtim.tv_nsec;
+    changed = !pg_same_file(&st, seen);
     *seen = st;
     return changed;
 }
@@ -273,10 +280,7 @@ pg_reload_with(pg_info *pi, const char *path, const pgr_config *pcfg,
      * paused) swap pi_snap */
     pg_snapshot_swap(pi, snap);
 
-    pi->pi_dev = st.st_dev;
-    pi->pi_ino = st.st_ino;
-    pi->pi_size = st.st_size;
-    pi->pi_mtime = st.st_mtim;
+    pi->pi_regseen = st;
     (void)pg_sig_changed(path, &pi->pi_sigseen);   /* the pair now in force */
     if (is_signed) {
         pg_floor_set(&pi->pi_floor, &fi);
@@ -294,15 +298,6 @@ pg_reload_with(pg_info *pi, const char *path, const pgr_config *pcfg,
             snap->regid, snap->seq, pgr_registry_warning_count(reg), path);
     pg_log_stale(snap, path);
     return 0;
-}
-
-static int
-pg_file_changed(const pg_info *pi, const struct stat *st)
-{
-    return st->st_dev != pi->pi_dev || st->st_ino != pi->pi_ino ||
-           st->st_size != pi->pi_size ||
-           st->st_mtim.tv_sec != pi->pi_mtime.tv_sec ||
-           st->st_mtim.tv_nsec != pi->pi_mtime.tv_nsec;
 }
 
 /* Run-queue task: reload when the file changed, or, for a signed
@@ -325,7 +320,7 @@ pg_task_fn(void *ctx, void *arg)
             Log(LDAP_DEBUG_ANY, LDAP_LEVEL_ERR,
                 "ploguard: registry %s: %s (the last good registry stays in "
                 "force)\n", pi->pi_path, strerror(errno));
-        } else if (!pg_file_changed(pi, &st) && !sig_changed) {
+        } else if (pg_same_file(&st, &pi->pi_regseen) && !sig_changed) {
             /* It may have expired since it was loaded: say so once.  Only
              * this task and config changes (server paused) swap pi_snap. */
             if (pi->pi_snap != NULL && !pi->pi_snap->stale_logged)
@@ -335,10 +330,7 @@ pg_task_fn(void *ctx, void *arg)
                               sizeof(msg)) != 0) {
                 /* Logged; remember this version so that it is not parsed
                  * again until it changes. */
-                pi->pi_dev = st.st_dev;
-                pi->pi_ino = st.st_ino;
-                pi->pi_size = st.st_size;
-                pi->pi_mtime = st.st_mtim;
+                pi->pi_regseen = st;
             }
         }
     }
@@ -402,9 +394,7 @@ pg_task_start(pg_info *pi, const char *spec, char *msg, size_t msgsz)
     ldap_pvt_thread_mutex_unlock(&slapd_rq.rq_mutex);
     if (rtask == NULL) {
         snprintf(msg, msgsz, "cannot add the reload task to the run queue");
-        ch_free(pi->pi_task_spec);
-        pi->pi_task_spec = NULL;
-        return -1;
+        goto fail;
     }
     rc = pg_alarm_start(&pi->pi_alarm, pi->pi_interval * 1000L, pg_task_due,
                         rtask);
@@ -414,12 +404,14 @@ pg_task_start(pg_info *pi, const char *spec, char *msg, size_t msgsz)
         ldap_pvt_thread_mutex_lock(&slapd_rq.rq_mutex);
         ldap_pvt_runqueue_remove(&slapd_rq, rtask);
         ldap_pvt_thread_mutex_unlock(&slapd_rq.rq_mutex);
-        ch_free(pi->pi_task_spec);
-        pi->pi_task_spec = NULL;
-        return -1;
+        goto fail;
     }
     pi->pi_task = rtask;
     return 0;
+fail:
+    ch_free(pi->pi_task_spec);
+    pi->pi_task_spec = NULL;
+    return -1;
 }
 
 /*

@@ -254,20 +254,6 @@ pg_client_op(Operation *op)
     return found;
 }
 
-/*
- * Glued databases (slapd.conf's subordinate): glue runs the superior's
- * search to its result before the subordinates' and each subordinate's to
- * its own, so no ploguard on any of them knows, when its part ends,
- * whether another part returned the record.  A warning shown twice is
- * better than none: each part synthesizes what it did not return, and
- * pg_db_open says so.
- */
-int
-pg_glued(const BackendDB *be)
-{
-    return SLAP_GLUE_INSTANCE(be) || SLAP_GLUE_SUBORDINATE(be);
-}
-
 int
 pg_op_search(Operation *op, SlapReply *rs)
 {

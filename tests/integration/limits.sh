@@ -98,28 +98,25 @@ pg_hasnt "$PG_DIR/aclv/slapd.log" 'MATCH annotated dn="uid=li.na,' "... and no m
 PU=$(pg_port 4 4)
 PG_GLOBAL_EXTRA='moduleload unique' PG_OVL_BEFORE='overlay unique
 unique_uri ldap:///?mail?sub' it_server uniq "$PU"
-pg_admin_modify "$PU" -a > "$O.uadd" 2>&1 <<EOF
-dn: uid=chen.recorded,$PEOPLE
+# uadd UID SN MAIL OUT: adds uid=UID with that mail as the rootdn
+uadd() {
+    pg_admin_modify "$PU" -a > "$4" 2>&1 <<EOF
+dn: uid=$1,$PEOPLE
 objectClass: inetOrgPerson
-uid: chen.recorded
-cn: Chen Jie
-sn: Chen
-mail: $CHEN_MAIL
+uid: $1
+cn: Added $2
+sn: $2
+mail: $3
 EOF
+}
+uadd chen.recorded Chen "$CHEN_MAIL" "$O.uadd"
 pg_check "slapo-unique on mail: a registered address not yet in the directory can be added" \
     [ $? -eq 0 ]
 pg_hasnt "$PG_DIR/uniq/slapd.log" 'MATCH synthesized' "... and no synthesized answer is logged for unique's search"
 pg_search "$PU" -b "$PEOPLE" "(mail=$CHEN_MAIL)" cn > "$O.uget"
 pg_count "$O.uget" '^dn: ' 1 "... then found as the real entry, not a synthesized one too"
 pg_has "$O.uget" "^cn: $DECLINE_EN" "... annotated"
-pg_admin_modify "$PU" -a > "$O.uadd2" 2>&1 <<EOF
-dn: uid=ada.again,$PEOPLE
-objectClass: inetOrgPerson
-uid: ada.again
-cn: Ada Again
-sn: Again
-mail: Ada.Marlow@PLO.example.org
-EOF
+uadd ada.again Again Ada.Marlow@PLO.example.org "$O.uadd2"
 pg_check "... slapo-unique still refuses an address already in the directory" [ $? -ne 0 ]
 pg_has "$O.uadd2" 'Constraint violation' "... (constraint violation)"
 
