@@ -199,10 +199,14 @@ pg_stack_response(Operation *op, SlapReply *rs, const slap_overinfo *oi)
     return rc == SLAP_CB_BYPASS ? SLAP_CB_CONTINUE : rc;
 }
 
-/* pg_lean_search's callback, on its stack. */
+/* pg_lean_search's callback, on its stack.  Not the slap_overinfo: slapd
+ * frees it when the last overlay of a database is deleted through
+ * cn=config, which a search waiting to write to a slow client outlives;
+ * the database then has its backend's BackendInfo again. */
 typedef struct pg_lean {
     slap_callback  cb;
-    slap_overinfo *oi;
+    BackendDB     *be;     /* the database (not the copy the search runs on) */
+    const char    *over;   /* backover's bi_type: be->bd_info is an overinfo */
     int            skip;   /* pg_skip_op: pg_response leaves it alone */
 } pg_lean;
 
@@ -221,13 +225,19 @@ static __attribute__((hot)) int
 pg_lean_response(Operation *op, SlapReply *rs)
 {
     const pg_lean *lean = op->o_callback->sc_private;
-    const slap_overinst *mine = pg_search_alone(lean->oi);
+    const BackendInfo *bi = lean->be->bd_info;
+    const slap_overinfo *oi;
+    const slap_overinst *mine;
 
+    if (bi->bi_type != lean->over)
+        return SLAP_CB_CONTINUE;   /* its overlays are all deleted */
+    oi = bi->bi_private;
+    mine = pg_search_alone(oi);
     if (mine != NULL &&
         (lean->skip || rs->sr_type != REP_SEARCH || rs->sr_entry == NULL ||
          pg_entry_clean(op, rs, mine->on_bi.bi_private)))
         return SLAP_CB_CONTINUE;
-    return pg_stack_response(op, rs, lean->oi);
+    return pg_stack_response(op, rs, oi);
 }
 
 /* Installed only over back-mdb (pg_dispatch_open): its search answers
@@ -253,7 +263,8 @@ pg_lean_search(Operation *op, SlapReply *rs)
     /* cppcheck-suppress autoVariables */
     op->o_bd = &db;
     memset(&lean, 0, sizeof(lean));
-    lean.oi = oi;
+    lean.be = be;
+    lean.over = be->bd_info->bi_type;
     lean.skip = pg_skip_op(op);
     lean.cb.sc_response = pg_lean_response;
     lean.cb.sc_private = &lean;

@@ -116,6 +116,7 @@ pg_db_init(BackendDB *be, ConfigReply *cr)
         return 1;
     }
     pg_info_defaults(pi);
+    pi->pi_refs = 1;    /* the database's, dropped by db_destroy */
     on->on_bi.bi_private = pi;
     return 0;
 }
@@ -294,6 +295,30 @@ pg_db_close(BackendDB *be, ConfigReply *cr)
     return 0;
 }
 
+void
+pg_info_hold(pg_info *pi)
+{
+    __atomic_add_fetch(&pi->pi_refs, 1, __ATOMIC_RELAXED);
+}
+
+/* Drops a reference; the last one frees what db_destroy left: the state
+ * of a closed database, whose task is stopped and snapshot dropped, unless
+ * its open failed at the last step. */
+void
+pg_info_drop(pg_info *pi)
+{
+    if (pi == NULL || __atomic_sub_fetch(&pi->pi_refs, 1, __ATOMIC_ACQ_REL) > 0)
+        return;
+    pg_verdicts_free(pi->pi_verdicts);
+    pg_snapshot_drop(pi->pi_snap);
+    ch_free(pi->pi_task_spec);   /* NULL once the task is stopped */
+    pg_info_free_config(pi);
+    pthread_rwlock_destroy(&pi->pi_lock);
+    ch_free(pi);
+}
+
+/* The state is freed with its last reference: a search still sending
+ * (waiting on a slow client when the overlay was deleted) may hold one. */
 static int
 pg_db_destroy(BackendDB *be, ConfigReply *cr)
 {
@@ -304,16 +329,8 @@ pg_db_destroy(BackendDB *be, ConfigReply *cr)
         return 0;
     if (pi->pi_open)
         pg_db_close(be, cr);
-    /* also what an open that failed at its last step left */
-    pg_verdicts_free(pi->pi_verdicts);
-    pi->pi_verdicts = NULL;
-    pg_snapshot_drop(pi->pi_snap);
-    pi->pi_snap = NULL;
-    ch_free(pi->pi_task_spec);   /* NULL once the task is stopped */
-    pg_info_free_config(pi);
-    pthread_rwlock_destroy(&pi->pi_lock);
-    ch_free(pi);
     on->on_bi.bi_private = NULL;
+    pg_info_drop(pi);
     return 0;
 }
 

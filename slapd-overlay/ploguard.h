@@ -173,6 +173,12 @@ typedef struct pg_info {
      * once the signature follows, though the registry does not change */
     struct stat pi_sigseen;
     pg_floor    pi_floor;           /* changed with the snapshot */
+    /* atomic: the database's one (db_init to db_destroy) and one per
+     * search state (search.c).  An overlay deleted through cn=config is
+     * destroyed once slapd resumes, while a search that was waiting to
+     * write to a slow client goes on: what that search's callbacks read
+     * must outlive db_destroy, so the last reference frees it all. */
+    int         pi_refs;
 } pg_info;
 
 /* Defaults (also in the man page). */
@@ -303,8 +309,9 @@ typedef struct pg_want {
 } pg_want;
 
 typedef struct pg_search {
-    OpExtra        oe;          /* oe_key: our slap_overinst */
+    OpExtra        oe;          /* oe_key: &pg_search_key (search.c) */
     slap_callback  cb;
+    pg_info       *pi;          /* a reference (pg_info_hold) */
     pg_want        want[PG_MAX_WANT];
     int            nwant;
     unsigned       pending;     /* wants the last entry may have returned */
@@ -332,6 +339,8 @@ void pg_shared_free_all(pg_snapshot *s);
 void pg_synth_prepare(void);
 
 /* ploguard.c */
+void pg_info_hold(pg_info *pi);
+void pg_info_drop(pg_info *pi);
 int  pg_verdicts_open(const slap_overinst *on, pg_info *pi, int nslots,
                       char *msg, size_t msgsz);
 

@@ -164,17 +164,23 @@ pg_settle(pg_search *ps, SlapReply *rs)
     ps->pending = 0;
 }
 
+/*
+ * The search's own reference to the state (ps->pi), not the overlay's
+ * slap_overinst: an overlay deleted through cn=config while this search
+ * waited on a slow client is freed, slap_overinst and all, before the
+ * search goes on.  Its state is then closed (no snapshot): nothing is
+ * synthesized.
+ */
 static int
 pg_search_cb(Operation *op, SlapReply *rs)
 {
     pg_search *ps = op->o_callback->sc_private;
-    slap_overinst *on = ps->oe.oe_key;
-    pg_info *pi = on->on_bi.bi_private;
+    pg_info *pi = ps->pi;
 
     /* Only an entry that matched a record counts for it (pg_response_check
      * marks it pending), not one merely stored at its synthesized DN. */
     pg_settle(ps, rs);
-    if (rs->sr_type != REP_RESULT || pi == NULL)
+    if (rs->sr_type != REP_RESULT)
         return SLAP_CB_CONTINUE;
     if (ps->base_id[0] != '\0')
         pg_serve_base(op, rs, pi, ps);
@@ -199,13 +205,19 @@ pg_search_cleanup(Operation *op, SlapReply *rs)
 
         LDAP_SLIST_REMOVE(&op->o_extra, &ps->oe, OpExtra, oe_next);
         op->o_callback = sc->sc_next;
+        pg_info_drop(ps->pi);
         op->o_tmpfree(ps, op->o_tmpmemctx);
     }
     return 0;
 }
 
+/* What names a search state among op's extras: the address of something
+ * of the module's own, which no other overlay can hold (a deleted
+ * overlay's slap_overinst may be allocated again for another's). */
+static const char pg_search_key;
+
 /*
- * op's search state: the one whose callback op's answers pass through
+ * op's search state for pi: the one whose callback op's answers pass through
  * (pg_response runs from a callback below it: op->o_callback is in its
  * chain).  Not that of a search op is an overlay's internal copy of, with
  * callbacks of its own (dynlist's), though the copy shares the o_extra
@@ -213,13 +225,13 @@ pg_search_cleanup(Operation *op, SlapReply *rs)
  * (back-asyncmeta's).
  */
 static pg_search *
-pg_find_search(Operation *op, slap_overinst *on)
+pg_find_search(Operation *op, const pg_info *pi)
 {
     const slap_callback *sc;
     OpExtra *oex;
 
     LDAP_SLIST_FOREACH(oex, &op->o_extra, oe_next) {
-        if (oex->oe_key != on)
+        if (oex->oe_key != &pg_search_key || ((pg_search *)oex)->pi != pi)
             continue;
         for (sc = &((pg_search *)oex)->cb; sc != NULL; sc = sc->sc_next)
             if (sc == op->o_callback)
@@ -298,7 +310,9 @@ pg_op_search(Operation *op, SlapReply *rs)
     ps->nwant = local.nwant;
     memcpy(ps->want, local.want, sizeof(local.want[0]) * (size_t)local.nwant);
     memcpy(ps->base_id, local.base_id, sizeof(ps->base_id));
-    ps->oe.oe_key = on;
+    ps->oe.oe_key = (void *)&pg_search_key;
+    ps->pi = pi;
+    pg_info_hold(pi);
     LDAP_SLIST_INSERT_HEAD(&op->o_extra, &ps->oe, oe_next);
     ps->cb.sc_response = pg_search_cb;
     ps->cb.sc_cleanup = pg_search_cleanup;
@@ -369,7 +383,7 @@ pg_response_check(Operation *op, SlapReply *rs, slap_overinst *on,
         pg_snapshot_drop(s);
         return SLAP_CB_CONTINUE;
     }
-    ps = pg_find_search(op, on);
+    ps = pg_find_search(op, pi);
     if (ps != NULL) {
         /* pg_search_cb has settled the previous entry already */
         ps->pending_n = rs->sr_nentries;

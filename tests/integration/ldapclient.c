@@ -10,6 +10,13 @@
  *       -t threads, each -n searches cycling through the filters; every
  *       search must end with success and MIN..MAX entries; prints totals,
  *       exit 1 on any failure
+ *   ldapclient [options] stall GOFILE FILTER [ATTR...]
+ *       a slow client: sends the search, prints "stalled" once nothing
+ *       more arrives (the kernel's receive window, which grows only as the
+ *       client reads, and slapd's send buffer are full: slapd waits to
+ *       write, if the answer is larger than the two),
+ *       reads nothing until GOFILE exists (at most 300 s), then reads the
+ *       answer and prints it as search does
  *
  * Options: -H URI, -b BASE, -s base|one|sub, -z SIZELIMIT, -P PAGESIZE,
  *          -D DN -w PASSWORD, -M (manageDSAit), -t THREADS, -n COUNT
@@ -17,6 +24,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sys/ioctl.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,7 +82,8 @@ static void usage(void)
         "                  [-P pagesize] [-D dn -w password] [-M]\n"
         "                  [-t threads] [-n count]\n"
         "                  search FILTER [ATTR...]\n"
-        "                | loop FILTER MIN MAX [FILTER MIN MAX...]\n");
+        "                | loop FILTER MIN MAX [FILTER MIN MAX...]\n"
+        "                | stall GOFILE FILTER [ATTR...]\n");
     exit(2);
 }
 
@@ -242,6 +252,94 @@ static int cmd_search(const lc_opts *o, int argc, char **argv)
     return 0;
 }
 
+/* Sleeps for ms milliseconds. */
+static void lc_nap(long ms)
+{
+    struct timespec ts;
+
+    ts.tv_sec = ms / 1000;
+    ts.tv_nsec = (ms % 1000) * 1000000L;
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* Waits until the kernel's receive queue of fd stops growing for a
+ * second: the sender has filled it and its own buffer.  0, or -1 when it
+ * still grows after two minutes or cannot be read. */
+static int lc_wait_full(int fd)
+{
+    int queued = -1, last = -2, still = 0, i;
+
+    for (i = 0; i < 1200 && still < 10; i++) {
+        lc_nap(100);
+        if (ioctl(fd, FIONREAD, &queued) != 0)
+            return -1;
+        still = queued == last && queued > 0 ? still + 1 : 0;
+        last = queued;
+    }
+    return still >= 10 ? 0 : -1;
+}
+
+static int cmd_stall(const lc_opts *o, int argc, char **argv)
+{
+    LDAP        *ld;
+    LDAPMessage *res = NULL;
+    char       **attrs = NULL;
+    int          fd = -1, msgid, rc, err, i;
+    long         entries = 0;
+    struct timeval tv = { 300, 0 };
+
+    if (argc < 2)
+        usage();
+    if (argc > 2)
+        attrs = argv + 2;
+    ld = lc_connect(o);
+    if (ld == NULL)
+        return 2;
+    if (ldap_get_option(ld, LDAP_OPT_DESC, &fd) != LDAP_OPT_SUCCESS || fd < 0) {
+        fprintf(stderr, "ldapclient: no socket\n");
+        goto fail;
+    }
+    rc = ldap_search_ext(ld, o->base, o->scope, argv[1], attrs, 0, NULL, NULL,
+                         NULL, o->sizelimit, &msgid);
+    if (rc != LDAP_SUCCESS) {
+        fprintf(stderr, "ldapclient: search %s: %s\n", argv[1],
+                ldap_err2string(rc));
+        goto fail;
+    }
+    if (lc_wait_full(fd) != 0) {
+        fprintf(stderr, "ldapclient: the answer did not stop arriving\n");
+        goto fail;
+    }
+    printf("stalled\n");
+    fflush(stdout);
+    for (i = 0; i < 3000 && access(argv[0], F_OK) != 0; i++)
+        lc_nap(100);
+    rc = ldap_result(ld, msgid, LDAP_MSG_ALL, &tv, &res);
+    if (rc != LDAP_RES_SEARCH_RESULT) {
+        fprintf(stderr, "ldapclient: no complete answer (%d)\n", rc);
+        goto fail;
+    }
+    entries = ldap_count_entries(ld, res);
+    print_entries(ld, res);
+    if (ldap_parse_result(ld, res, &err, NULL, NULL, NULL, NULL, 1) !=
+        LDAP_SUCCESS) {
+        fprintf(stderr, "ldapclient: cannot parse the result\n");
+        res = NULL;
+        goto fail;
+    }
+    printf("result: %d (%s)\nentries: %ld\n", err, ldap_err2string(err),
+           entries);
+    ldap_unbind_ext_s(ld, NULL, NULL);
+    return 0;
+
+fail:
+    if (res != NULL)
+        ldap_msgfree(res);
+    ldap_unbind_ext_s(ld, NULL, NULL);
+    return 2;
+}
+
 static void *worker_main(void *arg)
 {
     lc_worker *w = arg;
@@ -355,6 +453,8 @@ int main(int argc, char **argv)
         return cmd_search(&o, argc - 1, argv + 1);
     if (strcmp(argv[0], "loop") == 0)
         return cmd_loop(&o, argc - 1, argv + 1);
+    if (strcmp(argv[0], "stall") == 0)
+        return cmd_stall(&o, argc - 1, argv + 1);
     usage();
     return 2;
 }

@@ -34,6 +34,7 @@ PLOGUARD_IT_TESTS = \
 	tests/integration/verdicts.sh \
 	tests/integration/stack.sh \
 	tests/integration/neighbours.sh \
+	tests/integration/slowclient.sh \
 	tests/integration/valgrind.sh \
 	tests/integration/demo.sh
 TESTS += $(PLOGUARD_IT_TESTS)
