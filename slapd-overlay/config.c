@@ -163,6 +163,174 @@ pg_info_defaults(pg_info *pi)
     pi->pi_vslots = PG_VERDICT_DEFAULT_SLOTS;
 }
 
+/* ------------------------------------------------------------- undo */
+
+static ConfigDriver pg_cf_cleanup;
+
+static int
+pg_str_same(const char *a, const char *b)
+{
+    return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+static int
+pg_pcfg_same(const pgr_config *a, const pgr_config *b)
+{
+    return strcmp(a->region, b->region) == 0 &&
+           strcmp(a->outside_line, b->outside_line) == 0;
+}
+
+/* Whether the values argv[1..argc) are pk's as configured. */
+static int
+pg_keys_are(const pg_pubkeys *pk, int argc, char **argv)
+{
+    int i;
+
+    if (argc - 1 != pk->n)
+        return 0;
+    for (i = 0; i < pk->n; i++)
+        if (!pg_str_same(argv[i + 1], pk->text[i]))
+            return 0;
+    return 1;
+}
+
+static int
+pg_keys_same(const pg_pubkeys *a, const pg_pubkeys *b)
+{
+    int i;
+
+    if (a->n != b->n)
+        return 0;
+    for (i = 0; i < a->n; i++)
+        if (!pg_str_same(a->text[i], b->text[i]))
+            return 0;
+    return 1;
+}
+
+static void
+pg_undo_drop(pg_info *pi)
+{
+    pg_undo *u = &pi->pi_undo;
+
+    pg_snapshot_drop(u->snap);
+    ch_free(u->path);
+    ch_free(u->statedir);
+    pg_pubkeys_free(&u->keys);
+    memset(u, 0, sizeof(*u));
+}
+
+/* Is c's operation the modify whose way back is kept? */
+static int
+pg_undo_same_op(const ConfigArgs *c, const pg_info *pi)
+{
+    const pg_undo *u = &pi->pi_undo;
+
+    return c->ca_op != NULL && u->op == c->ca_op &&
+           u->connid == c->ca_op->o_connid &&
+           u->opid == (long)c->ca_op->o_opid;
+}
+
+/* At a modify's first registry setting on an open database: what is in
+ * force now, until the modify ends (pg_cf_cleanup). */
+static void
+pg_undo_begin(ConfigArgs *c, pg_info *pi)
+{
+    pg_undo *u = &pi->pi_undo;
+
+    if (!pi->pi_open || c->ca_op == NULL || pg_undo_same_op(c, pi))
+        return;
+    pg_undo_drop(pi);   /* an earlier modify's, if its end was not seen */
+    u->op = c->ca_op;
+    u->connid = c->ca_op->o_connid;
+    u->opid = (long)c->ca_op->o_opid;
+    u->snap = pg_snapshot_hold(pi);
+    u->path = pi->pi_path != NULL ? ch_strdup(pi->pi_path) : NULL;
+    u->pcfg = pi->pi_pcfg;
+    pg_pubkeys_copy(&u->keys, &pi->pi_pubkeys);
+    u->statedir = pi->pi_statedir != NULL ? ch_strdup(pi->pi_statedir) : NULL;
+    u->floor = pi->pi_floor;
+    u->regseen = pi->pi_regseen;
+    u->sigseen = pi->pi_sigseen;
+    if (config_push_cleanup(c, pg_cf_cleanup) != 0)
+        Log(LDAP_DEBUG_ANY, LDAP_LEVEL_WARNING, "ploguard: no room for "
+            "the end of this cn=config modify: if it is refused, the "
+            "registry it loaded may stay in force\n");
+}
+
+/*
+ * Whether this setting is slapd undoing the modify: the value from before
+ * it, set again in the same operation, is taken back without reading
+ * anything.  The path and the region only once the modify has loaded a
+ * registry: until then, setting the path in force again is how an
+ * administrator has the file read now.
+ */
+static int
+pg_undo_setback(const ConfigArgs *c, pg_info *pi, int same_as_before,
+                int loads)
+{
+    pg_undo *u = &pi->pi_undo;
+
+    if (!pg_undo_same_op(c, pi) || !same_as_before || (loads && !u->reloaded))
+        return 0;
+    if (u->reloaded)
+        u->skipped = 1;   /* the registry in force is the modify's */
+    return 1;
+}
+
+/* A registry was loaded by the modify's setting: it matches the settings. */
+static void
+pg_undo_loaded(const ConfigArgs *c, pg_info *pi)
+{
+    if (pg_undo_same_op(c, pi)) {
+        pi->pi_undo.reloaded = 1;
+        pi->pi_undo.skipped = 0;
+    }
+}
+
+/*
+ * The end of a modify that set the registry (success or undo): when
+ * settings from before came back without a load, the registry in force is
+ * put back with them, as it was read before the modify, the anti-rollback
+ * floor and the files' identities included; settings that did not all
+ * come back (a partial undo) are loaded as they are.
+ */
+static int
+pg_cf_cleanup(ConfigArgs *c)
+{
+    char msg[SLAP_TEXT_BUFLEN];
+    pg_info *pi;
+    pg_undo *u;
+
+    if (c->bi == NULL || c->bi->bi_cf_ocs != pg_cfocs)
+        return 0;
+    pi = ((slap_overinst *)c->bi)->on_bi.bi_private;
+    if (pi == NULL || !pg_undo_same_op(c, pi))
+        return 0;
+    u = &pi->pi_undo;
+    if (u->skipped && pi->pi_open) {
+        if (u->snap != NULL && pg_str_same(pi->pi_path, u->path) &&
+            pg_pcfg_same(&pi->pi_pcfg, &u->pcfg) &&
+            pg_keys_same(&pi->pi_pubkeys, &u->keys) &&
+            pg_str_same(pi->pi_statedir, u->statedir)) {
+            pg_snapshot_swap(pi, u->snap);
+            u->snap = NULL;
+            pi->pi_floor = u->floor;
+            pi->pi_regseen = u->regseen;
+            pi->pi_sigseen = u->sigseen;
+            Log(LDAP_DEBUG_ANY, LDAP_LEVEL_NOTICE, "ploguard: cn=config "
+                "modify undone: the registry in force before it is in "
+                "force again\n");
+        } else if (pg_reload_now(pi, pi->pi_path, &pi->pi_pcfg, msg,
+                                 sizeof(msg)) != 0) {
+            Log(LDAP_DEBUG_ANY, LDAP_LEVEL_ERR, "ploguard: after a "
+                "cn=config modify, the registry could not be read with the "
+                "settings now configured: %s\n", msg);
+        }
+    }
+    pg_undo_drop(pi);
+    return 0;
+}
+
 void
 pg_info_free_config(pg_info *pi)
 {
@@ -172,11 +340,9 @@ pg_info_free_config(pg_info *pi)
     ch_free(pi->pi_display.text);
     ch_free(pi->pi_notes.text);
     ch_free(pi->pi_statedir);
-    ch_free(pi->pi_undo_statedir);
     pg_pubkeys_free(&pi->pi_pubkeys);
-    pg_pubkeys_free(&pi->pi_undo_keys);
-    pi->pi_statedir = pi->pi_undo_statedir = NULL;
-    pi->pi_undo_op = NULL;
+    pg_undo_drop(pi);
+    pi->pi_statedir = NULL;
     pi->pi_path = NULL;
     pi->pi_phone.text = pi->pi_mail.text = NULL;
     pi->pi_display.text = pi->pi_notes.text = NULL;
@@ -299,47 +465,6 @@ pg_cf_emit(ConfigArgs *c, pg_info *pi)
     return 1;
 }
 
-/* Remembers the operation of a cn=config delete (see pi_undo_op). */
-static void
-pg_undo_mark(ConfigArgs *c, pg_info *pi)
-{
-    if (c->ca_op == NULL)
-        return;
-    if (pi->pi_undo_op != c->ca_op ||
-        pi->pi_undo_connid != c->ca_op->o_connid ||
-        pi->pi_undo_opid != (long)c->ca_op->o_opid) {
-        pg_pubkeys_free(&pi->pi_undo_keys);
-        ch_free(pi->pi_undo_statedir);
-        pi->pi_undo_statedir = NULL;
-    }
-    pi->pi_undo_op = c->ca_op;
-    pi->pi_undo_connid = c->ca_op->o_connid;
-    pi->pi_undo_opid = (long)c->ca_op->o_opid;
-}
-
-/* Is this set slapd putting back, in the operation that deleted it, a
- * value that was in force before? */
-static int
-pg_undo_same_op(const ConfigArgs *c, const pg_info *pi)
-{
-    return c->ca_op != NULL && pi->pi_undo_op == c->ca_op &&
-           pi->pi_undo_connid == c->ca_op->o_connid &&
-           pi->pi_undo_opid == (long)c->ca_op->o_opid;
-}
-
-static int
-pg_pubkeys_same(const pg_pubkeys *a, const pg_pubkeys *b)
-{
-    int i;
-
-    if (a->n != b->n || a->n == 0)
-        return 0;
-    for (i = 0; i < a->n; i++)
-        if (strcmp(a->text[i], b->text[i]) != 0)
-            return 0;
-    return 1;
-}
-
 /* A whole decimal number from lo to hi, the whole of str; 0, or -1. */
 static int
 pg_cf_long(const char *str, long lo, long hi, long *out)
@@ -383,6 +508,27 @@ pg_cf_set_vcache(ConfigArgs *c, pg_info *pi)
     return pg_cf_vcache(c, pi, (int)v);
 }
 
+/* ploguard-region, set or deleted (back to CA): on an open database the
+ * registry is read again with it, and it is refused if it does not load. */
+static int
+pg_cf_region(ConfigArgs *c, pg_info *pi, const char *region)
+{
+    char msg[SLAP_TEXT_BUFLEN];
+    pgr_config pc = pi->pi_pcfg;
+
+    if (pgr_config_set_region(&pc, region) != 0)
+        return pg_cf_refuse(c, region, "not a region the phone parser knows "
+                            "(ISO 3166 alpha-2, e.g. CA)");
+    if (pi->pi_open &&
+        !pg_undo_setback(c, pi, pg_pcfg_same(&pi->pi_undo.pcfg, &pc), 1)) {
+        if (pg_reload_now(pi, pi->pi_path, &pc, msg, sizeof(msg)) != 0)
+            return pg_cf_refuse(c, region, msg);
+        pg_undo_loaded(c, pi);
+    }
+    pi->pi_pcfg = pc;
+    return 0;
+}
+
 /* Deleting a value restores the default; the registry path is required. */
 static int
 pg_cf_delete(ConfigArgs *c, pg_info *pi)
@@ -399,16 +545,8 @@ pg_cf_delete(ConfigArgs *c, pg_info *pi)
          * undo cannot load the old one either (its file being replaced):
          * the reload task would then never read the file again. */
         return 0;
-    case PG_CF_REGION: {
-        pgr_config pc = pi->pi_pcfg;
-
-        (void)pgr_config_set_region(&pc, "CA");
-        if (pi->pi_open &&
-            pg_reload_now(pi, pi->pi_path, &pc, msg, sizeof(msg)) != 0)
-            return pg_cf_refuse(c, "CA", msg);
-        pi->pi_pcfg = pc;
-        return 0;
-    }
+    case PG_CF_REGION:
+        return pg_cf_region(c, pi, "CA");
     case PG_CF_INTERVAL:
         pi->pi_interval = PG_DEFAULT_INTERVAL;
         if (pi->pi_open)
@@ -435,28 +573,11 @@ pg_cf_delete(ConfigArgs *c, pg_info *pi)
             Log(LDAP_DEBUG_ANY, LDAP_LEVEL_WARNING, "ploguard: "
                 "ploguard-pubkey removed: registry signatures are no "
                 "longer checked\n");
-        /* slapd's undo deletes the new value (none here, if it was
-         * refused; the new keys, if another change of the same modify
-         * was) before adding the old one back: keep the set in force
-         * when the operation first deleted it, not a later one. */
-        if (pi->pi_open && c->ca_op != NULL && pi->pi_pubkeys.n > 0) {
-            pg_undo_mark(c, pi);
-            if (pi->pi_undo_keys.n == 0) {
-                pi->pi_undo_keys = pi->pi_pubkeys;
-                memset(&pi->pi_pubkeys, 0, sizeof(pi->pi_pubkeys));
-            }
-        }
+        /* slapd's undo deletes the new value before adding the old one
+         * back, which pg_undo keeps parsed */
         pg_pubkeys_free(&pi->pi_pubkeys);
         return 0;
     case PG_CF_STATEDIR:
-        /* as the keys: the directory in force when first deleted */
-        if (pi->pi_open && c->ca_op != NULL && pi->pi_statedir != NULL) {
-            pg_undo_mark(c, pi);
-            if (pi->pi_undo_statedir == NULL) {
-                pi->pi_undo_statedir = pi->pi_statedir;
-                pi->pi_statedir = NULL;
-            }
-        }
         ch_free(pi->pi_statedir);
         pi->pi_statedir = NULL;
         return 0;
@@ -593,10 +714,14 @@ pg_cf_set_pubkey(ConfigArgs *c, pg_info *pi)
         return pg_cf_refuse(c, c->argv[1], "ploguard-pubkey given twice "
                             "(name both keys on one line)");
     memset(&pk, 0, sizeof(pk));
+    if (pg_undo_setback(c, pi, pg_keys_are(&pi->pi_undo.keys, c->argc, c->argv),
+                        0)) {
+        pg_pubkeys_copy(&pi->pi_pubkeys, &pi->pi_undo.keys);
+        return 0;   /* the .pub files are not read again */
+    }
     if (pg_pubkeys_parse(c->argc, c->argv, &pk, &bad, msg, sizeof(msg)) != 0)
         return pg_cf_refuse(c, c->argv[bad < c->argc ? bad : 1], msg);
     if (pi->pi_open &&
-        !(pg_undo_same_op(c, pi) && pg_pubkeys_same(&pk, &pi->pi_undo_keys)) &&
         pg_reload_with(pi, pi->pi_path, &pi->pi_pcfg, &pk.keys,
                        pi->pi_statedir, msg, sizeof(msg)) != 0) {
         char *text = pg_cf_join(c);
@@ -606,6 +731,8 @@ pg_cf_set_pubkey(ConfigArgs *c, pg_info *pi)
         pg_pubkeys_free(&pk);
         return rc;
     }
+    if (pi->pi_open)
+        pg_undo_loaded(c, pi);
     pg_pubkeys_free(&pi->pi_pubkeys);
     pi->pi_pubkeys = pk;
     return 0;
@@ -618,14 +745,20 @@ pg_cf_set_statedir(ConfigArgs *c, pg_info *pi)
 {
     char msg[SLAP_TEXT_BUFLEN];
 
+    if (pg_undo_setback(c, pi, pg_str_same(pi->pi_undo.statedir, c->argv[1]),
+                        0)) {
+        ch_free(pi->pi_statedir);
+        pi->pi_statedir = ch_strdup(c->argv[1]);
+        return 0;
+    }
     if (pg_statedir_check(c->argv[1], msg, sizeof(msg)) != 0)
         return pg_cf_refuse(c, c->argv[1], msg);
-    if (pi->pi_open && pi->pi_pubkeys.n > 0 &&
-        !(pg_undo_same_op(c, pi) && pi->pi_undo_statedir != NULL &&
-          strcmp(pi->pi_undo_statedir, c->argv[1]) == 0) &&
-        pg_reload_with(pi, pi->pi_path, &pi->pi_pcfg, &pi->pi_pubkeys.keys,
-                       c->argv[1], msg, sizeof(msg)) != 0)
-        return pg_cf_refuse(c, c->argv[1], msg);
+    if (pi->pi_open && pi->pi_pubkeys.n > 0) {
+        if (pg_reload_with(pi, pi->pi_path, &pi->pi_pcfg, &pi->pi_pubkeys.keys,
+                           c->argv[1], msg, sizeof(msg)) != 0)
+            return pg_cf_refuse(c, c->argv[1], msg);
+        pg_undo_loaded(c, pi);
+    }
     ch_free(pi->pi_statedir);
     pi->pi_statedir = ch_strdup(c->argv[1]);
     return 0;
@@ -641,23 +774,18 @@ pg_cf_set(ConfigArgs *c, pg_info *pi)
         if (c->argv[1][0] != '/')
             return pg_cf_refuse(c, c->argv[1], "must be an absolute path");
         if (pi->pi_open &&
-            pg_reload_now(pi, c->argv[1], &pi->pi_pcfg, msg, sizeof(msg)) != 0)
-            return pg_cf_refuse(c, c->argv[1], msg);
+            !pg_undo_setback(c, pi, pg_str_same(pi->pi_undo.path, c->argv[1]),
+                             1)) {
+            if (pg_reload_now(pi, c->argv[1], &pi->pi_pcfg, msg,
+                              sizeof(msg)) != 0)
+                return pg_cf_refuse(c, c->argv[1], msg);
+            pg_undo_loaded(c, pi);
+        }
         ch_free(pi->pi_path);
         pi->pi_path = ch_strdup(c->argv[1]);
         return 0;
-    case PG_CF_REGION: {
-        pgr_config pc = pi->pi_pcfg;
-
-        if (pgr_config_set_region(&pc, c->argv[1]) != 0)
-            return pg_cf_refuse(c, c->argv[1], "not a region the phone "
-                                "parser knows (ISO 3166 alpha-2, e.g. CA)");
-        if (pi->pi_open &&
-            pg_reload_now(pi, pi->pi_path, &pc, msg, sizeof(msg)) != 0)
-            return pg_cf_refuse(c, c->argv[1], msg);
-        pi->pi_pcfg = pc;
-        return 0;
-    }
+    case PG_CF_REGION:
+        return pg_cf_region(c, pi, c->argv[1]);
     case PG_CF_INTERVAL: return pg_cf_set_interval(c, pi);
     case PG_CF_PHONE:    return pg_cf_set_list(c, pi, &pi->pi_phone, 0);
     case PG_CF_MAIL:     return pg_cf_set_list(c, pi, &pi->pi_mail, 0);
@@ -687,6 +815,9 @@ pg_cf(ConfigArgs *c)
     }
     if (c->op == SLAP_CONFIG_EMIT)
         return pg_cf_emit(c, pi);
+    if (c->type == PG_CF_REGISTRY || c->type == PG_CF_REGION ||
+        c->type == PG_CF_PUBKEY || c->type == PG_CF_STATEDIR)
+        pg_undo_begin(c, pi);
     rc = c->op == LDAP_MOD_DELETE ? pg_cf_delete(c, pi) : pg_cf_set(c, pi);
     /* what an entry matches may have changed (attribute lists, region) */
     if (rc == 0)

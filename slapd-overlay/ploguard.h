@@ -121,6 +121,32 @@ typedef struct pg_floor {
     unsigned char hash[PGR_FEED_HASH_BYTES];
 } pg_floor;
 
+/*
+ * A cn=config modify's way back (config.c).  slapd undoes a modify that
+ * one of its changes made fail by deleting the new values and setting the
+ * old ones again, in the same operation.  They must come back as they
+ * were, with the registry read before the modify: not by reading a file
+ * again that the modify's own change may have replaced (a rollback by
+ * then), or .pub files that may be gone.  Taken at the modify's first
+ * setting of the registry (path, region, keys, state directory) on an open
+ * database, dropped at its end.
+ */
+typedef struct pg_undo {
+    const Operation *op;            /* the modify; NULL: none taken */
+    unsigned long connid;
+    long        opid;
+    pg_snapshot *snap;              /* a reference: the registry before */
+    char       *path;
+    pgr_config  pcfg;
+    pg_pubkeys  keys;
+    char       *statedir;
+    pg_floor    floor;
+    struct stat regseen, sigseen;
+    int         reloaded;           /* the modify loaded a registry */
+    int         skipped;            /* and set a value from before again
+                                       without loading: settled at the end */
+} pg_undo;
+
 typedef struct pg_info {
     /* read on every search (see above) */
     pthread_rwlock_t pi_lock;       /* guards pi_snap */
@@ -144,15 +170,7 @@ typedef struct pg_info {
     pg_pubkeys  pi_pubkeys;         /* ploguard-pubkey */
     char       *pi_statedir;        /* ploguard-state-dir, or NULL */
     int         pi_vslots;          /* ploguard-verdict-cache (0: off) */
-    /* What a cn=config modify deleted, and which operation: when slapd
-     * undoes a failed modify it adds the old values back in the same
-     * operation, and they must come back without a re-verification that
-     * the file now on disk may fail. */
-    pg_pubkeys  pi_undo_keys;
-    char       *pi_undo_statedir;
-    const Operation *pi_undo_op;
-    unsigned long pi_undo_connid;
-    long        pi_undo_opid;
+    pg_undo     pi_undo;            /* config.c */
 
     /* run time */
     int         pi_open;            /* between db_open and db_close */
@@ -219,6 +237,7 @@ int  pg_reload_with(pg_info *pi, const char *path, const pgr_config *pcfg,
 int  pg_pubkeys_parse(int argc, char **argv, pg_pubkeys *pk, int *bad,
                       char *msg, size_t msgsz);
 void pg_pubkeys_free(pg_pubkeys *pk);
+void pg_pubkeys_copy(pg_pubkeys *dst, const pg_pubkeys *src);
 int  pg_statedir_check(const char *dir, char *msg, size_t msgsz);
 pgr_registry *pg_load_signed(const pg_info *pi, const char *path,
                              const pgr_config *pcfg,

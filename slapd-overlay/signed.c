@@ -29,6 +29,18 @@ pg_pubkeys_free(pg_pubkeys *pk)
     pgr_feed_keys_init(&pk->keys);
 }
 
+/* dst (freed or zeroed) becomes a copy of src. */
+void
+pg_pubkeys_copy(pg_pubkeys *dst, const pg_pubkeys *src)
+{
+    int i;
+
+    dst->keys = src->keys;
+    dst->n = src->n;
+    for (i = 0; i < PGR_FEED_MAX_KEYS; i++)
+        dst->text[i] = src->text[i] != NULL ? ch_strdup(src->text[i]) : NULL;
+}
+
 static int
 pg_has_blank(const char *s)
 {

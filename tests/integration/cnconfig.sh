@@ -175,6 +175,30 @@ EOF
 pg_search "$P" -b "$PEOPLE" '(telephoneNumber=+16135550130)' cn > "$O.new"
 pg_has "$O.new" '^dn: uid=ploguard-person-new-test,' "the new registry's person is found at once"
 
+# A modify refused as a whole after its new path was loaded (its other
+# change is bad), with the old path's file gone meanwhile (moved there,
+# say): slapd's undo sets the old path again, and the registry read from
+# it before the modify comes back with it.  Before, the old path could not
+# be read, so the new path's registry stayed in force while cn=config
+# showed the old path.
+REG2=$PG_DIR/srv/registry2.json
+perl -0pe 's/"seq": 7/"seq": 10/' "$PG_TESTDATA/registry.json" > "$PG_DIR/srv/registry4.json"
+mv "$REG2" "$REG2.away"
+cfg "olcPloguardRegistry: a new file and a bad language in one modify, the old file gone" fail <<EOF
+dn: $OVL
+changetype: modify
+replace: olcPloguardRegistry
+olcPloguardRegistry: $PG_DIR/srv/registry4.json
+-
+replace: olcPloguardLang
+olcPloguardLang: de
+EOF
+pg_config_search "$P" -b "$OVL" -s base olcPloguardRegistry > "$O.path"
+pg_has "$O.path" "^olcPloguardRegistry: $REG2\$" "... the old path is configured again"
+pg_check "... and its registry is in force again (its new person is answered)" newperson
+pg_has "$PG_DIR/srv/slapd.log" 'ploguard: cn=config modify undone' "... which is logged"
+mv "$REG2.away" "$REG2"
+
 # the reload interval counts from its change: with a day, a new file waits;
 # set to 1 s, it is read within seconds, not a day later
 cfg "olcPloguardReloadInterval: 86400" 0 <<EOF

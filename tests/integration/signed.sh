@@ -382,9 +382,10 @@ modify_with_bad_lang olcPloguardPubkey "$(keyline other)"
 pg_check "the new key with a bad language in one modify: refused as a whole (result $_rc)" test "$_rc" -ne 0
 pg_config_search "$PC" -b "$DN" -s base olcPloguardPubkey > "$O.cfgval"
 pg_check "... the key in force before it is configured again" grep -qxF "olcPloguardPubkey: $(keyline main)" "$O.cfgval"
-# the registry the new key verified during the modify stays (slapd undoes
-# the configuration; the file now in force is the one on disk)
-REFUSED_SEQ=$((REG_SEQ + 5))
+# and so does the registry in force before it (seq $((REG_SEQ + 4))), not
+# the one the new key verified during the modify: a refused modify
+# changes nothing
+REFUSED_SEQ=$((REG_SEQ + 4))
 mark cfg; install_reg cfg "$R/u3.json" nosig
 refused cfg "... and enforced: an unsigned registry" "\.minisig"
 
@@ -417,6 +418,23 @@ pg_check "... and recorded in that state directory" \
 # seq $((REG_SEQ + 7)); nothing after it)
 pg_check "... not in the refused modify's" \
     test "$(sed -n 's/^seq //p' "$PG_DIR/cfgstate2/$REG_ID.state" 2>/dev/null)" != $((REG_SEQ + 8))
+
+# The keys given as a .pub path, which is gone when a modify that replaces
+# them is refused as a whole: slapd's undo sets the path again, and the
+# keys come back as they were read, without reading the file again (before,
+# the missing file refused them, and the overlay ran in unsigned mode while
+# cn=config showed the key).
+cp "$K/main.pub" "$PG_DIR/rotated.pub"
+cfgmod "the signing key given as the path of its .pub file" 0 replace "$PG_DIR/rotated.pub"
+rm -f "$PG_DIR/rotated.pub"
+modify_with_bad_lang olcPloguardPubkey "$(keyline other) $(keyline main)"
+pg_check "new keys with a bad language, the old .pub file gone: refused as a whole (result $_rc)" test "$_rc" -ne 0
+pg_config_search "$PC" -b "$DN" -s base olcPloguardPubkey > "$O.cfgval"
+pg_check "... the .pub path is configured again" grep -qxF "olcPloguardPubkey: $PG_DIR/rotated.pub" "$O.cfgval"
+REFUSED_SEQ=$((REG_SEQ + 8))
+mark cfg; install_reg cfg "$R/u3.json" nosig
+refused cfg "... and its key is still enforced: an unsigned registry" "\.minisig"
+
 pg_stop cfg; pg_check "slapd cfg clean" pg_memcheck cfg
 
 pg_finish
