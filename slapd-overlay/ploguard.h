@@ -216,8 +216,8 @@ extern AttributeDescription *pg_ad_given;
 extern AttributeDescription *pg_ad_display;
 extern AttributeDescription *pg_ad_org;
 int  pg_schema_init(void);
-int  pg_attrs_resolve(pg_attrs *pa, const char *dflt, int optional_defaults,
-                      const char *directive, char *msg, size_t msgsz);
+int  pg_attrs_resolve(pg_attrs *pa, const char *dflt, const char *directive,
+                      char *msg, size_t msgsz);
 int  pg_attrs_check_text(const char *text, char *msg, size_t msgsz);
 int  pg_resolve_all(pg_info *pi, char *msg, size_t msgsz);
 

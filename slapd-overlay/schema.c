@@ -127,22 +127,19 @@ pg_attrs_check_text(const char *text, char *msg, size_t msgsz)
     return n == 0 ? -1 : n;
 }
 
-/* The defaults otherTelephone and ipPhone are used only where the schema
- * defines them; any other name must resolve. */
-static int
-pg_optional_default(const char *name)
-{
-    return strcasecmp(name, "otherTelephone") == 0 ||
-           strcasecmp(name, "ipPhone") == 0;
-}
-
 /*
  * Resolves pa->text (or dflt when unset) against the running schema into
- * pa->ad.  On error leaves pa unchanged and returns -1 with msg set.
+ * pa->ad.  Every name configured must resolve.  A default is used where
+ * the schema defines it (otherTelephone and ipPhone exist only with a
+ * schema of the agency's, displayName and mobile only with inetOrgPerson
+ * and cosine): an attribute the schema lacks holds no value to miss, and
+ * a list taken back to its default (the first half of a cn=config
+ * replace) must not be refused for it.  On error leaves pa unchanged and
+ * returns -1 with msg set.
  */
 int
-pg_attrs_resolve(pg_attrs *pa, const char *dflt, int optional_defaults,
-                 const char *directive, char *msg, size_t msgsz)
+pg_attrs_resolve(pg_attrs *pa, const char *dflt, const char *directive,
+                 char *msg, size_t msgsz)
 {
     const char *text = pa->text != NULL ? pa->text : dflt;
     AttributeDescription *found[PG_MAX_ATTRS];
@@ -172,8 +169,7 @@ pg_attrs_resolve(pg_attrs *pa, const char *dflt, int optional_defaults,
         memcpy(name, start, len);
         name[len] = '\0';
         if (slap_str2ad(name, &ad, &why) != LDAP_SUCCESS) {
-            if (optional_defaults && pa->text == NULL &&
-                pg_optional_default(name)) {
+            if (pa->text == NULL) {
                 Debug(LDAP_DEBUG_CONFIG, "ploguard: %s: the schema has no "
                       "%s, not used\n", directive, name);
                 continue;
@@ -192,6 +188,12 @@ pg_attrs_resolve(pg_attrs *pa, const char *dflt, int optional_defaults,
                 break;
         if (i == n)
             found[n++] = ad;
+    }
+    if (n == 0) {
+        snprintf(msg, msgsz, "%s: none of its default attributes (%s) is "
+                 "defined in the schema; name the attributes to use",
+                 directive, dflt);
+        return -1;
     }
     pa->mask = 0;
     for (i = 0; i < n; i++) {
@@ -219,14 +221,14 @@ pg_resolve_all(pg_info *pi, char *msg, size_t msgsz)
     pg_attrs phone = pi->pi_phone, mail = pi->pi_mail;
     pg_attrs display = pi->pi_display, notes = pi->pi_notes;
 
-    if (pg_attrs_resolve(&phone, PG_DEFAULT_PHONE, 1,
-                         "ploguard-phone-attrs", msg, msgsz) != 0 ||
-        pg_attrs_resolve(&mail, PG_DEFAULT_MAIL, 0,
-                         "ploguard-mail-attrs", msg, msgsz) != 0 ||
-        pg_attrs_resolve(&display, PG_DEFAULT_DISPLAY, 0,
-                         "ploguard-display-attrs", msg, msgsz) != 0 ||
-        pg_attrs_resolve(&notes, PG_DEFAULT_NOTES, 0,
-                         "ploguard-notes-attr", msg, msgsz) != 0)
+    if (pg_attrs_resolve(&phone, PG_DEFAULT_PHONE, "ploguard-phone-attrs",
+                         msg, msgsz) != 0 ||
+        pg_attrs_resolve(&mail, PG_DEFAULT_MAIL, "ploguard-mail-attrs",
+                         msg, msgsz) != 0 ||
+        pg_attrs_resolve(&display, PG_DEFAULT_DISPLAY, "ploguard-display-attrs",
+                         msg, msgsz) != 0 ||
+        pg_attrs_resolve(&notes, PG_DEFAULT_NOTES, "ploguard-notes-attr",
+                         msg, msgsz) != 0)
         return -1;
     if (notes.n != 1) {
         snprintf(msg, msgsz, "ploguard-notes-attr: exactly one attribute");

@@ -237,4 +237,80 @@ pg_start_or_die srv "$P" dir
 pg_check "restarted from slapd.d: annotated" annotated "$DECLINE_EN: Wang Lihua"
 pg_check "restarted from slapd.d: synthesized" synthesized
 pg_stop srv
+
+# A schema without inetOrgPerson (core and cosine only): the overlay opens
+# with the default lists (displayName, which it lacks, left out), and a
+# list's value is replaced through cn=config.  The delete half of a
+# replace takes the list back to its default, which used to be refused for
+# the missing displayName, so that no value could be replaced at all.
+PB=$(pg_port 8 2)
+pg_registry_copy bare "$PG_TESTDATA/registry.json"
+mkdir -p "$PG_DIR/bare/db"
+cat > "$PG_DIR/bare/slapd.conf" <<EOF
+include $PG_SCHEMA/core.schema
+include $PG_SCHEMA/cosine.schema
+pidfile $PG_DIR/bare/slapd.pid
+argsfile $PG_DIR/bare/slapd.args
+modulepath $PG_MODDIR
+moduleload back_mdb
+moduleload $PG_MODULE
+database config
+rootdn "cn=config"
+rootpw secret
+database mdb
+maxsize 104857600
+suffix "$BASE"
+rootdn "cn=admin,$BASE"
+rootpw secret
+directory $PG_DIR/bare/db
+index objectClass eq
+index telephoneNumber eq
+overlay ploguard
+ploguard-registry $PG_DIR/bare/registry.json
+EOF
+cat > "$PG_DIR/bare.ldif" <<EOF
+dn: $BASE
+objectClass: dcObject
+objectClass: organization
+dc: agency
+o: Example Regional Police Service (fictional)
+
+dn: cn=Wang Lihua,$BASE
+objectClass: person
+cn: Wang Lihua
+sn: Wang
+telephoneNumber: +1 613 555 0142
+EOF
+pg_load bare "$PG_DIR/bare.ldif"
+pg_confdir bare
+pg_start_or_die bare "$PB" dir
+BOVL="olcOverlay={0}ploguard,olcDatabase={1}mdb,cn=config"
+bare_cn() { # the cn values Wang Lihua's entry is returned with
+    pg_search "$PB" -b "$BASE" '(telephoneNumber=+16135550142)' cn | sed -n 's/^cn: //p'
+}
+bare_cn > "$O.barecn"
+pg_has "$O.barecn" "^$DECLINE_EN .*: Wang Lihua\$" "no inetOrgPerson: the overlay opens with the default lists"
+for v in "cn description" "cn"; do
+    printf 'dn: %s\nchangetype: modify\nreplace: olcPloguardDisplayAttrs\nolcPloguardDisplayAttrs: %s\n' \
+        "$BOVL" "$v" > "$O.bare.ldif"
+    pg_config_modify "$PB" -f "$O.bare.ldif" > "$O.bare" 2>&1
+    pg_rc 0 $? "no inetOrgPerson: olcPloguardDisplayAttrs replaced by \"$v\""
+done
+printf 'dn: %s\nchangetype: modify\nreplace: olcPloguardPhoneAttrs\nolcPloguardPhoneAttrs: telephoneNumber\n' \
+    "$BOVL" > "$O.bare.ldif"
+pg_config_modify "$PB" -f "$O.bare.ldif" > "$O.bare" 2>&1
+pg_rc 0 $? "no inetOrgPerson: olcPloguardPhoneAttrs replaced"
+printf 'dn: %s\nchangetype: modify\ndelete: olcPloguardDisplayAttrs\n' "$BOVL" > "$O.bare.ldif"
+pg_config_modify "$PB" -f "$O.bare.ldif" > "$O.bare" 2>&1
+pg_rc 0 $? "no inetOrgPerson: olcPloguardDisplayAttrs deleted (back to its default)"
+bare_cn > "$O.barecn"
+pg_has "$O.barecn" "^$DECLINE_EN .*: Wang Lihua\$" "... the entry is still annotated"
+printf 'dn: %s\nchangetype: modify\nreplace: olcPloguardDisplayAttrs\nolcPloguardDisplayAttrs: displayName\n' \
+    "$BOVL" > "$O.bare.ldif"
+pg_config_modify "$PB" -f "$O.bare.ldif" > "$O.bare" 2>&1
+rc=$?
+pg_check "... displayName named explicitly is refused (result $rc)" test "$rc" -ne 0
+pg_has "$O.bare" 'displayName' "... naming it"
+pg_stop bare
+pg_check "slapd bare clean" pg_memcheck bare
 pg_finish
