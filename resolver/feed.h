@@ -79,6 +79,10 @@
 #define PGR_FEED_SKEW          300    /* seconds of clock skew tolerated */
 #define PGR_FEED_HASH_BYTES    64     /* BLAKE2b-512 of the body */
 #define PGR_FEED_ERR_MAX       512    /* a comfortable size for err buffers */
+/* How long a record waits for the state directory's lock (feedstate.c):
+ * its holder keeps it for a read and a small write, and one stuck past
+ * that must not hold a slapd paused for a cn=config change. */
+#define PGR_FEED_LOCK_WAIT_MS  5000
 #define PGR_FEED_TEMP_AGE      60     /* seconds after which a temporary file
                                          nobody holds a lock on is stale */
 

@@ -25,6 +25,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -209,14 +210,16 @@ pgr_feed_state_check(const char *state_dir, const pgr_feed_info *info,
  * record: the overlay and `ploguard sync` both record there, and without
  * it one could write its older seq over the newer one the other recorded
  * between its check and its write.  Held for a read and a small write
- * only.  Returns the descriptor to close, or -1 with the reason in err.
+ * only, and waited for PGR_FEED_LOCK_WAIT_MS at most.  Returns the
+ * descriptor to close, or -1 with the reason in err.
  */
 static int
 state_lock(const char *state_dir, char *err, size_t errlen)
 {
+    const struct timespec tick = { 0, 10 * 1000 * 1000 };
     char path[PATH_MAX];
     struct stat sb;
-    int n, fd;
+    int n, fd, waited;
 
     n = snprintf(path, sizeof(path), "%s/" STATE_LOCK, state_dir);
     if (n < 0 || (size_t)n >= sizeof(path)) {
@@ -237,12 +240,20 @@ state_lock(const char *state_dir, char *err, size_t errlen)
         (void)close(fd);
         return -1;
     }
-    while (flock(fd, LOCK_EX) != 0) {
-        if (errno != EINTR) {
+    for (waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; waited += 10) {
+        if (errno != EWOULDBLOCK && errno != EINTR) {
             pgr_seterr(err, errlen, "%s: cannot lock: %s", path, strerror(errno));
             (void)close(fd);
             return -1;
         }
+        if (waited >= PGR_FEED_LOCK_WAIT_MS) {
+            pgr_seterr(err, errlen, "%s: held by another process for more "
+                       "than %d s (a ploguard sync or a slapd that is stuck?)",
+                       path, PGR_FEED_LOCK_WAIT_MS / 1000);
+            (void)close(fd);
+            return -1;
+        }
+        (void)nanosleep(&tick, NULL);
     }
     return fd;
 }

@@ -829,6 +829,19 @@ test_state_lock(void **state)
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
     assert_int_equal(pgr_feed_state_check(dir, &info, err, sizeof(err)), PGR_FEED_OK);
+
+    /* a holder that never lets go: the record gives up, saying why, after
+     * PGR_FEED_LOCK_WAIT_MS, and the state stays as it was */
+    fd = open(lock, O_RDONLY | O_CLOEXEC);
+    assert_true(fd >= 0);
+    assert_int_equal(flock(fd, LOCK_EX), 0);
+    info.seq++;
+    assert_int_equal(pgr_feed_state_record(dir, &info, 1795320200, err, sizeof(err)),
+                     PGR_FEED_E_IO);
+    assert_non_null(strstr(err, "held by another process"));
+    assert_int_equal(close(fd), 0);
+    info.seq--;
+    assert_int_equal(pgr_feed_state_check(dir, &info, err, sizeof(err)), PGR_FEED_OK);
 }
 
 /* ------------------------------------------------ stale temporaries */
