@@ -219,9 +219,13 @@ typedef struct pgr_registry pgr_registry;
  * Loads and validates a registry (JSON, UTF-8, format ploguard-registry/1).
  * Duplicate JSON keys are rejected.  On any error returns NULL and lists
  * every error in errs ("people[3].phones[1]: \"613-555-01\" is not a
- * complete phone number"); nothing is half-loaded.  cfg gives the default
- * region for registry phone numbers written in national form.
+ * complete phone number"); nothing is half-loaded.  cfg (NULL: the
+ * defaults) gives the outside line; the registry's phone numbers written in
+ * national form are Canadian (PGR_REGISTRY_REGION) whatever cfg's region:
+ * the registry means the same thing to every agency that loads it, and an
+ * agency's region is about the numbers of its own directory.
  */
+#define PGR_REGISTRY_REGION     "CA"
 pgr_registry *pgr_registry_load_file(const char *path, const pgr_config *cfg,
                                      pgr_errors *errs);
 pgr_registry *pgr_registry_load_buffer(const char *buf, size_t len,

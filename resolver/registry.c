@@ -1835,7 +1835,7 @@ pgr_registry_load_buffer(const char *buf, size_t len, const pgr_config *cfg,
                          pgr_errors *errs)
 {
     pgr_errors local;
-    pgr_config defaults;
+    pgr_config own;
     loader ld;
     json_t *head = NULL;
     span_t spans[NARRAYS];
@@ -1845,13 +1845,21 @@ pgr_registry_load_buffer(const char *buf, size_t len, const pgr_config *cfg,
         pgr_errors_init(&local);
         errs = &local;
     }
-    if (cfg == NULL) {
-        pgr_config_init(&defaults);
-        cfg = &defaults;
+    /* the registry's own region, not the loader's (pgr.h): read in an
+     * agency's region IT, "613-555-0142" would be an Italian number, and
+     * the person it names would slip through */
+    if (cfg != NULL)
+        own = *cfg;
+    else
+        pgr_config_init(&own);
+    if (pgr_config_set_region(&own, PGR_REGISTRY_REGION) != 0) {
+        pgr_errors_add(errs, "$: the phone parser does not know the "
+                       "registry's region %s", PGR_REGISTRY_REGION);
+        return NULL;
     }
     memset(&ld, 0, sizeof(ld));
     memset(spans, 0, sizeof(spans));
-    ld.cfg = cfg;
+    ld.cfg = &own;
     ld.errs = errs;
     ld.nerr0 = errs->count;
     ld.buf = buf;

@@ -5,9 +5,10 @@
  * completely before changing anything, so a refused value (named with the
  * directive, the value and the reason) leaves the last good configuration
  * in force.  On a database that is already open (a cn=config change while
- * slapd runs, with the server paused) a new registry path or region is
- * loaded at once and refused if it does not load, and new attribute lists
- * are resolved at once and refused if they do not resolve.
+ * slapd runs, with the server paused) a new registry path, keys or state
+ * directory are loaded at once and refused if the registry does not load,
+ * and new attribute lists are resolved at once and refused if they do not
+ * resolve.
  */
 #include "ploguard.h"
 
@@ -173,13 +174,6 @@ pg_str_same(const char *a, const char *b)
     return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
 }
 
-static int
-pg_pcfg_same(const pgr_config *a, const pgr_config *b)
-{
-    return strcmp(a->region, b->region) == 0 &&
-           strcmp(a->outside_line, b->outside_line) == 0;
-}
-
 /* Whether the values argv[1..argc) are pk's as configured. */
 static int
 pg_keys_are(const pg_pubkeys *pk, int argc, char **argv)
@@ -245,7 +239,6 @@ pg_undo_begin(ConfigArgs *c, pg_info *pi)
     u->opid = (long)c->ca_op->o_opid;
     u->snap = pg_snapshot_hold(pi);
     u->path = pi->pi_path != NULL ? ch_strdup(pi->pi_path) : NULL;
-    u->pcfg = pi->pi_pcfg;
     pg_pubkeys_copy(&u->keys, &pi->pi_pubkeys);
     u->statedir = pi->pi_statedir != NULL ? ch_strdup(pi->pi_statedir) : NULL;
     u->floor = pi->pi_floor;
@@ -260,9 +253,9 @@ pg_undo_begin(ConfigArgs *c, pg_info *pi)
 /*
  * Whether this setting is slapd undoing the modify: the value from before
  * it, set again in the same operation, is taken back without reading
- * anything.  The path and the region only once the modify has loaded a
- * registry: until then, setting the path in force again is how an
- * administrator has the file read now.
+ * anything.  The path only once the modify has loaded a registry: until
+ * then, setting the path in force again is how an administrator has the
+ * file read now.
  */
 static int
 pg_undo_setback(const ConfigArgs *c, pg_info *pi, int same_as_before,
@@ -309,7 +302,6 @@ pg_cf_cleanup(ConfigArgs *c)
     u = &pi->pi_undo;
     if (u->skipped && pi->pi_open) {
         if (u->snap != NULL && pg_str_same(pi->pi_path, u->path) &&
-            pg_pcfg_same(&pi->pi_pcfg, &u->pcfg) &&
             pg_keys_same(&pi->pi_pubkeys, &u->keys) &&
             pg_str_same(pi->pi_statedir, u->statedir)) {
             pg_snapshot_swap(pi, u->snap);
@@ -508,23 +500,17 @@ pg_cf_set_vcache(ConfigArgs *c, pg_info *pi)
     return pg_cf_vcache(c, pi, (int)v);
 }
 
-/* ploguard-region, set or deleted (back to CA): on an open database the
- * registry is read again with it, and it is refused if it does not load. */
+/* ploguard-region, set or deleted (back to CA).  It is how the directory's
+ * numbers are read, not the registry's (always Canadian, pgr.h): nothing
+ * is loaded; pg_cf forgets the verdicts found under the old region. */
 static int
 pg_cf_region(ConfigArgs *c, pg_info *pi, const char *region)
 {
-    char msg[SLAP_TEXT_BUFLEN];
     pgr_config pc = pi->pi_pcfg;
 
     if (pgr_config_set_region(&pc, region) != 0)
         return pg_cf_refuse(c, region, "not a region the phone parser knows "
                             "(ISO 3166 alpha-2, e.g. CA)");
-    if (pi->pi_open &&
-        !pg_undo_setback(c, pi, pg_pcfg_same(&pi->pi_undo.pcfg, &pc), 1)) {
-        if (pg_reload_now(pi, pi->pi_path, &pc, msg, sizeof(msg)) != 0)
-            return pg_cf_refuse(c, region, msg);
-        pg_undo_loaded(c, pi);
-    }
     pi->pi_pcfg = pc;
     return 0;
 }
@@ -815,8 +801,8 @@ pg_cf(ConfigArgs *c)
     }
     if (c->op == SLAP_CONFIG_EMIT)
         return pg_cf_emit(c, pi);
-    if (c->type == PG_CF_REGISTRY || c->type == PG_CF_REGION ||
-        c->type == PG_CF_PUBKEY || c->type == PG_CF_STATEDIR)
+    if (c->type == PG_CF_REGISTRY || c->type == PG_CF_PUBKEY ||
+        c->type == PG_CF_STATEDIR)
         pg_undo_begin(c, pi);
     rc = c->op == LDAP_MOD_DELETE ? pg_cf_delete(c, pi) : pg_cf_set(c, pi);
     /* what an entry matches may have changed (attribute lists, region) */

@@ -128,7 +128,7 @@ typedef struct pg_floor {
  * were, with the registry read before the modify: not by reading a file
  * again that the modify's own change may have replaced (a rollback by
  * then), or .pub files that may be gone.  Taken at the modify's first
- * setting of the registry (path, region, keys, state directory) on an open
+ * setting of the registry (path, keys, state directory) on an open
  * database, dropped at its end.
  */
 typedef struct pg_undo {
@@ -137,7 +137,6 @@ typedef struct pg_undo {
     long        opid;
     pg_snapshot *snap;              /* a reference: the registry before */
     char       *path;
-    pgr_config  pcfg;
     pg_pubkeys  keys;
     char       *statedir;
     pg_floor    floor;

@@ -1036,6 +1036,11 @@ setup_config(const struct opts *o, pgr_config *cfg)
         sync_fail("--region %s: not a region the phone parser knows", o->region);
         return -1;
     }
+    /* accepted, so that a configuration file naming it still works */
+    if (o->region != NULL && strcmp(cfg->region, PGR_REGISTRY_REGION) != 0)
+        fprintf(stderr, PROG ": warning: region %s is not used: the "
+                "registry's numbers written in national form are always "
+                "read as %s\n", cfg->region, PGR_REGISTRY_REGION);
     return 0;
 }
 

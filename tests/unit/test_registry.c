@@ -800,6 +800,39 @@ test_instruction_fallback_first(void **state)
     pgr_registry_free(reg);
 }
 
+/* The registry's national numbers are Canadian whoever loads it: an
+ * agency whose own region is IT (or GB) reads "613-555-0101" as the
+ * registry means it, and its clients' +1 613 555 0101 matches. */
+static void
+test_registry_region_fixed(void **state)
+{
+    static const char *const regions[] = { "IT", "GB", "CN", "US", "CA" };
+    const char *doc = "{" HEAD "," INSTR ",\"organizations\":[],\"missions\":[" MIS "],\"people\":["
+        "{\"id\":\"p1\",\"role\":\"plo\"," NAME ",\"mission\":\"m1\",\"phones\":[\"613-555-0101\"]}]}";
+    pgr_config agency, dflt;
+    pgr_errors errs;
+    pgr_registry *reg;
+    pgr_result res;
+    size_t i;
+
+    (void)state;
+    pgr_config_init(&dflt);
+    for (i = 0; i < sizeof(regions) / sizeof(regions[0]); i++) {
+        pgr_config_init(&agency);
+        assert_int_equal(pgr_config_set_region(&agency, regions[i]), 0);
+        pgr_errors_init(&errs);
+        reg = pgr_registry_load_buffer(doc, strlen(doc), &agency, &errs);
+        assert_non_null(reg);
+        assert_string_equal(pgr_registry_find(reg, "p1", 2)->phones[0], "+16135550101");
+        assert_true(pgr_match_phone(reg, &dflt, "+1 613 555 0101", 15, &res) > 0);
+        /* the agency's region still reads its own values */
+        assert_true(pgr_match_phone(reg, &agency, "0016135550101", 13, &res) > 0 ||
+                    strcmp(regions[i], "US") == 0 || strcmp(regions[i], "CA") == 0);
+        pgr_registry_free(reg);
+        pgr_errors_free(&errs);
+    }
+}
+
 /* Empty arrays are a valid (if useless) registry; a phone shared by two
  * entities is allowed; a mononym is a valid name. */
 static void
@@ -939,6 +972,7 @@ int
 main(void)
 {
     static const struct CMUnitTest fixed[] = {
+        cmocka_unit_test(test_registry_region_fixed),
         cmocka_unit_test(test_entities_not_array),
         cmocka_unit_test(test_prefix_too_long),
         cmocka_unit_test(test_every_error_collected),
