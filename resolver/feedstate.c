@@ -216,7 +216,7 @@ pgr_feed_state_check(const char *state_dir, const pgr_feed_info *info,
 static int
 state_lock(const char *state_dir, char *err, size_t errlen)
 {
-    const struct timespec tick = { 0, 10 * 1000 * 1000 };
+    const struct timespec tick = { 0, 10000000L };   /* 10 ms */
     char path[PATH_MAX];
     struct stat sb;
     int n, fd, waited;

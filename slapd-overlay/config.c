@@ -244,7 +244,9 @@ pg_undo_begin(ConfigArgs *c, pg_info *pi)
     u->floor = pi->pi_floor;
     u->regseen = pi->pi_regseen;
     u->sigseen = pi->pi_sigseen;
-    if (config_push_cleanup(c, pg_cf_cleanup) != 0)
+    if (config_push_cleanup(c, pg_cf_cleanup) == 0)
+        u->armed = 1;
+    else
         Log(LDAP_DEBUG_ANY, LDAP_LEVEL_WARNING, "ploguard: no room for "
             "the end of this cn=config modify: if it is refused, the "
             "registry it loaded may stay in force\n");
@@ -252,40 +254,67 @@ pg_undo_begin(ConfigArgs *c, pg_info *pi)
 
 /*
  * Whether this setting is slapd undoing the modify: the value from before
- * it, set again in the same operation, is taken back without reading
- * anything.  The path only once the modify has loaded a registry: until
- * then, setting the path in force again is how an administrator has the
- * file read now.
+ * it (which), set again in the same operation, is taken back without
+ * reading anything.  The path only once the modify has loaded a registry:
+ * until then, setting the path in force again is how an administrator has
+ * the file read now.  When the registry in force was loaded with another
+ * value of it, the end of the modify settles the two (pg_cf_cleanup).
  */
 static int
 pg_undo_setback(const ConfigArgs *c, pg_info *pi, int same_as_before,
-                int loads)
+                int loads, unsigned which)
 {
     pg_undo *u = &pi->pi_undo;
 
     if (!pg_undo_same_op(c, pi) || !same_as_before || (loads && !u->reloaded))
         return 0;
-    if (u->reloaded)
-        u->skipped = 1;   /* the registry in force is the modify's */
+    if (u->loaded_with & which)
+        u->skipped = 1;
     return 1;
 }
 
-/* A registry was loaded by the modify's setting: it matches the settings. */
+/* The modify's setting loaded a registry with path, keys and statedir. */
 static void
-pg_undo_loaded(const ConfigArgs *c, pg_info *pi)
+pg_undo_loaded(const ConfigArgs *c, pg_info *pi, const char *path,
+               const pg_pubkeys *keys, const char *statedir)
 {
-    if (pg_undo_same_op(c, pi)) {
-        pi->pi_undo.reloaded = 1;
-        pi->pi_undo.skipped = 0;
-    }
+    pg_undo *u = &pi->pi_undo;
+
+    if (!pg_undo_same_op(c, pi))
+        return;
+    u->reloaded = 1;
+    u->skipped = 0;
+    u->loaded_with = (pg_str_same(path, u->path) ? 0 : PG_UNDO_PATH) |
+                     (pg_keys_same(keys, &u->keys) ? 0 : PG_UNDO_KEYS) |
+                     (pg_str_same(statedir, u->statedir) ? 0 : PG_UNDO_DIR);
+}
+
+/* The registry, floor and file identities from before the modify. */
+static void
+pg_undo_restore(pg_info *pi)
+{
+    pg_undo *u = &pi->pi_undo;
+
+    if (u->snap == NULL)
+        return;
+    pg_snapshot_swap(pi, u->snap);
+    u->snap = NULL;
+    pi->pi_floor = u->floor;
+    pi->pi_regseen = u->regseen;
+    pi->pi_sigseen = u->sigseen;
+    u->pending = 0;   /* the modify's registry is dropped, unrecorded */
 }
 
 /*
- * The end of a modify that set the registry (success or undo): when
- * settings from before came back without a load, the registry in force is
- * put back with them, as it was read before the modify, the anti-rollback
- * floor and the files' identities included; settings that did not all
- * come back (a partial undo) are loaded as they are.
+ * The end of a modify that set the registry (success or undo).  When a
+ * setting came back to its value from before without a load, after a load
+ * with another value: with every setting as before, the registry from
+ * before comes back as it was read, the anti-rollback floor and the files'
+ * identities included; otherwise the registry is loaded with the settings
+ * as they are, and if that fails, the registry from before comes back when
+ * the keys are those it was verified with (never one loaded with other
+ * keys, or none).  Then a signed load of the modify that stays in force
+ * is recorded in the state directory.
  */
 static int
 pg_cf_cleanup(ConfigArgs *c)
@@ -300,25 +329,36 @@ pg_cf_cleanup(ConfigArgs *c)
     if (pi == NULL || !pg_undo_same_op(c, pi))
         return 0;
     u = &pi->pi_undo;
+    u->armed = 0;   /* what is loaded from here on is recorded at once */
     if (u->skipped && pi->pi_open) {
-        if (u->snap != NULL && pg_str_same(pi->pi_path, u->path) &&
-            pg_keys_same(&pi->pi_pubkeys, &u->keys) &&
+        int keys_before = pg_keys_same(&pi->pi_pubkeys, &u->keys);
+
+        if (keys_before && pg_str_same(pi->pi_path, u->path) &&
             pg_str_same(pi->pi_statedir, u->statedir)) {
-            pg_snapshot_swap(pi, u->snap);
-            u->snap = NULL;
-            pi->pi_floor = u->floor;
-            pi->pi_regseen = u->regseen;
-            pi->pi_sigseen = u->sigseen;
+            pg_undo_restore(pi);
             Log(LDAP_DEBUG_ANY, LDAP_LEVEL_NOTICE, "ploguard: cn=config "
                 "modify undone: the registry in force before it is in "
                 "force again\n");
         } else if (pg_reload_now(pi, pi->pi_path, &pi->pi_pcfg, msg,
-                                 sizeof(msg)) != 0) {
+                                 sizeof(msg)) == 0) {
+            u->pending = 0;   /* recorded by that load */
+        } else {
             Log(LDAP_DEBUG_ANY, LDAP_LEVEL_ERR, "ploguard: after a "
                 "cn=config modify, the registry could not be read with the "
                 "settings now configured: %s\n", msg);
+            if (keys_before) {
+                pg_undo_restore(pi);
+                Log(LDAP_DEBUG_ANY, LDAP_LEVEL_ERR, "ploguard: the registry "
+                    "in force before the modify is in force again\n");
+            }
         }
     }
+    if (u->pending && pi->pi_open &&
+        pg_record_signed(pi->pi_statedir, &u->pending_fi, msg,
+                         sizeof(msg)) != 0)
+        Log(LDAP_DEBUG_ANY, LDAP_LEVEL_ERR, "ploguard: the registry a "
+            "cn=config modify loaded is in force, but its state is not "
+            "recorded: %s\n", msg);
     pg_undo_drop(pi);
     return 0;
 }
@@ -683,6 +723,52 @@ pg_cf_set_loglevel(ConfigArgs *c, pg_info *pi)
     return 0;
 }
 
+/* pk in force; on an open database only if the registry in force
+ * verifies with it.  0, or -1 with the reason in msg (pk is kept). */
+static int
+pg_pubkeys_take(ConfigArgs *c, pg_info *pi, pg_pubkeys *pk, char *msg,
+                size_t msgsz)
+{
+    if (pi->pi_open) {
+        if (pg_reload_with(pi, pi->pi_path, &pi->pi_pcfg, &pk->keys,
+                           pi->pi_statedir, msg, msgsz) != 0)
+            return -1;
+        pg_undo_loaded(c, pi, pi->pi_path, pk, pi->pi_statedir);
+    }
+    pg_pubkeys_free(&pi->pi_pubkeys);
+    pi->pi_pubkeys = *pk;
+    memset(pk, 0, sizeof(*pk));
+    return 0;
+}
+
+/*
+ * The keys from before the modify, set again in it (slapd undoing it, or
+ * a replace by the same value).  They are read again: a .pub file that now
+ * holds another key (rotated) is taken if the registry in force verifies
+ * with it.  A file gone, unreadable, or whose new key does not verify the
+ * registry leaves the keys as they were read before the modify.
+ */
+static void
+pg_cf_pubkey_back(ConfigArgs *c, pg_info *pi)
+{
+    char msg[SLAP_TEXT_BUFLEN];
+    pg_pubkeys pk;
+    int bad = 1;
+
+    memset(&pk, 0, sizeof(pk));
+    if (pg_pubkeys_parse(c->argc, c->argv, &pk, &bad, msg, sizeof(msg)) == 0 &&
+        memcmp(&pk.keys, &pi->pi_undo.keys.keys, sizeof(pk.keys)) != 0) {
+        if (pg_pubkeys_take(c, pi, &pk, msg, sizeof(msg)) == 0)
+            return;
+        Log(LDAP_DEBUG_ANY, LDAP_LEVEL_WARNING, "ploguard: ploguard-pubkey: "
+            "the keys now read from its files are not taken (%s); the keys "
+            "read before stay in force\n", msg);
+    }
+    pg_pubkeys_free(&pk);
+    (void)pg_undo_setback(c, pi, 1, 0, PG_UNDO_KEYS);
+    pg_pubkeys_copy(&pi->pi_pubkeys, &pi->pi_undo.keys);
+}
+
 /*
  * ploguard-pubkey: the new key set replaces the old one only if it parses
  * and, on an open database, the registry in force verifies with it.
@@ -699,17 +785,15 @@ pg_cf_set_pubkey(ConfigArgs *c, pg_info *pi)
     if (pi->pi_pubkeys.n > 0)
         return pg_cf_refuse(c, c->argv[1], "ploguard-pubkey given twice "
                             "(name both keys on one line)");
-    memset(&pk, 0, sizeof(pk));
-    if (pg_undo_setback(c, pi, pg_keys_are(&pi->pi_undo.keys, c->argc, c->argv),
-                        0)) {
-        pg_pubkeys_copy(&pi->pi_pubkeys, &pi->pi_undo.keys);
-        return 0;   /* the .pub files are not read again */
+    if (pg_undo_same_op(c, pi) &&
+        pg_keys_are(&pi->pi_undo.keys, c->argc, c->argv)) {
+        pg_cf_pubkey_back(c, pi);
+        return 0;
     }
+    memset(&pk, 0, sizeof(pk));
     if (pg_pubkeys_parse(c->argc, c->argv, &pk, &bad, msg, sizeof(msg)) != 0)
         return pg_cf_refuse(c, c->argv[bad < c->argc ? bad : 1], msg);
-    if (pi->pi_open &&
-        pg_reload_with(pi, pi->pi_path, &pi->pi_pcfg, &pk.keys,
-                       pi->pi_statedir, msg, sizeof(msg)) != 0) {
+    if (pg_pubkeys_take(c, pi, &pk, msg, sizeof(msg)) != 0) {
         char *text = pg_cf_join(c);
 
         rc = pg_cf_refuse(c, text, msg);
@@ -717,10 +801,6 @@ pg_cf_set_pubkey(ConfigArgs *c, pg_info *pi)
         pg_pubkeys_free(&pk);
         return rc;
     }
-    if (pi->pi_open)
-        pg_undo_loaded(c, pi);
-    pg_pubkeys_free(&pi->pi_pubkeys);
-    pi->pi_pubkeys = pk;
     return 0;
 }
 
@@ -732,7 +812,7 @@ pg_cf_set_statedir(ConfigArgs *c, pg_info *pi)
     char msg[SLAP_TEXT_BUFLEN];
 
     if (pg_undo_setback(c, pi, pg_str_same(pi->pi_undo.statedir, c->argv[1]),
-                        0)) {
+                        0, PG_UNDO_DIR)) {
         ch_free(pi->pi_statedir);
         pi->pi_statedir = ch_strdup(c->argv[1]);
         return 0;
@@ -743,7 +823,7 @@ pg_cf_set_statedir(ConfigArgs *c, pg_info *pi)
         if (pg_reload_with(pi, pi->pi_path, &pi->pi_pcfg, &pi->pi_pubkeys.keys,
                            c->argv[1], msg, sizeof(msg)) != 0)
             return pg_cf_refuse(c, c->argv[1], msg);
-        pg_undo_loaded(c, pi);
+        pg_undo_loaded(c, pi, pi->pi_path, &pi->pi_pubkeys, c->argv[1]);
     }
     ch_free(pi->pi_statedir);
     pi->pi_statedir = ch_strdup(c->argv[1]);
@@ -761,11 +841,12 @@ pg_cf_set(ConfigArgs *c, pg_info *pi)
             return pg_cf_refuse(c, c->argv[1], "must be an absolute path");
         if (pi->pi_open &&
             !pg_undo_setback(c, pi, pg_str_same(pi->pi_undo.path, c->argv[1]),
-                             1)) {
+                             1, PG_UNDO_PATH)) {
             if (pg_reload_now(pi, c->argv[1], &pi->pi_pcfg, msg,
                               sizeof(msg)) != 0)
                 return pg_cf_refuse(c, c->argv[1], msg);
-            pg_undo_loaded(c, pi);
+            pg_undo_loaded(c, pi, c->argv[1], &pi->pi_pubkeys,
+                           pi->pi_statedir);
         }
         ch_free(pi->pi_path);
         pi->pi_path = ch_strdup(c->argv[1]);

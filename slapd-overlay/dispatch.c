@@ -251,6 +251,7 @@ pg_lean_search(Operation *op, SlapReply *rs)
     BackendInfo *orig = oi->oi_orig;
     BackendDB *be = op->o_bd, db;
     slap_callback **sc;
+    const void *mine_ps;
     pg_lean lean;
     int rc, halted;
 
@@ -274,6 +275,8 @@ pg_lean_search(Operation *op, SlapReply *rs)
 
     db.bd_info = (BackendInfo *)mine;
     rc = pg_op_search(op, rs);
+    /* what it pushed, if anything: released below if no result freed it */
+    mine_ps = op->o_callback != &lean.cb ? pg_search_of(op->o_callback) : NULL;
     if (rc == SLAP_CB_BYPASS)
         rc = SLAP_CB_CONTINUE;
     if (rc == SLAP_CB_CONTINUE) {
@@ -302,6 +305,7 @@ pg_lean_search(Operation *op, SlapReply *rs)
             break;
         }
     }
+    pg_search_release(op, mine_ps);
     op->o_bd = be;
     return rc;
 }

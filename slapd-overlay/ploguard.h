@@ -141,10 +141,21 @@ typedef struct pg_undo {
     char       *statedir;
     pg_floor    floor;
     struct stat regseen, sigseen;
+    int         armed;              /* pg_cf_cleanup will run at the end */
     int         reloaded;           /* the modify loaded a registry */
-    int         skipped;            /* and set a value from before again
-                                       without loading: settled at the end */
+    unsigned    loaded_with;        /* PG_UNDO_*: the settings that differed
+                                       from before at its last load */
+    int         skipped;            /* and one of those was set back without
+                                       loading: settled at the end */
+    /* a signed registry the modify loaded, whose anti-rollback record
+     * waits for the end: a modify undone must not leave a seq recorded
+     * that the registry back in force is older than (reload.c) */
+    int         pending;
+    pgr_feed_info pending_fi;
 } pg_undo;
+#define PG_UNDO_PATH 1u
+#define PG_UNDO_KEYS 2u
+#define PG_UNDO_DIR  4u
 
 typedef struct pg_info {
     /* read on every search (see above) */
@@ -370,6 +381,8 @@ void pg_dispatch_close(slap_overinst *on);
 int  pg_response(Operation *op, SlapReply *rs);
 int  pg_op_search(Operation *op, SlapReply *rs);
 int  pg_skip_op(Operation *op);
+const void *pg_search_of(const slap_callback *sc);
+void pg_search_release(Operation *op, const void *mine);
 
 /* search.c and dispatch.c: the verdict of a returned entry. */
 

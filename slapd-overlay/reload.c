@@ -178,7 +178,8 @@ pg_load_plain(const char *path, const pgr_config *pcfg, const char *keep,
 }
 
 /* Signed mode: verified, not rolled back, recorded.  NULL with the reason
- * in msg (logged in full). */
+ * in msg (logged in full).  During a cn=config modify the record waits for
+ * its end (pg_undo.pending): the modify may yet be undone. */
 static pgr_registry *
 pg_load_verified(pg_info *pi, const char *path, const pgr_config *pcfg,
                  const pgr_feed_keys *keys, const char *statedir,
@@ -189,7 +190,11 @@ pg_load_verified(pg_info *pi, const char *path, const pgr_config *pcfg,
 
     reg = pg_load_signed(pi, path, pcfg, keys, statedir, fi, why,
                          sizeof(why));
-    if (reg != NULL && pg_record_signed(statedir, fi, why, sizeof(why)) != 0) {
+    if (reg != NULL && pi->pi_undo.armed) {
+        pi->pi_undo.pending = statedir != NULL;
+        pi->pi_undo.pending_fi = *fi;
+    } else if (reg != NULL &&
+               pg_record_signed(statedir, fi, why, sizeof(why)) != 0) {
         pgr_registry_free(reg);
         reg = NULL;
     }
@@ -279,6 +284,8 @@ pg_reload_with(pg_info *pi, const char *path, const pgr_config *pcfg,
     /* snap stays valid below: only this task and config changes (server
      * paused) swap pi_snap */
     pg_snapshot_swap(pi, snap);
+    if (!is_signed)
+        pi->pi_undo.pending = 0;   /* no signed load of the modify in force */
 
     pi->pi_regseen = st;
     (void)pg_sig_changed(path, &pi->pi_sigseen);   /* the pair now in force */

@@ -10,6 +10,7 @@
 #include "ploguard.h"
 
 #include <string.h>
+#include <strings.h>
 
 AttributeDescription *pg_ad_instruction;
 AttributeDescription *pg_ad_match;
@@ -170,8 +171,16 @@ pg_attrs_resolve(pg_attrs *pa, const char *dflt, const char *directive,
         name[len] = '\0';
         if (slap_str2ad(name, &ad, &why) != LDAP_SUCCESS) {
             if (pa->text == NULL) {
-                Debug(LDAP_DEBUG_CONFIG, "ploguard: %s: the schema has no "
-                      "%s, not used\n", directive, name);
+                /* a schema of the agency's own defines these two, if any */
+                if (strcasecmp(name, "otherTelephone") == 0 ||
+                    strcasecmp(name, "ipPhone") == 0)
+                    Debug(LDAP_DEBUG_CONFIG, "ploguard: %s: the schema has "
+                          "no %s, not used\n", directive, name);
+                else
+                    Log(LDAP_DEBUG_ANY, LDAP_LEVEL_WARNING, "ploguard: %s: "
+                        "the schema has no %s, left out of the default "
+                        "list (a schema added later is taken when a list is "
+                        "set, or at the next start)\n", directive, name);
                 continue;
             }
             snprintf(msg, msgsz, "%s: attribute \"%s\" is not defined in the "

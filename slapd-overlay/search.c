@@ -216,6 +216,50 @@ pg_search_cleanup(Operation *op, SlapReply *rs)
  * overlay's slap_overinst may be allocated again for another's). */
 static const char pg_search_key;
 
+/* The search state whose callback sc is, or NULL (dispatch.c: what
+ * pg_op_search pushed, the top of the chain after it ran). */
+const void *
+pg_search_of(const slap_callback *sc)
+{
+    return sc != NULL && sc->sc_cleanup == pg_search_cleanup ?
+           sc->sc_private : NULL;
+}
+
+/*
+ * After the backend's search has returned (dispatch.c): the state mine
+ * (pg_search_of), if still among op's extras, saw no final result: the
+ * backend ends without one when the client is gone (a write failed).  Its
+ * reference to pg_info is dropped here, or a deleted overlay's state would
+ * never be freed.  Only that state (compared by address: one freed at its
+ * final result is not touched): an internal search on a copy of a client's
+ * operation shares the client's extras and callbacks.
+ */
+void
+pg_search_release(Operation *op, const void *mine)
+{
+    OpExtra *oex;
+    slap_callback **sc;
+    pg_search *ps = NULL;
+
+    if (mine == NULL)
+        return;
+    LDAP_SLIST_FOREACH(oex, &op->o_extra, oe_next)
+        if ((const void *)oex == mine) {
+            ps = (pg_search *)oex;
+            break;
+        }
+    if (ps == NULL)
+        return;
+    LDAP_SLIST_REMOVE(&op->o_extra, &ps->oe, OpExtra, oe_next);
+    for (sc = &op->o_callback; *sc != NULL; sc = &(*sc)->sc_next)
+        if (*sc == &ps->cb) {
+            *sc = ps->cb.sc_next;
+            break;
+        }
+    pg_info_drop(ps->pi);
+    op->o_tmpfree(ps, op->o_tmpmemctx);
+}
+
 /*
  * op's search state for pi: the one whose callback op's answers pass through
  * (pg_response runs from a callback below it: op->o_callback is in its

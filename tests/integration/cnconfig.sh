@@ -284,6 +284,8 @@ EOF
 pg_load bare "$PG_DIR/bare.ldif"
 pg_confdir bare
 pg_start_or_die bare "$PB" dir
+pg_has "$PG_DIR/bare/slapd.log" 'schema has no displayName, left out of the default list' \
+    "no inetOrgPerson: the default display list without displayName is logged"
 BOVL="olcOverlay={0}ploguard,olcDatabase={1}mdb,cn=config"
 bare_cn() { # the cn values Wang Lihua's entry is returned with
     pg_search "$PB" -b "$BASE" '(telephoneNumber=+16135550142)' cn | sed -n 's/^cn: //p'

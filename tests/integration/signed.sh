@@ -435,6 +435,50 @@ REFUSED_SEQ=$((REG_SEQ + 8))
 mark cfg; install_reg cfg "$R/u3.json" nosig
 refused cfg "... and its key is still enforced: an unsigned registry" "\.minisig"
 
+# A modify refused as a whole after it loaded a newer signed registry from
+# another path: the registry before it comes back, and the state directory
+# does not keep the newer seq (which would refuse the registry back in
+# force, at the next start, as a rollback).
+signed "$R/s3.json" $((REG_SEQ + 9)) -3 +86400 newperson
+cp "$R/s3.json" "$PG_DIR/cfg/other.json"
+cp "$R/s3.json.minisig" "$PG_DIR/cfg/other.json.minisig"
+modify_with_bad_lang olcPloguardRegistry "$PG_DIR/cfg/other.json"
+pg_check "a newer signed registry and a bad language in one modify: refused (result $_rc)" test "$_rc" -ne 0
+pg_check "... the registry before it is in force (seq $((REG_SEQ + 8)))" seq_is "$PC" $((REG_SEQ + 8))
+pg_check "... and the state directory still records seq $((REG_SEQ + 8))" \
+    grep -qx "seq $((REG_SEQ + 8))" "$PG_DIR/cfgstate/$REG_ID.state"
+
+# One modify that deletes the keys, points at an unsigned file (loaded
+# meanwhile without a signature check) and adds the keys back: the unsigned
+# registry does not stay in force under the keys.
+mkreg "$R/u4.json" $((REG_SEQ + 10)) -2 +86400 > /dev/null
+cp "$R/u4.json" "$PG_DIR/cfg/unsigned.json"
+{
+    echo "dn: $DN"
+    echo "changetype: modify"
+    echo "delete: olcPloguardPubkey"
+    echo "-"
+    echo "replace: olcPloguardRegistry"
+    echo "olcPloguardRegistry: $PG_DIR/cfg/unsigned.json"
+    echo "-"
+    echo "add: olcPloguardPubkey"
+    echo "olcPloguardPubkey: $PG_DIR/rotated.pub"
+} > "$O.mix.ldif"
+mark cfg
+pg_config_modify "$PC" -f "$O.mix.ldif" > "$O.mix" 2>&1
+pg_pass "keys deleted, an unsigned path, the keys back, in one modify (result $?)"
+pg_check "... the unsigned registry is not in force (seq $((REG_SEQ + 8)) is)" seq_is "$PC" $((REG_SEQ + 8))
+pg_check "... which is logged" logged_since cfg 'registry in force before the modify is in force again' 5
+
+# The same .pub path set again after its file was rotated to another key:
+# the file is read again, and its new key is not taken while the registry
+# in force does not verify with it (the key read before stays, logged).
+cp "$K/other.pub" "$PG_DIR/rotated.pub"
+mark cfg
+cfgmod "the .pub path set again, its file now holding another key" 0 replace "$PG_DIR/rotated.pub"
+pg_check "... the new key is not taken, logged" logged_since cfg 'keys now read from its files are not taken' 5
+pg_check "... the registry in force is unchanged (seq $((REG_SEQ + 8)))" seq_is "$PC" $((REG_SEQ + 8))
+
 pg_stop cfg; pg_check "slapd cfg clean" pg_memcheck cfg
 
 pg_finish

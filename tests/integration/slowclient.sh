@@ -98,6 +98,28 @@ pg_search "$P" -b "$PEOPLE" "$SLOW" 1.1 > "$O.again"
 pg_has "$O.again" "^dn: $CHEN_DN$" "alone: the registered caller's entry is synthesized"
 slow "alone" ploguard
 
+# A client that goes away while slapd waits to write to it: the search
+# ends, with a result or without one (a failed write), and ploguard's
+# search state gives back its reference either way; the overlay deleted
+# afterwards is then freed (valgrind's leak check below).
+pg_config_modify "$P" -f "$O.add.ldif" > "$O.add" 2>&1
+pg_rc 0 $? "the overlay is added again, alone"
+$PG_CLIENT -H "ldap://127.0.0.1:$P/" -b "$PEOPLE" stall "$PG_DIR/never" "$SLOW" \
+    > "$O.gone" 2>&1 &
+cpid=$!
+pg_check "gone: the client sees slapd stop sending" pg_wait_for 180 grep -q '^stalled$' "$O.gone"
+conn=$(grep -a 'SRCH base=.*filter="(|(telephoneNumber=+16135550113)(objectClass=\*))"' \
+    "$PG_DIR/srv/slapd.log" | tail -n 1 | sed -n 's/.* conn=\([0-9]*\) .*/\1/p')
+kill -9 "$cpid" 2>/dev/null
+wait "$cpid" 2>/dev/null
+pg_check "gone: slapd closes the connection (conn=$conn)" \
+    pg_wait_log srv "conn=$conn fd=[0-9]+ closed" 60
+ldapdelete -x -o nettimeout=60 -H "ldap://127.0.0.1:$P/" -D cn=config -w secret \
+    "$(ovl_dn ploguard)" > "$O.del" 2>&1
+pg_rc 0 $? "gone: the overlay is deleted"
+pg_search "$P" -b "" -s base '(objectClass=*)' 1.1 > "$O.alive" 2>&1
+pg_rc 0 $? "gone: slapd goes on answering"
+
 pg_stop srv
 pg_check "no memory error (valgrind or ASan)" pg_memcheck srv
 pg_finish
