@@ -188,12 +188,14 @@ pg_keys_are(const pg_pubkeys *pk, int argc, char **argv)
     return 1;
 }
 
+/* The same keys, as configured and as read (a .pub file may have been
+ * rotated since). */
 static int
 pg_keys_same(const pg_pubkeys *a, const pg_pubkeys *b)
 {
     int i;
 
-    if (a->n != b->n)
+    if (a->n != b->n || memcmp(&a->keys, &b->keys, sizeof(a->keys)) != 0)
         return 0;
     for (i = 0; i < a->n; i++)
         if (!pg_str_same(a->text[i], b->text[i]))
@@ -209,6 +211,7 @@ pg_undo_drop(pg_info *pi)
     pg_snapshot_drop(u->snap);
     ch_free(u->path);
     ch_free(u->statedir);
+    ch_free(u->pending_dir);
     pg_pubkeys_free(&u->keys);
     memset(u, 0, sizeof(*u));
 }
@@ -244,33 +247,70 @@ pg_undo_begin(ConfigArgs *c, pg_info *pi)
     u->floor = pi->pi_floor;
     u->regseen = pi->pi_regseen;
     u->sigseen = pi->pi_sigseen;
-    if (config_push_cleanup(c, pg_cf_cleanup) == 0)
+    if (config_push_cleanup(c, pg_cf_cleanup) == 0) {
         u->armed = 1;
-    else
-        Log(LDAP_DEBUG_ANY, LDAP_LEVEL_WARNING, "ploguard: no room for "
-            "the end of this cn=config modify: if it is refused, the "
-            "registry it loaded may stay in force\n");
+        return;
+    }
+    Log(LDAP_DEBUG_ANY, LDAP_LEVEL_WARNING, "ploguard: no room for the end "
+        "of this cn=config modify: if it is refused, the registry it loaded "
+        "may stay in force\n");
+    pg_undo_drop(pi);   /* nothing to settle what it would take back */
 }
 
 /*
  * Whether this setting is slapd undoing the modify: the value from before
  * it (which), set again in the same operation, is taken back without
- * reading anything.  The path only once the modify has loaded a registry:
- * until then, setting the path in force again is how an administrator has
- * the file read now.  When the registry in force was loaded with another
- * value of it, the end of the modify settles the two (pg_cf_cleanup).
+ * reading anything (pg_undo_settle then).  The path only once the modify
+ * has loaded a registry: until then, setting the path in force again is
+ * how an administrator has the file read now.
  */
 static int
-pg_undo_setback(const ConfigArgs *c, pg_info *pi, int same_as_before,
-                int loads, unsigned which)
+pg_undo_setback(const ConfigArgs *c, const pg_info *pi, int same_as_before,
+                int loads)
+{
+    return pg_undo_same_op(c, pi) && same_as_before &&
+           (!loads || pi->pi_undo.reloaded);
+}
+
+static void pg_undo_loaded(const ConfigArgs *c, pg_info *pi, const char *path,
+                           const pg_pubkeys *keys, const char *statedir);
+
+/* Whether path, keys and state directory in force are those from before. */
+static int
+pg_undo_all_back(const pg_info *pi)
+{
+    const pg_undo *u = &pi->pi_undo;
+
+    return pg_str_same(pi->pi_path, u->path) &&
+           pg_keys_same(&pi->pi_pubkeys, &u->keys) &&
+           pg_str_same(pi->pi_statedir, u->statedir);
+}
+
+/*
+ * A setting (which) has just come back to its value from before the modify
+ * without a load.  If the registry in force was loaded with another value
+ * of it: with every setting as before, the registry from before comes
+ * back at the end (pg_cf_cleanup); otherwise the registry is loaded now
+ * with the settings as they are, and when that fails the setting is
+ * refused (-1, msg), so that a modify going forward is refused and undone
+ * (slapd's own undo ignores it, and ends with every setting as before).
+ */
+static int
+pg_undo_settle(const ConfigArgs *c, pg_info *pi, unsigned which, char *msg,
+               size_t msgsz)
 {
     pg_undo *u = &pi->pi_undo;
 
-    if (!pg_undo_same_op(c, pi) || !same_as_before || (loads && !u->reloaded))
+    if (!pg_undo_same_op(c, pi) || !(u->loaded_with & which))
         return 0;
-    if (u->loaded_with & which)
+    if (pg_undo_all_back(pi)) {
         u->skipped = 1;
-    return 1;
+        return 0;
+    }
+    if (pg_reload_now(pi, pi->pi_path, &pi->pi_pcfg, msg, msgsz) != 0)
+        return -1;
+    pg_undo_loaded(c, pi, pi->pi_path, &pi->pi_pubkeys, pi->pi_statedir);
+    return 0;
 }
 
 /* The modify's setting loaded a registry with path, keys and statedir. */
@@ -353,9 +393,15 @@ pg_cf_cleanup(ConfigArgs *c)
             }
         }
     }
+    /* recorded where it was checked, if that is still the directory */
     if (u->pending && pi->pi_open &&
-        pg_record_signed(pi->pi_statedir, &u->pending_fi, msg,
-                         sizeof(msg)) != 0)
+        !pg_str_same(u->pending_dir, pi->pi_statedir))
+        Log(LDAP_DEBUG_ANY, LDAP_LEVEL_WARNING, "ploguard: the registry a "
+            "cn=config modify loaded (seq %lld) is not recorded: the state "
+            "directory changed since it was checked\n", u->pending_fi.seq);
+    else if (u->pending && pi->pi_open &&
+             pg_record_signed(pi->pi_statedir, &u->pending_fi, msg,
+                              sizeof(msg)) != 0)
         Log(LDAP_DEBUG_ANY, LDAP_LEVEL_ERR, "ploguard: the registry a "
             "cn=config modify loaded is in force, but its state is not "
             "recorded: %s\n", msg);
@@ -600,12 +646,19 @@ pg_cf_delete(ConfigArgs *c, pg_info *pi)
                 "ploguard-pubkey removed: registry signatures are no "
                 "longer checked\n");
         /* slapd's undo deletes the new value before adding the old one
-         * back, which pg_undo keeps parsed */
+         * back, which pg_undo keeps parsed; with none before, this delete
+         * is the way back */
         pg_pubkeys_free(&pi->pi_pubkeys);
+        if (pg_undo_same_op(c, pi) && pi->pi_undo.keys.n == 0 &&
+            pg_undo_settle(c, pi, PG_UNDO_KEYS, msg, sizeof(msg)) != 0)
+            return pg_cf_refuse(c, "(none)", msg);
         return 0;
     case PG_CF_STATEDIR:
         ch_free(pi->pi_statedir);
         pi->pi_statedir = NULL;
+        if (pg_undo_same_op(c, pi) && pi->pi_undo.statedir == NULL &&
+            pg_undo_settle(c, pi, PG_UNDO_DIR, msg, sizeof(msg)) != 0)
+            return pg_cf_refuse(c, "(none)", msg);
         return 0;
     case PG_CF_VCACHE:
         return pg_cf_vcache(c, pi, PG_VERDICT_DEFAULT_SLOTS);
@@ -748,7 +801,7 @@ pg_pubkeys_take(ConfigArgs *c, pg_info *pi, pg_pubkeys *pk, char *msg,
  * with it.  A file gone, unreadable, or whose new key does not verify the
  * registry leaves the keys as they were read before the modify.
  */
-static void
+static int
 pg_cf_pubkey_back(ConfigArgs *c, pg_info *pi)
 {
     char msg[SLAP_TEXT_BUFLEN];
@@ -759,14 +812,21 @@ pg_cf_pubkey_back(ConfigArgs *c, pg_info *pi)
     if (pg_pubkeys_parse(c->argc, c->argv, &pk, &bad, msg, sizeof(msg)) == 0 &&
         memcmp(&pk.keys, &pi->pi_undo.keys.keys, sizeof(pk.keys)) != 0) {
         if (pg_pubkeys_take(c, pi, &pk, msg, sizeof(msg)) == 0)
-            return;
+            return 0;
         Log(LDAP_DEBUG_ANY, LDAP_LEVEL_WARNING, "ploguard: ploguard-pubkey: "
             "the keys now read from its files are not taken (%s); the keys "
             "read before stay in force\n", msg);
     }
     pg_pubkeys_free(&pk);
-    (void)pg_undo_setback(c, pi, 1, 0, PG_UNDO_KEYS);
     pg_pubkeys_copy(&pi->pi_pubkeys, &pi->pi_undo.keys);
+    if (pg_undo_settle(c, pi, PG_UNDO_KEYS, msg, sizeof(msg)) != 0) {
+        char *text = pg_cf_join(c);
+        int rc = pg_cf_refuse(c, text, msg);
+
+        ch_free(text);
+        return rc;
+    }
+    return 0;
 }
 
 /*
@@ -786,10 +846,8 @@ pg_cf_set_pubkey(ConfigArgs *c, pg_info *pi)
         return pg_cf_refuse(c, c->argv[1], "ploguard-pubkey given twice "
                             "(name both keys on one line)");
     if (pg_undo_same_op(c, pi) &&
-        pg_keys_are(&pi->pi_undo.keys, c->argc, c->argv)) {
-        pg_cf_pubkey_back(c, pi);
-        return 0;
-    }
+        pg_keys_are(&pi->pi_undo.keys, c->argc, c->argv))
+        return pg_cf_pubkey_back(c, pi);
     memset(&pk, 0, sizeof(pk));
     if (pg_pubkeys_parse(c->argc, c->argv, &pk, &bad, msg, sizeof(msg)) != 0)
         return pg_cf_refuse(c, c->argv[bad < c->argc ? bad : 1], msg);
@@ -812,9 +870,11 @@ pg_cf_set_statedir(ConfigArgs *c, pg_info *pi)
     char msg[SLAP_TEXT_BUFLEN];
 
     if (pg_undo_setback(c, pi, pg_str_same(pi->pi_undo.statedir, c->argv[1]),
-                        0, PG_UNDO_DIR)) {
+                        0)) {
         ch_free(pi->pi_statedir);
         pi->pi_statedir = ch_strdup(c->argv[1]);
+        if (pg_undo_settle(c, pi, PG_UNDO_DIR, msg, sizeof(msg)) != 0)
+            return pg_cf_refuse(c, c->argv[1], msg);
         return 0;
     }
     if (pg_statedir_check(c->argv[1], msg, sizeof(msg)) != 0)
@@ -840,8 +900,15 @@ pg_cf_set(ConfigArgs *c, pg_info *pi)
         if (c->argv[1][0] != '/')
             return pg_cf_refuse(c, c->argv[1], "must be an absolute path");
         if (pi->pi_open &&
-            !pg_undo_setback(c, pi, pg_str_same(pi->pi_undo.path, c->argv[1]),
-                             1, PG_UNDO_PATH)) {
+            pg_undo_setback(c, pi, pg_str_same(pi->pi_undo.path, c->argv[1]),
+                            1)) {
+            ch_free(pi->pi_path);
+            pi->pi_path = ch_strdup(c->argv[1]);
+            if (pg_undo_settle(c, pi, PG_UNDO_PATH, msg, sizeof(msg)) != 0)
+                return pg_cf_refuse(c, c->argv[1], msg);
+            return 0;
+        }
+        if (pi->pi_open) {
             if (pg_reload_now(pi, c->argv[1], &pi->pi_pcfg, msg,
                               sizeof(msg)) != 0)
                 return pg_cf_refuse(c, c->argv[1], msg);

@@ -240,6 +240,24 @@ pg_lean_response(Operation *op, SlapReply *rs)
     return pg_stack_response(op, rs, oi);
 }
 
+/* Backover's search, then the release of a search state of ploguard's
+ * on that stack that saw no final result (pg_search_release). */
+static int
+pg_stack_search_release(Operation *op, SlapReply *rs, const slap_overinfo *oi)
+{
+    const slap_overinst *on;
+    const pg_info *pi = NULL;
+    int rc;
+
+    for (on = oi->oi_list; on != NULL; on = on->on_next)
+        if (on->on_bi.bi_op_search == pg_op_search)
+            pi = on->on_bi.bi_private;
+    rc = pg_stack_search(op, rs);
+    if (pi != NULL)
+        pg_search_release(op, pi);
+    return rc;
+}
+
 /* Installed only over back-mdb (pg_dispatch_open): its search answers
  * before it returns, never SLAPD_ASYNCOP, so the callback can live on the
  * stack. */
@@ -251,12 +269,13 @@ pg_lean_search(Operation *op, SlapReply *rs)
     BackendInfo *orig = oi->oi_orig;
     BackendDB *be = op->o_bd, db;
     slap_callback **sc;
-    const void *mine_ps;
+    const pg_info *mine_pi;
     pg_lean lean;
     int rc, halted;
 
     if (mine == NULL || SLAP_ISOVERLAY(be) || orig->bi_op_search == NULL)
-        return pg_stack_search(op, rs);
+        return pg_stack_search_release(op, rs, oi);
+    mine_pi = mine->on_bi.bi_private;   /* mine may be freed by the end */
     /* The copy and the callback live until the backend has answered;
      * both are taken back before returning, as backover does. */
     db = *be;
@@ -275,8 +294,6 @@ pg_lean_search(Operation *op, SlapReply *rs)
 
     db.bd_info = (BackendInfo *)mine;
     rc = pg_op_search(op, rs);
-    /* what it pushed, if anything: released below if no result freed it */
-    mine_ps = op->o_callback != &lean.cb ? pg_search_of(op->o_callback) : NULL;
     if (rc == SLAP_CB_BYPASS)
         rc = SLAP_CB_CONTINUE;
     if (rc == SLAP_CB_CONTINUE) {
@@ -305,7 +322,7 @@ pg_lean_search(Operation *op, SlapReply *rs)
             break;
         }
     }
-    pg_search_release(op, mine_ps);
+    pg_search_release(op, mine_pi);
     op->o_bd = be;
     return rc;
 }

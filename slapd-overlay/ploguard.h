@@ -152,6 +152,7 @@ typedef struct pg_undo {
      * that the registry back in force is older than (reload.c) */
     int         pending;
     pgr_feed_info pending_fi;
+    char       *pending_dir;        /* the directory it was checked against */
 } pg_undo;
 #define PG_UNDO_PATH 1u
 #define PG_UNDO_KEYS 2u
@@ -341,6 +342,7 @@ typedef struct pg_search {
     OpExtra        oe;          /* oe_key: &pg_search_key (search.c) */
     slap_callback  cb;
     pg_info       *pi;          /* a reference (pg_info_hold) */
+    const Operation *op;        /* the operation it was made for */
     pg_want        want[PG_MAX_WANT];
     int            nwant;
     unsigned       pending;     /* wants the last entry may have returned */
@@ -381,8 +383,7 @@ void pg_dispatch_close(slap_overinst *on);
 int  pg_response(Operation *op, SlapReply *rs);
 int  pg_op_search(Operation *op, SlapReply *rs);
 int  pg_skip_op(Operation *op);
-const void *pg_search_of(const slap_callback *sc);
-void pg_search_release(Operation *op, const void *mine);
+void pg_search_release(Operation *op, const pg_info *pi);
 
 /* search.c and dispatch.c: the verdict of a returned entry. */
 

@@ -193,6 +193,8 @@ pg_load_verified(pg_info *pi, const char *path, const pgr_config *pcfg,
     if (reg != NULL && pi->pi_undo.armed) {
         pi->pi_undo.pending = statedir != NULL;
         pi->pi_undo.pending_fi = *fi;
+        ch_free(pi->pi_undo.pending_dir);
+        pi->pi_undo.pending_dir = statedir != NULL ? ch_strdup(statedir) : NULL;
     } else if (reg != NULL &&
                pg_record_signed(statedir, fi, why, sizeof(why)) != 0) {
         pgr_registry_free(reg);

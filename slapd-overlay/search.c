@@ -216,48 +216,38 @@ pg_search_cleanup(Operation *op, SlapReply *rs)
  * overlay's slap_overinst may be allocated again for another's). */
 static const char pg_search_key;
 
-/* The search state whose callback sc is, or NULL (dispatch.c: what
- * pg_op_search pushed, the top of the chain after it ran). */
-const void *
-pg_search_of(const slap_callback *sc)
-{
-    return sc != NULL && sc->sc_cleanup == pg_search_cleanup ?
-           sc->sc_private : NULL;
-}
-
 /*
- * After the backend's search has returned (dispatch.c): the state mine
- * (pg_search_of), if still among op's extras, saw no final result: the
- * backend ends without one when the client is gone (a write failed).  Its
+ * After the backend's search on op has returned (dispatch.c): a state pi
+ * made for op still among its extras saw no final result: the backend
+ * ends without one when the client is gone (a write failed).  Its
  * reference to pg_info is dropped here, or a deleted overlay's state would
- * never be freed.  Only that state (compared by address: one freed at its
- * final result is not touched): an internal search on a copy of a client's
- * operation shares the client's extras and callbacks.
+ * never be freed.  Only pi's (a glued superior's ploguard has a state of
+ * its own for the same operation, running around the subordinate's) and
+ * only op's (an internal search on a copy of a client's operation shares
+ * the client's extras, and makes none of its own: pg_client_op).  pi is
+ * compared, not read: it may be gone.
  */
 void
-pg_search_release(Operation *op, const void *mine)
+pg_search_release(Operation *op, const pg_info *pi)
 {
-    OpExtra *oex;
+    OpExtra *oex, *next;
     slap_callback **sc;
-    pg_search *ps = NULL;
+    pg_search *ps;
 
-    if (mine == NULL)
-        return;
-    LDAP_SLIST_FOREACH(oex, &op->o_extra, oe_next)
-        if ((const void *)oex == mine) {
-            ps = (pg_search *)oex;
-            break;
-        }
-    if (ps == NULL)
-        return;
-    LDAP_SLIST_REMOVE(&op->o_extra, &ps->oe, OpExtra, oe_next);
-    for (sc = &op->o_callback; *sc != NULL; sc = &(*sc)->sc_next)
-        if (*sc == &ps->cb) {
-            *sc = ps->cb.sc_next;
-            break;
-        }
-    pg_info_drop(ps->pi);
-    op->o_tmpfree(ps, op->o_tmpmemctx);
+    for (oex = LDAP_SLIST_FIRST(&op->o_extra); oex != NULL; oex = next) {
+        next = LDAP_SLIST_NEXT(oex, oe_next);
+        ps = (pg_search *)oex;
+        if (oex->oe_key != &pg_search_key || ps->pi != pi || ps->op != op)
+            continue;
+        LDAP_SLIST_REMOVE(&op->o_extra, &ps->oe, OpExtra, oe_next);
+        for (sc = &op->o_callback; *sc != NULL; sc = &(*sc)->sc_next)
+            if (*sc == &ps->cb) {
+                *sc = ps->cb.sc_next;
+                break;
+            }
+        pg_info_drop(ps->pi);
+        op->o_tmpfree(ps, op->o_tmpmemctx);
+    }
 }
 
 /*
@@ -355,6 +345,7 @@ pg_op_search(Operation *op, SlapReply *rs)
     memcpy(ps->want, local.want, sizeof(local.want[0]) * (size_t)local.nwant);
     memcpy(ps->base_id, local.base_id, sizeof(ps->base_id));
     ps->oe.oe_key = (void *)&pg_search_key;
+    ps->op = op;
     ps->pi = pi;
     pg_info_hold(pi);
     LDAP_SLIST_INSERT_HEAD(&op->o_extra, &ps->oe, oe_next);

@@ -449,8 +449,9 @@ pg_check "... and the state directory still records seq $((REG_SEQ + 8))" \
     grep -qx "seq $((REG_SEQ + 8))" "$PG_DIR/cfgstate/$REG_ID.state"
 
 # One modify that deletes the keys, points at an unsigned file (loaded
-# meanwhile without a signature check) and adds the keys back: the unsigned
-# registry does not stay in force under the keys.
+# meanwhile without a signature check) and adds the keys back: the file
+# does not verify with the keys, so the modify is refused as a whole, and
+# the unsigned registry does not stay in force under the keys.
 mkreg "$R/u4.json" $((REG_SEQ + 10)) -2 +86400 > /dev/null
 cp "$R/u4.json" "$PG_DIR/cfg/unsigned.json"
 {
@@ -466,9 +467,13 @@ cp "$R/u4.json" "$PG_DIR/cfg/unsigned.json"
 } > "$O.mix.ldif"
 mark cfg
 pg_config_modify "$PC" -f "$O.mix.ldif" > "$O.mix" 2>&1
-pg_pass "keys deleted, an unsigned path, the keys back, in one modify (result $?)"
+_rc=$?
+pg_check "keys deleted, an unsigned path, the keys back, in one modify: refused (result $_rc)" test "$_rc" -ne 0
+pg_has "$O.mix" 'olcPloguardPubkey' "... naming the keys"
+pg_config_search "$PC" -b "$DN" -s base olcPloguardRegistry > "$O.cfgval"
+pg_hasnt "$O.cfgval" 'unsigned\.json' "... the unsigned path is not configured"
 pg_check "... the unsigned registry is not in force (seq $((REG_SEQ + 8)) is)" seq_is "$PC" $((REG_SEQ + 8))
-pg_check "... which is logged" logged_since cfg 'registry in force before the modify is in force again' 5
+pg_check "... which is logged" logged_since cfg 'modify undone: the registry in force before it is in force again' 5
 
 # The same .pub path set again after its file was rotated to another key:
 # the file is read again, and its new key is not taken while the registry

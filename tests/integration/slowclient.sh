@@ -101,24 +101,53 @@ slow "alone" ploguard
 # A client that goes away while slapd waits to write to it: the search
 # ends, with a result or without one (a failed write), and ploguard's
 # search state gives back its reference either way; the overlay deleted
-# afterwards is then freed (valgrind's leak check below).
+# afterwards is then freed (valgrind's leak check below).  Alone on the
+# stack (ploguard's own search dispatch), then beside slapo-deref
+# (backover's).  With a write timeout, slapd gives up on the client itself
+# and the backend ends the search without a result; killed, the client's
+# search is abandoned.
+srch_lines() {
+    grep -a -c 'SRCH base=.*filter="(|(telephoneNumber=+16135550113)(objectClass=\*))"' \
+        "$PG_DIR/srv/slapd.log"
+}
+gone() {
+    desc=$1
+    n0=$(srch_lines)
+    $PG_CLIENT -H "ldap://127.0.0.1:$P/" -b "$PEOPLE" stall "$PG_DIR/never" "$SLOW" \
+        > "$O.gone" 2>&1 &
+    cpid=$!
+    pg_check "$desc: the client sees slapd stop sending" \
+        pg_wait_for 180 grep -q '^stalled$' "$O.gone"
+    pg_check "$desc: slapd logged the search" pg_wait_for 30 test "$(srch_lines)" -gt "$n0"
+    conn=$(grep -a 'SRCH base=.*filter="(|(telephoneNumber=+16135550113)(objectClass=\*))"' \
+        "$PG_DIR/srv/slapd.log" | tail -n 1 | sed -n 's/.* conn=\([0-9]*\) .*/\1/p')
+    case $desc in timed*) ;; *) kill -9 "$cpid" 2>/dev/null ;; esac
+    pg_check "$desc: slapd closes the connection (conn=$conn)" \
+        pg_wait_log srv "conn=$conn fd=[0-9]+ closed" 60
+    kill -9 "$cpid" 2>/dev/null
+    wait "$cpid" 2>/dev/null
+    ldapdelete -x -o nettimeout=60 -H "ldap://127.0.0.1:$P/" -D cn=config -w secret \
+        "$(ovl_dn ploguard)" > "$O.del" 2>&1
+    pg_rc 0 $? "$desc: the overlay is deleted"
+    pg_search "$P" -b "" -s base '(objectClass=*)' 1.1 > "$O.alive" 2>&1
+    pg_rc 0 $? "$desc: slapd goes on answering"
+}
 pg_config_modify "$P" -f "$O.add.ldif" > "$O.add" 2>&1
 pg_rc 0 $? "the overlay is added again, alone"
-$PG_CLIENT -H "ldap://127.0.0.1:$P/" -b "$PEOPLE" stall "$PG_DIR/never" "$SLOW" \
-    > "$O.gone" 2>&1 &
-cpid=$!
-pg_check "gone: the client sees slapd stop sending" pg_wait_for 180 grep -q '^stalled$' "$O.gone"
-conn=$(grep -a 'SRCH base=.*filter="(|(telephoneNumber=+16135550113)(objectClass=\*))"' \
-    "$PG_DIR/srv/slapd.log" | tail -n 1 | sed -n 's/.* conn=\([0-9]*\) .*/\1/p')
-kill -9 "$cpid" 2>/dev/null
-wait "$cpid" 2>/dev/null
-pg_check "gone: slapd closes the connection (conn=$conn)" \
-    pg_wait_log srv "conn=$conn fd=[0-9]+ closed" 60
-ldapdelete -x -o nettimeout=60 -H "ldap://127.0.0.1:$P/" -D cn=config -w secret \
-    "$(ovl_dn ploguard)" > "$O.del" 2>&1
-pg_rc 0 $? "gone: the overlay is deleted"
-pg_search "$P" -b "" -s base '(objectClass=*)' 1.1 > "$O.alive" 2>&1
-pg_rc 0 $? "gone: slapd goes on answering"
+gone "gone, alone"
+printf 'dn: cn=config\nchangetype: modify\nreplace: olcWriteTimeout\nolcWriteTimeout: 3\n' > "$O.wt.ldif"
+pg_config_modify "$P" -f "$O.wt.ldif" > "$O.wt" 2>&1
+pg_rc 0 $? "a write timeout of 3 s"
+pg_config_modify "$P" -f "$O.add.ldif" > "$O.add" 2>&1
+pg_rc 0 $? "the overlay is added again, alone"
+gone "timed out, alone"
+printf 'dn: olcOverlay=deref,%s\nchangetype: add\nobjectClass: olcOverlayConfig\nolcOverlay: deref\n' \
+    "$DB" > "$O.deref.ldif"
+pg_config_modify "$P" -f "$O.deref.ldif" > "$O.add" 2>&1
+pg_rc 0 $? "slapo-deref is added again"
+pg_config_modify "$P" -f "$O.add.ldif" > "$O.add" 2>&1
+pg_rc 0 $? "the overlay is added again, beside deref"
+gone "gone, beside deref"
 
 pg_stop srv
 pg_check "no memory error (valgrind or ASan)" pg_memcheck srv
