@@ -293,7 +293,8 @@ pg_undo_all_back(const pg_info *pi)
  * back at the end (pg_cf_cleanup); otherwise the registry is loaded now
  * with the settings as they are, and when that fails the setting is
  * refused (-1, msg), so that a modify going forward is refused and undone
- * (slapd's own undo ignores it, and ends with every setting as before).
+ * (slapd's own undo ignores it, and ends with every setting as before),
+ * and left for the end to settle.
  */
 static int
 pg_undo_settle(const ConfigArgs *c, pg_info *pi, unsigned which, char *msg,
@@ -307,8 +308,12 @@ pg_undo_settle(const ConfigArgs *c, pg_info *pi, unsigned which, char *msg,
         u->skipped = 1;
         return 0;
     }
-    if (pg_reload_now(pi, pi->pi_path, &pi->pi_pcfg, msg, msgsz) != 0)
+    if (pg_reload_now(pi, pi->pi_path, &pi->pi_pcfg, msg, msgsz) != 0) {
+        /* still unsettled: during slapd's undo, which ignores the refusal,
+         * the end of the modify settles it once every setting is back */
+        u->skipped = 1;
         return -1;
+    }
     pg_undo_loaded(c, pi, pi->pi_path, &pi->pi_pubkeys, pi->pi_statedir);
     return 0;
 }

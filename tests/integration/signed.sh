@@ -484,6 +484,28 @@ cfgmod "the .pub path set again, its file now holding another key" 0 replace "$P
 pg_check "... the new key is not taken, logged" logged_since cfg 'keys now read from its files are not taken' 5
 pg_check "... the registry in force is unchanged (seq $((REG_SEQ + 8)))" seq_is "$PC" $((REG_SEQ + 8))
 
+# A newer signed registry from another path and a mistyped state directory
+# in one modify: refused as a whole.  slapd's undo sets the old path back
+# while the state directory is still unset, so the old path cannot be
+# settled then (its file, replaced by hand since, does not verify); the end
+# of the modify puts the registry from before back, and the state
+# directory keeps its seq.
+{
+    echo "dn: $DN"
+    echo "changetype: modify"
+    echo "replace: olcPloguardRegistry"
+    echo "olcPloguardRegistry: $PG_DIR/cfg/other.json"
+    echo "-"
+    echo "replace: olcPloguardStateDir"
+    echo "olcPloguardStateDir: $PG_DIR/no-such-state-dir"
+} > "$O.sdbad.ldif"
+pg_config_modify "$PC" -f "$O.sdbad.ldif" > "$O.sdbad" 2>&1
+_rc=$?
+pg_check "a newer signed registry and a missing state directory in one modify: refused (result $_rc)" test "$_rc" -ne 0
+pg_check "... the registry before it is in force (seq $((REG_SEQ + 8)))" seq_is "$PC" $((REG_SEQ + 8))
+pg_check "... and the state directory still records seq $((REG_SEQ + 8))" \
+    grep -qx "seq $((REG_SEQ + 8))" "$PG_DIR/cfgstate/$REG_ID.state"
+
 pg_stop cfg; pg_check "slapd cfg clean" pg_memcheck cfg
 
 pg_finish
