@@ -867,6 +867,20 @@ pg_cf_set_pubkey(ConfigArgs *c, pg_info *pi)
     return 0;
 }
 
+/* A path setting (*slot, which) back to its value from before the modify:
+ * taken without reading anything, then settled (pg_undo_settle). */
+static int
+pg_cf_path_back(ConfigArgs *c, pg_info *pi, char **slot, unsigned which)
+{
+    char msg[SLAP_TEXT_BUFLEN];
+
+    ch_free(*slot);
+    *slot = ch_strdup(c->argv[1]);
+    if (pg_undo_settle(c, pi, which, msg, sizeof(msg)) != 0)
+        return pg_cf_refuse(c, c->argv[1], msg);
+    return 0;
+}
+
 /* ploguard-state-dir: on an open database in signed mode, the registry in
  * force must pass the state found there. */
 static int
@@ -875,13 +889,8 @@ pg_cf_set_statedir(ConfigArgs *c, pg_info *pi)
     char msg[SLAP_TEXT_BUFLEN];
 
     if (pg_undo_setback(c, pi, pg_str_same(pi->pi_undo.statedir, c->argv[1]),
-                        0)) {
-        ch_free(pi->pi_statedir);
-        pi->pi_statedir = ch_strdup(c->argv[1]);
-        if (pg_undo_settle(c, pi, PG_UNDO_DIR, msg, sizeof(msg)) != 0)
-            return pg_cf_refuse(c, c->argv[1], msg);
-        return 0;
-    }
+                        0))
+        return pg_cf_path_back(c, pi, &pi->pi_statedir, PG_UNDO_DIR);
     if (pg_statedir_check(c->argv[1], msg, sizeof(msg)) != 0)
         return pg_cf_refuse(c, c->argv[1], msg);
     if (pi->pi_open && pi->pi_pubkeys.n > 0) {
@@ -906,13 +915,8 @@ pg_cf_set(ConfigArgs *c, pg_info *pi)
             return pg_cf_refuse(c, c->argv[1], "must be an absolute path");
         if (pi->pi_open &&
             pg_undo_setback(c, pi, pg_str_same(pi->pi_undo.path, c->argv[1]),
-                            1)) {
-            ch_free(pi->pi_path);
-            pi->pi_path = ch_strdup(c->argv[1]);
-            if (pg_undo_settle(c, pi, PG_UNDO_PATH, msg, sizeof(msg)) != 0)
-                return pg_cf_refuse(c, c->argv[1], msg);
-            return 0;
-        }
+                            1))
+            return pg_cf_path_back(c, pi, &pi->pi_path, PG_UNDO_PATH);
         if (pi->pi_open) {
             if (pg_reload_now(pi, c->argv[1], &pi->pi_pcfg, msg,
                               sizeof(msg)) != 0)
