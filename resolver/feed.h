@@ -23,15 +23,21 @@
  *
  * The trusted comment is parsed strictly, exactly:
  *
- *   registry_id=<id> seq=<n> issued_at=<time> expires_at=<time>
+ *   registry_id=<id> seq=<n> issued_at=<time> expires_at=<time> [blake2b=<hex>]
  *
- * four fields in this order separated by one space; <id> is 1..128 of
- * [A-Za-z0-9._-] starting with a letter or digit; <n> is a decimal >= 1
+ * four or five fields in this order separated by one space; <id> is 1..128
+ * of [A-Za-z0-9._-] starting with a letter or digit; <n> is a decimal >= 1
  * without sign or leading zero; <time> is RFC 3339 UTC in whole seconds,
- * "2026-11-22T04:00:00Z".  These must equal the body's fields
- * (pgr_feed_check_body); so the ILDC signs with
+ * "2026-11-22T04:00:00Z"; <hex> is the BLAKE2b-512 of the file in 128
+ * lower-case hex digits, as b2sum(1) prints it.  The first four must equal
+ * the body's fields (pgr_feed_check_body); blake2b, when present, must be
+ * the hash of the file signed (pgr_feed_verify).  `ploguard registry
+ * release` always writes it: the registry edited after a release and
+ * signed again with the printed command would otherwise be a second
+ * content under the released seq, which agencies that took the first
+ * refuse as an equivocation and the others install.  So the ILDC signs with
  *   minisign -S -s ildc.sec -m registry.json \
- *     -t 'registry_id=ca-ildc seq=42 issued_at=2026-11-22T04:00:00Z expires_at=2026-12-06T04:00:00Z'
+ *     -t 'registry_id=ca-ildc seq=42 issued_at=2026-11-22T04:00:00Z expires_at=2026-12-06T04:00:00Z blake2b=...'
  *
  * Anti-rollback state, one file per registry id in a state directory
  * (<dir>/<registry_id>.state, written atomically): key id, seq, BLAKE2b-512
@@ -151,6 +157,8 @@ typedef struct pgr_feed_info {
     time_t        expires_at;
     unsigned char keyid[PGR_FEED_KEYID_BYTES];     /* the key that signed */
     unsigned char hash[PGR_FEED_HASH_BYTES];       /* BLAKE2b-512 of the body */
+    int           comment_has_hash;                /* blake2b= was given */
+    unsigned char comment_hash[PGR_FEED_HASH_BYTES];  /* what it says */
     char          comment[PGR_FEED_COMMENT_MAX + 1];
 } pgr_feed_info;
 
@@ -158,17 +166,28 @@ typedef struct pgr_feed_info {
  * Verifies body[0..len) against the .minisig text sig[0..siglen) with the
  * trusted keys: the key id must be one of them, the global signature over
  * the trusted comment and the signature over the body must both verify, and
- * the trusted comment must parse.  Fills *out only on PGR_FEED_OK.  Does no
- * time or state check and does not look inside the body.
+ * the trusted comment must parse and, when it names the file's hash, name
+ * this file's (PGR_FEED_E_MISMATCH otherwise).  Fills *out only on
+ * PGR_FEED_OK.  Does no time or state check and does not look inside the
+ * body.
  */
 pgr_feed_status pgr_feed_verify(const unsigned char *body, size_t len,
                                 const char *sig, size_t siglen,
                                 const pgr_feed_keys *keys,
                                 pgr_feed_info *out, char *err, size_t errlen);
 
+/* out receives BLAKE2b-512 of body[0..len): what an "ED" signature signs,
+ * the hash the state keeps and the trusted comment's blake2b (b2sum's).
+ * Returns 0, or -1 if libsodium refuses. */
+int pgr_feed_hash(const unsigned char *body, size_t len,
+                  unsigned char out[PGR_FEED_HASH_BYTES]);
+/* The hash in lower-case hex, as b2sum(1) and the comment write it. */
+void pgr_feed_hash_hex(const unsigned char h[PGR_FEED_HASH_BYTES],
+                       char out[2 * PGR_FEED_HASH_BYTES + 1]);
+
 /* Parses a trusted comment (the text after "trusted comment: ").  Exposed
  * for tests and for the registry tools.  Fills registry_id, seq, issued_at,
- * expires_at and comment only. */
+ * expires_at, comment_has_hash, comment_hash and comment only. */
 pgr_feed_status pgr_feed_parse_comment(const char *text, size_t len,
                                        pgr_feed_info *out,
                                        char *err, size_t errlen);

@@ -449,13 +449,28 @@ verify_global(const minisig *ms, const pgr_feed_key *k)
                                        k->pk);
 }
 
+int
+pgr_feed_hash(const unsigned char *body, size_t len,
+              unsigned char out[PGR_FEED_HASH_BYTES])
+{
+    return crypto_generichash(out, PGR_FEED_HASH_BYTES, body, len, NULL, 0) != 0 ?
+           -1 : 0;
+}
+
+void
+pgr_feed_hash_hex(const unsigned char h[PGR_FEED_HASH_BYTES],
+                  char out[2 * PGR_FEED_HASH_BYTES + 1])
+{
+    pgr_feed_hex(h, PGR_FEED_HASH_BYTES, out);
+}
+
 /* h receives BLAKE2b-512 of the body: what "ED" signs, and the hash the
  * anti-rollback state keeps (one pass over a large body, not two). */
 static int
 verify_body(const minisig *ms, const pgr_feed_key *k,
             const unsigned char *body, size_t len, unsigned char h[PREHASH_BYTES])
 {
-    if (crypto_generichash(h, PREHASH_BYTES, body, len, NULL, 0) != 0)
+    if (pgr_feed_hash(body, len, h) != 0)
         return -1;
     return crypto_sign_verify_detached(ms->sig, h, PREHASH_BYTES, k->pk);
 }
@@ -503,6 +518,18 @@ pgr_feed_verify(const unsigned char *body, size_t len, const char *sig,
     st = pgr_feed_parse_comment(ms.comment, ms.comment_len, &info, err, errlen);
     if (st != PGR_FEED_OK)
         return st;
+    /* A comment made for one file and signed over another: the registry
+     * was changed after its release and signed again with the printed
+     * command.  Its seq would name two contents. */
+    if (info.comment_has_hash &&
+        sodium_memcmp(info.comment_hash, h, PGR_FEED_HASH_BYTES) != 0) {
+        pgr_seterr(err, errlen,
+                   "the trusted comment's blake2b is not the hash of the file signed: "
+                   "the registry was changed after 'ploguard registry release' and signed "
+                   "again with the comment of that release; release it again and sign "
+                   "what it prints");
+        return PGR_FEED_E_MISMATCH;
+    }
     memcpy(info.keyid, ms.keyid, PGR_FEED_KEYID_BYTES);
     memcpy(info.hash, h, PGR_FEED_HASH_BYTES);
     *out = info;
@@ -532,6 +559,21 @@ field(const char **p, const char *end, const char *name, const char **val,
     return 0;
 }
 
+/* True if s[0..len) is exactly want lower-case hex digits, as b2sum(1)
+ * prints a hash (the comment is parsed strictly, one spelling only). */
+static int
+lower_hex(const char *s, size_t len, size_t want)
+{
+    size_t i;
+
+    if (len != want)
+        return 0;
+    for (i = 0; i < len; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return 1;
+}
+
 static int
 parse_seq(const char *s, size_t len, long long *out)
 {
@@ -556,7 +598,7 @@ pgr_feed_parse_comment(const char *text, size_t len, pgr_feed_info *out,
     const char *p = text, *end = text + len, *v;
     size_t vlen;
     static const char form[] =
-        "registry_id=<id> seq=<n> issued_at=<YYYY-MM-DDTHH:MM:SSZ> expires_at=<...>";
+        "registry_id=<id> seq=<n> issued_at=<YYYY-MM-DDTHH:MM:SSZ> expires_at=<...> [blake2b=<b2sum of the file>]";
 
     if (len > PGR_FEED_COMMENT_MAX || memchr(text, '\0', len) != NULL) {
         pgr_seterr(err, errlen, "trusted comment is too long or binary");
@@ -582,8 +624,22 @@ pgr_feed_parse_comment(const char *text, size_t len, pgr_feed_info *out,
         pgr_seterr(err, errlen, "trusted comment: expires_at missing or not YYYY-MM-DDTHH:MM:SSZ");
         return PGR_FEED_E_COMMENT;
     }
+    out->comment_has_hash = 0;
     if (p != end) {
-        pgr_seterr(err, errlen, "trusted comment: unexpected text after expires_at");
+        if (field(&p, end, "blake2b", &v, &vlen) != 0) {
+            pgr_seterr(err, errlen, "trusted comment: unexpected text after expires_at (want \"%s\")", form);
+            return PGR_FEED_E_COMMENT;
+        }
+        if (!lower_hex(v, vlen, (size_t)2 * PGR_FEED_HASH_BYTES) ||
+            pgr_feed_unhex(v, vlen, out->comment_hash, PGR_FEED_HASH_BYTES) != 0) {
+            pgr_seterr(err, errlen, "trusted comment: blake2b is not %d lower-case hex digits "
+                       "(the file's BLAKE2b-512, as b2sum prints it)", 2 * PGR_FEED_HASH_BYTES);
+            return PGR_FEED_E_COMMENT;
+        }
+        out->comment_has_hash = 1;
+    }
+    if (p != end) {
+        pgr_seterr(err, errlen, "trusted comment: unexpected text after blake2b");
         return PGR_FEED_E_COMMENT;
     }
     if (out->expires_at <= out->issued_at) {

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "commands.h"
+#include "feed.h"
 #include "registry_tools.h"
 
 #define DEFAULT_FILE      "registry.json"
@@ -296,10 +297,11 @@ note_signature(const char *file)
                 REGTOOL_PROG, sig, file);
 }
 
-/* Serializes, validates and installs root.  Returns 0 or -1. */
+/* Serializes, validates and installs root; hash, when not NULL,
+ * receives the BLAKE2b-512 of the bytes installed.  Returns 0 or -1. */
 static int
 install(const ctx *c, const json_t *root, int noclobber, const char *old,
-        size_t oldlen, int *unchanged)
+        size_t oldlen, int *unchanged, unsigned char *hash)
 {
     pgr_registry *reg;
     char *buf;
@@ -318,6 +320,11 @@ install(const ctx *c, const json_t *root, int noclobber, const char *old,
         return -1;
     }
     pgr_registry_free(reg);
+    if (hash != NULL && pgr_feed_hash((const unsigned char *)buf, len, hash) != 0) {
+        fprintf(stderr, "%s: %s: cannot hash the registry\n", REGTOOL_PROG, c->file);
+        free(buf);
+        return -1;
+    }
     if (old != NULL && len == oldlen && memcmp(buf, old, len) == 0) {
         *unchanged = 1;
         free(buf);
@@ -351,11 +358,12 @@ edit_target(ctx *c, char *real)
 }
 
 /* Read, change, validate, write; all under the edit lock.  A release
+ * (released_hash not NULL: it receives the hash of the file written)
  * prints its own signing instructions, so it skips the stale-signature
- * note (releasing). */
+ * note. */
 static int
 edit_file(const ctx *given, edit_fn fn, void *arg, const char *done,
-          int releasing)
+          unsigned char *released_hash)
 {
     char *old = NULL, real[PATH_MAX];
     size_t oldlen = 0;
@@ -373,7 +381,7 @@ edit_file(const ctx *given, edit_fn fn, void *arg, const char *done,
         goto out;
     root = regtool_parse(c->file, old, oldlen);
     if (root == NULL || fn(c, root, arg) != 0 ||
-        install(c, root, 0, old, oldlen, &unchanged) != 0) {
+        install(c, root, 0, old, oldlen, &unchanged, released_hash) != 0) {
         fprintf(stderr, "%s: %s: not changed\n", REGTOOL_PROG, c->file);
         goto out;
     }
@@ -381,7 +389,7 @@ edit_file(const ctx *given, edit_fn fn, void *arg, const char *done,
         printf("%s: no change\n", c->file);
     } else {
         printf("%s: %s\n", c->file, done);
-        if (!releasing)
+        if (released_hash == NULL)
             note_signature(c->file);
     }
     status = REGTOOL_OK;
@@ -585,7 +593,7 @@ cmd_init(int argc, char **argv)
     lock = regtool_lock(c.file);
     if (lock < 0)
         goto out;
-    if (install(&c, root, 1, NULL, 0, &unchanged) == 0) {
+    if (install(&c, root, 1, NULL, 0, &unchanged, NULL) == 0) {
         printf("%s: new registry %s (seq 1)\n", c.file, id);
         status = REGTOOL_OK;
     } else {
@@ -917,7 +925,7 @@ cmd_add(int argc, char **argv)
         goto out;
     }
     snprintf(done, sizeof(done), "added %s %s", a.pos[0], aa.id);
-    r = edit_file(&c, add_edit, &aa, done, 0);
+    r = edit_file(&c, add_edit, &aa, done, NULL);
 out:
     json_decref(aa.value);
     args_free(&a);
@@ -1057,7 +1065,7 @@ cmd_set(int argc, char **argv)
         goto out;
     }
     snprintf(done, sizeof(done), "%s: %s updated", sa.id, sa.field);
-    r = edit_file(&c, set_edit, &sa, done, 0);
+    r = edit_file(&c, set_edit, &sa, done, NULL);
 out:
     args_free(&a);
     return r;
@@ -1141,7 +1149,7 @@ cmd_retire(int argc, char **argv)
     ra.donesz = sizeof(done);
     snprintf(done, sizeof(done), "%s retired on %s", ra.id,
              json_string_value(ra.date));
-    r = edit_file(&c, retire_edit, &ra, done, 0);
+    r = edit_file(&c, retire_edit, &ra, done, NULL);
     json_decref(ra.date);
     args_free(&a);
     return r;
@@ -1240,6 +1248,7 @@ typedef struct release_arg {
     json_int_t seq;
     char issued[REGTOOL_TIME_LEN], expires[REGTOOL_TIME_LEN];
     char id[80];
+    unsigned char hash[PGR_FEED_HASH_BYTES];   /* of the file released */
 } release_arg;
 
 static int
@@ -1335,13 +1344,16 @@ cmd_release(int argc, char **argv)
         }
     }
     snprintf(done, sizeof(done), "released");
-    r = edit_file(&c, release_edit, &ra, done, 1);
+    r = edit_file(&c, release_edit, &ra, done, ra.hash);
     if (r == REGTOOL_OK) {
-        char comment[300];
+        /* the hash names this file: signed again after an edit, the
+         * comment no longer verifies (feed.h) */
+        char comment[400], hex[2 * PGR_FEED_HASH_BYTES + 1];
 
+        pgr_feed_hash_hex(ra.hash, hex);
         snprintf(comment, sizeof(comment),
-                 "registry_id=%s seq=%lld issued_at=%s expires_at=%s", ra.id,
-                 (long long)ra.seq, ra.issued, ra.expires);
+                 "registry_id=%s seq=%lld issued_at=%s expires_at=%s blake2b=%s",
+                 ra.id, (long long)ra.seq, ra.issued, ra.expires, hex);
         printf("%s\nsign it with:\n", comment);
         fputs("minisign -S ", stdout);
         if (seckey != NULL) {

@@ -104,7 +104,7 @@ fuzz_comment(const char *in, size_t size)
 {
     pgr_feed_info info;
     char err[PGR_FEED_ERR_MAX], issued[21], expires[21];
-    char back[PGR_FEED_COMMENT_MAX + 64];
+    char back[PGR_FEED_COMMENT_MAX + 64], hex[2 * PGR_FEED_HASH_BYTES + 1];
     int n;
 
     memset(&info, 0, sizeof(info));
@@ -118,9 +118,14 @@ fuzz_comment(const char *in, size_t size)
                info.issued_at < info.expires_at);
     pgr_feed_format_time(info.issued_at, issued);
     pgr_feed_format_time(info.expires_at, expires);
+    /* parsed strictly: printing what was read gives the text back */
+    hex[0] = '\0';
+    if (info.comment_has_hash)
+        pgr_feed_hash_hex(info.comment_hash, hex);
     n = snprintf(back, sizeof(back),
-                 "registry_id=%s seq=%lld issued_at=%s expires_at=%s",
-                 info.registry_id, info.seq, issued, expires);
+                 "registry_id=%s seq=%lld issued_at=%s expires_at=%s%s%s",
+                 info.registry_id, info.seq, issued, expires,
+                 info.comment_has_hash ? " blake2b=" : "", hex);
     FUZZ_CHECK(n > 0 && (size_t)n == size && memcmp(back, in, size) == 0);
     FUZZ_CHECK(strlen(info.comment) == size &&
                memcmp(info.comment, in, size) == 0);

@@ -3,7 +3,8 @@
 # overlay loads a registry only when its .minisig verifies and the
 # anti-rollback rules hold.  Real minisign keys and signatures; the real
 # slapd.  A file dropped in place by hand (no signature, a stale signature,
-# a tampered body, a lower seq, the same seq with other content, another
+# a tampered body, a file edited after its release and signed again with
+# the release's comment, a lower seq, the same seq with other content, another
 # key) is refused, logged with the reason, and the last good registry stays
 # in force; a validly signed higher seq is loaded at the next check; an
 # expired one is served marked stale.  A wrong key stops slapd at start, a
@@ -87,6 +88,14 @@ signed "$R/late.json" $((REG_SEQ + 2)) -25 +86400 newperson    # seq 9, its sign
 sed 's/"Newman"/"Newmen"/' "$R/b.json" > "$R/tampered.json"
 cp "$R/b.json.minisig" "$R/tampered.json.minisig"
 cmp -s "$R/b.json" "$R/tampered.json" && pg_die "could not tamper with b.json"
+# edited after its release and signed again with the release's comment,
+# which names the released file's hash (as `ploguard registry release`
+# prints it): seq 8 with Kai's name changed
+_c=$(mkreg "$R/released.json" $((REG_SEQ + 1)) -30 +86400 newperson) || exit 99
+_h=$(b2sum "$R/released.json" | cut -d' ' -f1)
+sed 's/"Newman"/"Newmen"/' "$R/released.json" > "$R/resigned.json"
+cmp -s "$R/released.json" "$R/resigned.json" && pg_die "could not edit released.json"
+sign "$R/resigned.json" main "$_c blake2b=$_h"
 
 # ------------------------------------------------------------- helpers
 
@@ -181,6 +190,12 @@ refused srv "a tampered body" "bad_signature|signature"
 pg_search "$P" -b "$PEOPLE" '(telephoneNumber=+16135550130)' cn > "$O.tamp"
 pg_has "$O.tamp" '^cn: .*Newman' "... the genuine name is still served"
 pg_hasnt "$O.tamp" 'Newmen' "... the tampered one is not"
+# a genuine signature over an edited file, its comment naming the released one
+mark srv; install_reg srv "$R/resigned.json"
+refused srv "a registry edited after its release and signed with the release's comment" \
+    "blake2b is not the hash of the file signed"
+pg_search "$P" -b "$PEOPLE" '(telephoneNumber=+16135550130)' cn > "$O.resig"
+pg_hasnt "$O.resig" 'Newmen' "... the edited content is not served"
 # a higher seq signed by a key that is not trusted
 mark srv; install_reg srv "$R/other.json"
 refused srv "a registry signed by an untrusted key" "unknown|not trusted|key"

@@ -25,8 +25,8 @@ t_expires=$(date -u -d "$expires" +%s)
     fail "release: issued_at $issued is not now"
 [ $((t_expires - t_issued)) -eq $((30 * 86400)) ] ||
     fail "release: expires_at $expires is not 30 days after issued_at"
-comment="registry_id=ca-ildc-test seq=2 issued_at=$issued expires_at=$expires"
-has "$W/out" "$comment" "release prints the trusted comment"
+comment="registry_id=ca-ildc-test seq=2 issued_at=$issued expires_at=$expires blake2b=$(b2sum "$F" | cut -d' ' -f1)"
+has "$W/out" "$comment" "release prints the trusted comment, with b2sum's hash of the file"
 has "$W/out" "minisign -S -m $F -t '$comment'" "release prints the minisign command"
 
 # --- canonical JSON: re-reading and re-writing changes nothing
@@ -46,7 +46,7 @@ t_issued=$(date -u -d "$issued" +%s)
 t_expires=$(date -u -d "$expires" +%s)
 [ $((t_expires - t_issued)) -eq $((7 * 86400)) ] ||
     fail "release --valid-for 7: expires_at $expires"
-comment="registry_id=ca-ildc-test seq=3 issued_at=$issued expires_at=$expires"
+comment="registry_id=ca-ildc-test seq=3 issued_at=$issued expires_at=$expires blake2b=$(b2sum "$F" | cut -d' ' -f1)"
 cmdline=$(grep '^minisign -S ' "$W/out")
 [ -n "$cmdline" ] || fail "release printed no minisign command"
 has "$W/out" "minisign -S -s '$W/test key.sec' -m $F -t '$comment'" "release command with --seckey"
@@ -58,6 +58,18 @@ has "$W/out" "minisign -S -s '$W/test key.sec' -m $F -t '$comment'" "release com
     fail "minisign -V rejects the released registry: $(cat "$W/verify.out")"
 has "$W/verify.out" "Trusted comment: $comment" "the signature carries the trusted comment"
 has "$F.minisig" "trusted comment: $comment" "the .minisig carries the trusted comment"
+# verify_as_agency: what an agency's `ploguard sync --verify` says of $F.
+verify_as_agency() {
+    rm -rf "$W/state" && mkdir "$W/state" || exit 99
+    vrc=0
+    "$PLOGUARD" sync --verify --config /dev/null --out "$F" \
+        --pubkey-file "$W/test key.pub" --state-dir "$W/state" \
+        >"$W/vout" 2>"$W/verr" || vrc=$?
+    checks=$((checks + 1))
+}
+verify_as_agency
+[ "$vrc" = 0 ] || fail "sync --verify refuses the release: exit $vrc: $(cat "$W/verr")"
+has "$W/vout" "seq 3 verifies" "sync --verify accepts the release"
 
 # The file verified is the file released: an edit breaks the signature,
 # and the edit says so.
@@ -68,6 +80,17 @@ if "$MINISIGN" -V -p "$W/test key.pub" -m "$F" >/dev/null 2>&1; then
     fail "minisign accepted an edited registry"
 fi
 checks=$((checks + 1))
+# Signed again with the command printed for the release, the edited file
+# would be a second content under seq 3: minisign takes it (the comment is
+# only text to it), every agency refuses it.
+( eval "\"\$MINISIGN\" ${cmdline#minisign }" ) >"$W/sign.out" 2>&1 ||
+    fail "the printed minisign command failed on the edit: $(cat "$W/sign.out")"
+"$MINISIGN" -V -p "$W/test key.pub" -m "$F" >/dev/null 2>&1 ||
+    fail "minisign -V refuses the edit signed again (the test expects it to verify)"
+checks=$((checks + 1))
+verify_as_agency
+[ "$vrc" = 4 ] || fail "sync --verify: the edit signed with the release's comment: exit $vrc, expected 4"
+has "$W/verr" "changed after 'ploguard registry release'" "sync --verify says why"
 # A release does not warn about the stale signature: it says how to sign.
 reg release
 expect 0 "release after an edit"

@@ -194,6 +194,7 @@ test_comment(void **state)
     assert_int_equal(info.seq, 42);
     assert_int_equal((long long)info.issued_at, 1795320000LL);
     assert_int_equal((long long)info.expires_at, 1795320000LL + 14LL * 86400);
+    assert_int_equal(info.comment_has_hash, 0);
 
     assert_int_equal(comment("seq=42 registry_id=ca-ildc issued_at=2026-11-22T04:00:00Z expires_at=2026-12-06T04:00:00Z"),
                      PGR_FEED_E_COMMENT);
@@ -218,6 +219,58 @@ test_comment(void **state)
     assert_int_equal(comment("registry_id=ca-ildc seq=99999999999999999999 issued_at=2026-11-22T04:00:00Z expires_at=2026-12-06T04:00:00Z"),
                      PGR_FEED_E_COMMENT);
     assert_int_equal(comment(""), PGR_FEED_E_COMMENT);
+}
+
+/* The optional fifth field: the file's BLAKE2b-512, as b2sum prints it. */
+static void
+test_comment_hash(void **state)
+{
+    pgr_feed_info info;
+    char text[PGR_FEED_COMMENT_MAX + 1], hex[2 * PGR_FEED_HASH_BYTES + 1];
+    char err[PGR_FEED_ERR_MAX];
+    unsigned char h[PGR_FEED_HASH_BYTES];
+    size_t i;
+
+    (void)state;
+    /* b2sum of "abc\n", from coreutils: the hash is b2sum's */
+    assert_int_equal(pgr_feed_hash((const unsigned char *)"abc\n", 4, h), 0);
+    pgr_feed_hash_hex(h, hex);
+    assert_string_equal(hex,
+        "426526ad3aa99ac6bbb98555c6c30b5a55189d0d7537d9214053b886f365a84b"
+        "d7e68c91b544a8f485fa842c0ea9fbc4fb92277290264e685eed9e67b7621fc9");
+    (void)snprintf(text, sizeof(text), "%s blake2b=%s", good_comment, hex);
+    memset(&info, 0, sizeof(info));
+    assert_int_equal(pgr_feed_parse_comment(text, strlen(text), &info, err, sizeof(err)),
+                     PGR_FEED_OK);
+    assert_int_equal(info.comment_has_hash, 1);
+    assert_memory_equal(info.comment_hash, h, sizeof(h));
+    assert_int_equal(info.seq, 42);
+
+    /* one spelling only: upper case, short, long, not hex, out of place */
+    for (i = 0; i < strlen(hex); i++)
+        if (hex[i] >= 'a' && hex[i] <= 'f')
+            break;
+    assert_true(i < strlen(hex));
+    hex[i] = (char)(hex[i] - 'a' + 'A');
+    (void)snprintf(text, sizeof(text), "%s blake2b=%s", good_comment, hex);
+    assert_int_equal(comment(text), PGR_FEED_E_COMMENT);
+    pgr_feed_hash_hex(h, hex);
+    (void)snprintf(text, sizeof(text), "%s blake2b=%.127s", good_comment, hex);
+    assert_int_equal(comment(text), PGR_FEED_E_COMMENT);
+    (void)snprintf(text, sizeof(text), "%s blake2b=%s0", good_comment, hex);
+    assert_int_equal(comment(text), PGR_FEED_E_COMMENT);
+    hex[7] = 'g';
+    (void)snprintf(text, sizeof(text), "%s blake2b=%s", good_comment, hex);
+    assert_int_equal(comment(text), PGR_FEED_E_COMMENT);
+    pgr_feed_hash_hex(h, hex);
+    (void)snprintf(text, sizeof(text), "%s blake2b=%s ", good_comment, hex);
+    assert_int_equal(comment(text), PGR_FEED_E_COMMENT);
+    (void)snprintf(text, sizeof(text), "%s blake2b=%s extra=1", good_comment, hex);
+    assert_int_equal(comment(text), PGR_FEED_E_COMMENT);
+    (void)snprintf(text, sizeof(text), "%s sha256=%s", good_comment, hex);
+    assert_int_equal(comment(text), PGR_FEED_E_COMMENT);
+    assert_int_equal(comment("registry_id=ca-ildc seq=42 issued_at=2026-11-22T04:00:00Z "
+                             "expires_at=2026-12-06T04:00:00Z blake2b="), PGR_FEED_E_COMMENT);
 }
 
 /* -------------------------------------------------------------- keys */
@@ -337,6 +390,29 @@ test_verify(void **state)
         assert_int_equal(pgr_feed_verify((const unsigned char *)body, strlen(body), bad,
                                          strlen(bad), &keys, &info, err, sizeof(err)),
                          PGR_FEED_E_SIGFORMAT);
+    }
+    /* The comment names the file's hash: this file's verifies; another
+     * file signed with that comment (the registry edited after its release
+     * and signed again with the printed command) does not. */
+    {
+        static const char edited[] = "{\"the\": \"registry\", \"edited\": 1}\n";
+        unsigned char h[PGR_FEED_HASH_BYTES];
+        char hex[2 * PGR_FEED_HASH_BYTES + 1], with_hash[PGR_FEED_COMMENT_MAX + 1];
+
+        assert_int_equal(pgr_feed_hash((const unsigned char *)body, strlen(body), h), 0);
+        pgr_feed_hash_hex(h, hex);
+        (void)snprintf(with_hash, sizeof(with_hash), "%s blake2b=%s", good_comment, hex);
+        make_sig(&a, body, strlen(body), with_hash, 0, sig, sizeof(sig));
+        assert_int_equal(pgr_feed_verify((const unsigned char *)body, strlen(body), sig,
+                                         strlen(sig), &keys, &info, err, sizeof(err)),
+                         PGR_FEED_OK);
+        assert_int_equal(info.comment_has_hash, 1);
+        assert_memory_equal(info.hash, h, sizeof(h));
+        make_sig(&a, edited, strlen(edited), with_hash, 0, sig, sizeof(sig));
+        assert_int_equal(pgr_feed_verify((const unsigned char *)edited, strlen(edited), sig,
+                                         strlen(sig), &keys, &info, err, sizeof(err)),
+                         PGR_FEED_E_MISMATCH);
+        assert_non_null(strstr(err, "changed after 'ploguard registry release'"));
     }
     /* Signed by the second trusted key. */
     make_sig(&b, body, strlen(body), good_comment, 0, sig, sizeof(sig));
@@ -945,6 +1021,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_time),
         cmocka_unit_test(test_comment),
+        cmocka_unit_test(test_comment_hash),
         cmocka_unit_test(test_keys),
         cmocka_unit_test(test_verify),
         cmocka_unit_test(test_check_time),
