@@ -714,24 +714,51 @@ pg_cf_set_list(ConfigArgs *c, pg_info *pi, pg_attrs *pa, int single)
     return 0;
 }
 
+/* One language word, w[0..len), as PG_LANG_*; 0 if it is none. */
+static int
+pg_lang_word(const char *w, size_t len)
+{
+    if (len == 2 && strncasecmp(w, "en", 2) == 0)
+        return PG_LANG_EN;
+    if (len == 2 && strncasecmp(w, "fr", 2) == 0)
+        return PG_LANG_FR;
+    return 0;
+}
+
+/*
+ * The languages are words, whether slapd gave them as arguments
+ * (ploguard-lang en fr) or as one quoted argument (ploguard-lang "en fr",
+ * as the man page long wrote it, or one cn=config value holding both).
+ */
 static int
 pg_cf_set_lang(ConfigArgs *c, pg_info *pi)
 {
     int lang[PG_MAX_LANGS] = { 0, 0 };
-    int i;
+    int i, n = 0;
 
-    if (c->argc - 1 > PG_MAX_LANGS)
-        return pg_cf_refuse(c, c->argv[1], "at most two languages");
     for (i = 1; i < c->argc; i++) {
-        if (strcasecmp(c->argv[i], "en") == 0)
-            lang[i - 1] = PG_LANG_EN;
-        else if (strcasecmp(c->argv[i], "fr") == 0)
-            lang[i - 1] = PG_LANG_FR;
-        else
-            return pg_cf_refuse(c, c->argv[i], "languages are en and fr");
+        const char *p = c->argv[i];
+
+        for (;;) {
+            size_t len;
+
+            p += strspn(p, " \t");
+            if (*p == '\0')
+                break;
+            len = strcspn(p, " \t");
+            if (n == PG_MAX_LANGS)
+                return pg_cf_refuse(c, c->argv[i], "at most two languages");
+            lang[n] = pg_lang_word(p, len);
+            if (lang[n] == 0)
+                return pg_cf_refuse(c, c->argv[i], "languages are en and fr");
+            if (n > 0 && lang[n] == lang[0])
+                return pg_cf_refuse(c, c->argv[i], "language named twice");
+            n++;
+            p += len;
+        }
     }
-    if (lang[1] != 0 && lang[0] == lang[1])
-        return pg_cf_refuse(c, c->argv[2], "language named twice");
+    if (n == 0)
+        return pg_cf_refuse(c, c->argv[1], "name en, fr or both");
     pi->pi_lang[0] = lang[0];
     pi->pi_lang[1] = lang[1];
     return 0;

@@ -51,12 +51,22 @@ refused "ploguard-region Z9"
 refused "ploguard-synthesize maybe"
 refused "ploguard-lang de"
 refused "ploguard-lang en de" de
+refused 'ploguard-lang "en en"' "en en"
+refused 'ploguard-lang "en de"' "en de"
+refused 'ploguard-lang "en fr" fr' fr
+refused 'ploguard-lang ""' -
 refused "ploguard-phone-attrs telephoneNumber noSuchPhoneAttribute" noSuchPhoneAttribute
 refused "ploguard-mail-attrs noSuchMailAttribute"
 refused "ploguard-display-attrs noSuchDisplayAttribute"
 refused "ploguard-notes-attr noSuchNotesAttribute"
 refused "ploguard-notes-attr description title" -
 refused "ploguard-no-such-directive 1" -
+
+# the languages as one quoted argument, as the man page long wrote them
+PG_OVL_EXTRA='ploguard-lang "fr en"' pg_conf bad
+pg_env "$SLAPTEST" -f "$PG_DIR/bad/slapd.conf" > "$O.quoted" 2>&1
+rc=$?
+pg_check "ploguard-lang \"fr en\" (one quoted argument): accepted (rc $rc)" test "$rc" -eq 0
 
 # the registry is required, and must load at startup
 PG_OVL_EXTRA="" pg_conf bad
