@@ -215,19 +215,56 @@ fail:
     return NULL;
 }
 
+/* Whether two readings name one number and one extension. */
+static int
+same_reading(const pgr_phone_readings *a, const pgr_phone_readings *b)
+{
+    return a->count == 1 && b->count == 1 &&
+           strcmp(a->reading[0].e164, b->reading[0].e164) == 0 &&
+           strcmp(a->ext, b->ext) == 0;
+}
+
+/*
+ * A number typed on the command line means what it means in --region;
+ * the file is read in PGR_REGISTRY_REGION.  A number with one reading is
+ * written in E.164, which reads alike everywhere; one with an extension is
+ * kept as typed, for the loader to refuse (registry numbers have none).
+ * Any other is written as typed only when the file's reading is the same
+ * number; otherwise it is refused, rather than registering another number
+ * (under --region FR, "613-555-0182" would have become a Canadian number).
+ */
 static json_t *
 phone_value(const char *text, const pgr_config *cfg, const char *what)
 {
     pgr_phone ph;
-    pgr_phone_readings rd;
+    pgr_phone_readings typed, filed;
+    pgr_config file;
     const char *why = NULL;
     size_t len = strlen(text);
 
-    /* An extension is kept as typed: the loader decides what it means. */
-    if (pgr_phone_parse(cfg, text, len, &rd) > 0 && rd.ext[0] != '\0')
+    pgr_config_init(&file);
+    (void)pgr_config_set_region(&file, PGR_REGISTRY_REGION);
+    if (pgr_phone_parse(cfg, text, len, &typed) > 0 && typed.ext[0] != '\0')
         return make_string(text, what);
     if (pgr_phone_canonical(cfg, text, len, &ph, &why) == 0)
         return make_string(ph.e164, what);
+    if (strcmp(cfg->region, file.region) == 0)
+        return make_string(text, what);   /* the loader reads it as typed */
+    (void)pgr_phone_parse(&file, text, len, &filed);
+    if (typed.count == 0) {
+        fprintf(stderr, "%s: %s: \"%s\" is not a number in region %s; write it "
+                "with its country code (+...)\n", REGTOOL_PROG, what, text,
+                cfg->region);
+        return NULL;
+    }
+    if (!same_reading(&typed, &filed)) {
+        fprintf(stderr, "%s: %s: \"%s\" reads as %s in region %s, but the "
+                "registry reads national numbers as %s; write the number "
+                "with its country code (+...)\n", REGTOOL_PROG, what, text,
+                typed.count > 1 ? "several numbers" : typed.reading[0].e164,
+                cfg->region, file.region);
+        return NULL;
+    }
     return make_string(text, what);
 }
 

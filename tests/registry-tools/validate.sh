@@ -121,10 +121,11 @@ has "$W/err" "national.json: not changed" "--region does not let a bad file be w
 # reads them (CA), so that "-=" of an Italian number typed with --region IT
 # does not remove the Canadian "613-555-0120" the digits also spell there.
 cp "$top_srcdir/data/registry.sample.json" "$W/toronto.json"
-# toronto OP NUMBER: a --region IT list edit of the Toronto mission's phones
+# toronto OP NUMBER [REGION]: a list edit of the Toronto mission's phones,
+# with --region IT unless another is given
 toronto() {
     rc=0
-    "$PLOGUARD" registry --region IT -f "$W/toronto.json" set mission-cn-toronto \
+    "$PLOGUARD" registry --region "${3:-IT}" -f "$W/toronto.json" set mission-cn-toronto \
         phones "$1" "$2" >"$W/out" 2>"$W/err" || rc=$?
 }
 toronto -= "+39 613 555 0120"
@@ -138,6 +139,15 @@ toronto -= "+1 613 555 0120"
 expect 0 "--region IT: -= the Canadian number in E.164"
 hasnt "$W/toronto.json" '"613-555-0120"' "... removes it"
 has "$W/toronto.json" '"+396135550120"' "... and not the Italian one"
+# A number with no reading in --region is refused: written as typed, the
+# loader would read it as Canadian and register another number.
+toronto += "613-555-0182" FR
+expect 2 "--region FR: a number with no French reading"
+has "$W/err" '"613-555-0182" is not a number in region FR; write it with its country code' "... says so"
+hasnt "$W/toronto.json" '0182' "... and it is not written"
+toronto += "+1 613-555-0182" FR
+expect 0 "--region FR: the same number with its country code"
+has "$W/toronto.json" '"+16135550182"' "... written in E.164"
 bad 2 "--region unknown" add person --id p-0051 --role plo --name "HO/Kan" \
     --mission m-ott --region XQ --phone "020 7946 0014"
 has "$W/err" "--region XQ" "--region unknown"
