@@ -246,10 +246,14 @@ regtool_lock(const char *path)
     /* The holder removes the lock file before unlocking; a descriptor that
      * locked a removed file locks nothing, so check it is still the one. */
     for (i = 0; i < LOCK_TRIES; i++) {
-        int fd = open(lpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        /* Read-only and readable by all: flock needs no write access, so
+         * a lock file another account left behind locks, not blocks. */
+        int fd = open(lpath, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
         if (fd < 0) {
-            fprintf(stderr, "%s: %s: %s\n", REGTOOL_PROG, lpath,
-                    strerror(errno));
+            fprintf(stderr, "%s: %s: %s%s\n", REGTOOL_PROG, lpath,
+                    strerror(errno), errno == EACCES ?
+                    " (the edit lock, made by another account: remove it "
+                    "if no ploguard registry command is running)" : "");
             return -1;
         }
         if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
