@@ -126,8 +126,8 @@ reads_as_phone(const char *s)
  * several numbers ("Work: 613-555-0199; Cell: 613-555-0142") reads as no
  * single number but is still looked up as phones.
  */
-static int
-holds_many_digits(const char *s)
+int
+pgr_cli_holds_many_digits(const char *s)
 {
     size_t digits = 0;
 
@@ -196,7 +196,7 @@ pgr_cli_classify(const char *value, pgr_cli_kind forced)
         return PGR_KIND_PHONE;
     if (looks_like_domain(value))
         return PGR_KIND_DOMAIN;
-    if (holds_many_digits(value))
+    if (pgr_cli_holds_many_digits(value))
         return PGR_KIND_PHONE;
     return PGR_KIND_NAME;
 }

@@ -40,6 +40,8 @@ typedef enum pgr_cli_kind {
 /* classify.c */
 pgr_cli_kind pgr_cli_classify(const char *value, pgr_cli_kind forced);
 const char *pgr_cli_kind_name(pgr_cli_kind kind);
+/* Seven digits or more: a number may be in the value, whatever its kind. */
+int pgr_cli_holds_many_digits(const char *s);
 int pgr_cli_utf8_valid(const char *s, size_t len);
 
 /* common.c */

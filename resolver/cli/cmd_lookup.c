@@ -206,6 +206,29 @@ look_up(const pgr_registry *reg, const pgr_config *cfg, pgr_cli_answer *ans)
         ans->verdict = PGR_VERDICT_POSSIBLE;
 }
 
+/*
+ * A value taken for an address that also holds a number
+ * ("613-555-0142 (liaison@plo.example.org)", whose address is a comment,
+ * or "6135550142@pbx.example.org") is also read as a phone when the
+ * address matched nothing: a registered number must not slip through
+ * because an '@' stood beside it.  A phone hit is an identifier match.
+ */
+static void
+also_as_phone(const pgr_registry *reg, const pgr_config *cfg,
+              pgr_cli_answer *ans)
+{
+    pgr_cli_answer phone;
+
+    if (ans->kind != PGR_KIND_EMAIL || ans->verdict == PGR_VERDICT_MATCH ||
+        !pgr_cli_holds_many_digits(ans->query))
+        return;
+    phone = *ans;
+    phone.kind = PGR_KIND_PHONE;
+    look_up(reg, cfg, &phone);
+    if (phone.verdict == PGR_VERDICT_MATCH)
+        *ans = phone;
+}
+
 static int
 print_json(const pgr_registry *reg, const pgr_cli_answer *ans, size_t n,
            time_t now)
@@ -262,6 +285,8 @@ run(const struct lookup_args *a, int n, char **values)
         ans[i].query = values[i];
         ans[i].kind = pgr_cli_classify(values[i], a->forced);
         look_up(reg, &a->cfg, &ans[i]);
+        if (a->forced == PGR_KIND_AUTO)
+            also_as_phone(reg, &a->cfg, &ans[i]);
         if (ans[i].verdict == PGR_VERDICT_MATCH)
             status = PGR_EXIT_MATCH;
     }

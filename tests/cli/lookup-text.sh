@@ -47,6 +47,19 @@ long=$(awk 'length($0) > 200' "$tmp/out" | wc -l)
 run 0 $L "$PERSON_NATIONAL x204"
 out_has "extension 204): DECLINE AND REFER"
 
+# ---- a number beside an '@': an address that matches nothing (here a
+# comment, or a pbx's user part) does not hide the registered number
+run 0 $L "$PERSON_NATIONAL (nobody@unregistered.example.org)"
+out_has "(phone $PERSON_PHONE): DECLINE AND REFER"
+run 0 $L "$(printf '%s' "$PERSON_PHONE" | tr -d +)@pbx.example.org"
+out_has "(phone $PERSON_PHONE): DECLINE AND REFER"
+# ... but an unregistered number beside an address stays nothing, and a
+# forced --email reads only the address
+run 1 $L "613-555-0199 (nobody@unregistered.example.org)"
+out_lacks "DECLINE AND REFER"
+run 1 lookup --registry "$SAMPLE" --email "$PERSON_NATIONAL (nobody@unregistered.example.org)"
+out_lacks "DECLINE AND REFER"
+
 # ---- an ended contact: still DECLINE AND REFER, says ended and lapsed
 if [ -n "$ENDED_PHONE" ]; then
     run 0 $L "$ENDED_PHONE"
