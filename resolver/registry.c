@@ -826,6 +826,18 @@ elem_phone(loader *ld, size_t entity, const json_t *j, const char *path)
     return pgr_arena_strdup(&ld->reg->arena, ph.e164);
 }
 
+/* Whether a block's digits already make a number of the longest length its
+ * country has: no number begins with it and is longer.  (A registry that
+ * loaded must go on loading: this is a warning, not an error.) */
+static int
+block_is_whole_number(const char *digits, size_t n)
+{
+    unsigned nsn_min = 0, nsn_max = 0;
+    size_t cc = pgr_phone_cc_len(digits, n, &nsn_min, &nsn_max);
+
+    return cc > 0 && nsn_max > 0 && n - cc >= nsn_max;
+}
+
 static const char *
 elem_prefix(loader *ld, size_t entity, const json_t *j, const char *path)
 {
@@ -844,6 +856,10 @@ elem_prefix(loader *ld, size_t entity, const json_t *j, const char *path)
         fail(ld, path, "%s does not begin with a country calling code", quote_json(j, q));
         return NULL;
     }
+    if (block_is_whole_number(s + 1, len - 1))
+        warn(ld, path, "a complete number, not a block: a block covers only the "
+             "longer numbers that begin with it, so this one matches nothing; "
+             "list the number under phones");
     return keep(ld, j);
 bad:
     fail(ld, path, "%s is not a number block: '+' and %d to %d digits",

@@ -37,6 +37,21 @@ out_has "$tmp/twins.json: valid: registry $REG_ID"
 err_has "$tmp/twins.json: warning: ids \"$first_id\" and \"$(printf '%s' "$first_id" | tr 'a-z' 'A-Z')\" differ only in case"
 [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "check should warn exactly once"
 
+# ---- valid, but a number block that is a whole number: it matches
+# nothing (a block covers only longer numbers), so check says so; a real
+# block (one digit short) does not warn
+python3 - "$SAMPLE" "$tmp/block.json" <<'PYEOF' || exit 99
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+r["missions"][1]["phone_prefixes"] = ["+16135550143", "+1613555019"]
+json.dump(r, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PYEOF
+run 0 check "$tmp/block.json"
+out_has "$tmp/block.json: valid: registry $REG_ID"
+err_has "$tmp/block.json: warning: missions[1].phone_prefixes[0]: a complete number, not a block"
+err_has "list the number under phones"
+[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "check should warn once, for the whole number only"
+
 # ---- valid, but names that no search can find: one warning each, exit 0
 python3 - "$SAMPLE" "$tmp/names.json" "$tmp/many.json" <<'PYEOF' || exit 99
 import json, sys
