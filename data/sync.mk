@@ -12,6 +12,11 @@ CLEANFILES += data/ploguard-sync.service
 # The registry's directory, as the command's default (PGR_DEFAULT_REGISTRY).
 ploguard_registrydir = $(localstatedir)/lib/ploguard
 
+# Created at install, so that `ploguard sync` run by hand finds it (the
+# unit's StateDirectory= creates it too, owned by its user).
+install-data-local:
+	$(MKDIR_P) $(DESTDIR)$(ploguard_registrydir)
+
 data/ploguard-sync.service: $(top_srcdir)/data/ploguard-sync.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) data && \
 	sed -e 's|@bindir[@]|$(bindir)|g' \

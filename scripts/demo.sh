@@ -121,7 +121,7 @@ rule "3. a desk phone (Yealink) looks up incoming calls"
 phone "a registered police liaison officer who IS in the agency directory" "+16135550142" "DECLINE-REFER ILDC"
 phone "a registered official who is NOT in the directory (synthesized answer)" "6135550113" "DECLINE-REFER ILDC"
 phone "a registered foreign PLO calling from London" "+442079460100" "REFER"
-phone "an innocent community volunteer who shares her name with a registered diplomat" "613-555-0195" -
+phone "an innocent community volunteer who shares her name with a registered police liaison officer" "613-555-0195" -
 phone "a withheld number" "anonymous" -
 
 rule "4. mail clients"

@@ -436,8 +436,8 @@ static const struct std_instruction {
         "International Liaison and Deployment Centre (ILDC), "
         "RCMP.international-international.GRC@rcmp-grc.gc.ca, or to "
         "INTERPOL Ottawa, Interpolottawa@rcmp-grc.gc.ca. Report the request "
-        "to the RCMP ILDC. (CSIS-RCMP alert to Canadian law enforcement "
-        "agencies.)",
+        "to the RCMP ILDC. Emergency services are the exception. (CSIS-RCMP "
+        "alert to Canadian law enforcement agencies.)",
         "Ne fournissez aucune information et ne participez à aucun échange, "
         "officiel ou non. Ce contact est un diplomate ou un agent du "
         "ministère de la Sécurité publique (agent de liaison policière) de "
@@ -446,8 +446,9 @@ static const struct std_instruction {
         "de la GRC (ILDC), "
         "RCMP.international-international.GRC@rcmp-grc.gc.ca, ou à INTERPOL "
         "Ottawa, Interpolottawa@rcmp-grc.gc.ca. Signalez la demande à "
-        "l'ILDC de la GRC. (Alerte du SCRS et de la GRC aux organismes "
-        "canadiens d'application de la loi.)",
+        "l'ILDC de la GRC. Les services d'urgence font exception. (Alerte "
+        "du SCRS et de la GRC aux organismes canadiens d'application de la "
+        "loi.)",
         "DECLINE-REFER ILDC",
         "REFUSER-RENVOYER GRC",
     },
