@@ -150,6 +150,11 @@ test_phone_forms(void **state)
         /* a link's href, copied from a browser */
         "tel:+1%20613%20555%200142", "sip:%2B16135550142@pbx.example.org",
         "skype:+16135550142?call", "callto:+16135550142?call",
+        /* dots as a Chinese or Japanese input method types them, and
+         * bullets */
+        "613\xe3\x80\x82" "555\xe3\x80\x82" "0142",
+        "+1\xef\xbd\xa1" "613\xef\xbd\xa1" "555\xef\xbd\xa1" "0142",
+        "613 \xe2\x80\xa2 555 \xe2\x80\xa2 0142",
         /* the NANP's *82, caller ID shown for one call, in region CA */
         "*82 613-555-0142", "*8216135550142", "*82 1 613 555 0142",
     };
@@ -288,6 +293,8 @@ test_phone_innocent(void **state)
         assert_int_equal(phone(buf, &res), 0);
         snprintf(buf, sizeof(buf), "011 1 613 555 0%d", n);
         assert_int_equal(phone(buf, &res), 0);
+        snprintf(buf, sizeof(buf), "613\xe3\x80\x82" "555\xe3\x80\x82" "0%d", n);
+        assert_int_equal(phone(buf, &res), 0);
     }
     assert_int_equal(phone("+44 20 7946 0999", &res), 0);
 }
@@ -329,6 +336,9 @@ test_phone_lists(void **state)
         "6135550199\xef\xbc\x8c" "6135550142",
         "+1 613 555 0199\xef\xbc\x9b+1 613 555 0142",
         "+1 613 555 0199\xe3\x80\x81+1 613 555 0142",
+        /* bullets between numbers: dots, so parted by their blanks */
+        "613-555-0199 \xe2\x80\xa2 613-555-0142",
+        "613\xe3\x80\x82" "555\xe3\x80\x82" "0199 613\xe3\x80\x82" "555\xe3\x80\x82" "0142",
         /* a second number in brackets is no remark */
         "613-555-0199 (613-555-0142)", "613-555-0199 (+1 613 555 0142)",
         "613-555-0199 (cell: 613-555-0142)", "613-555-0199 [613 555 0142]",
@@ -420,6 +430,9 @@ test_phone_never(void **state)
         "*52 613 555 0142", "*91 6135550142", "**52 613 555 0142",
         "Mexico (52): 613 555 0142", "Tel (0052): 613 555 0142",
         "Tel (+52): 613 555 0142", "*67", "#31#",
+        /* a partial number with dots of other scripts, a missing digit */
+        "613\xe3\x80\x82" "555\xe3\x80\x82" "01", "613\xe2\x80\xa2" "555",
+        "613_555_0142", "613-555-01_2", "613-555-014_",
     };
     pgr_result res;
 

@@ -471,6 +471,14 @@ test_canonical_accepts(void **state)
     expect_canonical(&cfg, "011 44 20 7946 0012", "+442079460012");
     expect_canonical(&cfg, "+44 (0)20 7946 0012", "+442079460012");
     expect_canonical(&cfg, "tel:+1-613-555-0199", "+16135550199");
+    /* Separators are how a number looks, not a form that dials it: the
+     * fullwidth, ideographic and halfwidth ideographic full stops alike. */
+    expect_canonical(&cfg, "613\xef\xbc\x8e" "555\xef\xbc\x8e" "0142",
+                     "+16135550142");
+    expect_canonical(&cfg, "613\xe3\x80\x82" "555\xe3\x80\x82" "0142",
+                     "+16135550142");
+    expect_canonical(&cfg, "613\xef\xbd\xa1" "555\xef\xbd\xa1" "0142",
+                     "+16135550142");
     assert_int_equal(pgr_config_set_region(&cfg, "GB"), 0);
     expect_canonical(&cfg, "020 7946 0012", "+442079460012");
     /* The region's own code without '+' is still that number. */

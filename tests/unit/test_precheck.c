@@ -182,6 +182,9 @@ static const char *const pieces[] = {
     "\xe8\xbd\xac",         /* zhuan, extension */
     "\xe5\x88\x86\xe6\x9c\xba", /* fenji, extension */
     "\xe3\x80\x81",         /* ideographic comma */
+    "\xe3\x80\x82",         /* ideographic full stop */
+    "\xef\xbd\xa1",         /* halfwidth ideographic full stop */
+    "\xe2\x80\xa2",         /* bullet */
     "*67", "\\", "p", "w", "'",
     "\t", "\r\n", "<", ">", "\"", "%40", "\x7f", "\xff",
 };
@@ -361,6 +364,11 @@ phone_bases(char forms[][48], const char **base, size_t max)
         "\"Wang\" <sip:+16135550142@pbx;user=phone>;party=calling;privacy=off",
         "+44 20 7946 0042 \345\210\206\346\234\272 204",   /* fenji 204 */
         "6135550199\343\200\2016135550142",   /* ideographic comma */
+        /* ideographic full stops and bullets as dots */
+        "613\343\200\202" "555\343\200\202" "0142",
+        "+1 613\357\275\241" "555\357\275\241" "0142",
+        "613\342\200\242" "555\342\200\242" "0142",
+        "010\343\200\202" "6596\343\200\202" "1114",
         "+16135550149999", "123456789012345678901234", "1234567890123456789012345",
     };
     size_t n = 0, i, j;
@@ -583,6 +591,9 @@ test_registered_forms_pass(void **state)
         "\357\274\226\357\274\221\357\274\2235550142",   /* fullwidth 613 */
         "+44 20 7946 0042", "+1613555 0149",
         "613-555-0142-204", "1-613-555-0142 - 2041", "6135550142p204",
+        "613\343\200\202" "555\343\200\202" "0142",   /* ideographic stops */
+        "613\357\275\241" "555\357\275\241" "0142",   /* halfwidth */
+        "613\342\200\242" "555\342\200\242" "0142",   /* bullets */
     };
     static const char *const emails[] = {
         "wang.lihua@mps.example.test", "Wang.Lihua@MPS.Example.Test",
