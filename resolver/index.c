@@ -593,7 +593,8 @@ tail_may_match(const pgr_filter *f, const char *value, size_t len,
 
 /*
  * Only plain values (ASCII digits, spaces, "+-.()") are judged; anything
- * else (an extension, a URI, other scripts) may match, and so does a value
+ * else (an extension, a label, a URI, other scripts and every separator
+ * beyond ASCII, as the ideographic full stop) may match, and so does a value
  * that ends in ')', which the parser also reads without that last
  * bracketed group (phone.c, strip_remark).  The parser reads a
  * plain value's digits D as a country code followed by a suffix of D

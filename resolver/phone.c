@@ -1633,6 +1633,164 @@ strip_labels(const char *in, size_t len, size_t *off, size_t *out_len)
     return 1;
 }
 
+/*
+ * A label between the number and its extension: "613-555-0142 (cell) x204",
+ * "613-555-0142 cell, ext. 204", "Tel: +1 613 555 0142 [work] ext 204".
+ * The label is left out and the rest read again (parse), so the number
+ * and its extension are read as in "613-555-0142 x204 (cell)".  The label
+ * holds letters only (words as label_letters_end reads them, a '.' after
+ * each, brackets and blanks around): no digit, so that leaving it out
+ * drops no digit of a number ("613-555-0142 (2) x204" stays unread), and
+ * no '#', which may be the extension's own marker.  The extension's
+ * digits stay an extension: a long one is looked up as a number only as
+ * pgr_match_phone looks up any extension of five digits or more.
+ */
+
+/* Whether an extension begins at s[i]: a marker (an extension word, "p."
+ * or "p " of poste, '#', 转, 分机...) and, past '.', ':', '#' and
+ * blanks, a digit. */
+static int
+ext_clause_at(const unsigned char *s, size_t n, size_t i)
+{
+    size_t j = i, k;
+    long cp;
+
+    if (i >= n)
+        return 0;
+    if (is_alpha(s[i])) {
+        while (j < n && is_alpha(s[j]))
+            j++;
+        if (!pgr_phone_ext_word(s + i, j - i) && !is_poste_abbrev(s, n, i, j))
+            return 0;
+    } else if (s[i] == '#') {
+        j++;
+    } else {
+        cp = next_cp(s, n, &j);
+        if (cp < 0 || !(cp_ext_mark(cp) || cn_ext_word(s, n, &j, cp)))
+            return 0;
+    }
+    for (;;) {   /* "ext. 204", "Ext: 204", "x #204", "分机：204" */
+        k = j;
+        cp = next_cp(s, n, &k);
+        if (cp == '.' || cp == ':' || cp == '#' || cp == 0xff1a ||
+            label_punct(cp) == ' ')
+            j = k;
+        else
+            return cp >= 0 && cp_digit(cp) >= 0;
+    }
+}
+
+/* Past one to LABEL_WORDS_MAX label words from s[i], blanks apart, each
+ * letters and an optional '.', none an extension word or the "p" of
+ * poste; the words stop before an extension.  i when there is none. */
+static size_t
+middle_words_end(const unsigned char *s, size_t n, size_t i)
+{
+    size_t j = i, k, e;
+    int words = 0;
+
+    while (words < LABEL_WORDS_MAX) {
+        k = words > 0 ? skip_label_blanks(s, n, j) : j;
+        if ((words > 0 && k == j) || ext_clause_at(s, n, k))
+            break;
+        e = label_letters_end(s, n, k);
+        if (e == k || pgr_phone_ext_word(s + k, e - k) ||
+            is_poste_abbrev(s, n, k, e))
+            break;
+        if (e < n && s[e] == '.')
+            e++;
+        j = e;
+        words++;
+    }
+    return words > 0 && j - i <= LABEL_BYTES_MAX ? j : i;
+}
+
+/* Past a bracketed label of words at s[i] ("(cell)", "[ work ]",
+ * "（办公室）"); i when there is none. */
+static size_t
+middle_bracket_end(const unsigned char *s, size_t n, size_t i)
+{
+    size_t j = i, k;
+    long close = label_closing(next_cp(s, n, &j));
+
+    if (close == 0)
+        return i;
+    j = skip_label_blanks(s, n, j);
+    k = middle_words_end(s, n, j);
+    if (k == j)
+        return i;
+    j = skip_label_blanks(s, n, k);
+    return next_cp(s, n, &j) == close ? j : i;
+}
+
+/* Past a label at s[i], just after a digit, that an extension follows
+ * (blanks and at most one comma between them); i when there is none.
+ * Words must be set off from the digit ("0142cell x204" is no label). */
+static size_t
+middle_label_end(const unsigned char *s, size_t n, size_t i)
+{
+    size_t j = i, k, end;
+    long p;
+
+    for (;; j = k) {   /* blanks and commas after the digit */
+        k = j;
+        p = label_punct(next_cp(s, n, &k));
+        if (p != ' ' && p != ',')
+            break;
+    }
+    end = middle_bracket_end(s, n, j);
+    if (end == j && (j == i || (end = middle_words_end(s, n, j)) == j))
+        return i;
+    j = skip_label_blanks(s, n, end);
+    k = j;
+    if (label_punct(next_cp(s, n, &k)) == ',')
+        j = skip_label_blanks(s, n, k);
+    return ext_clause_at(s, n, j) ? end : i;
+}
+
+/* Whether s holds a byte that may begin an extension's marker: a letter,
+ * '#', or a byte of a Chinese one.  Most values that read as no number
+ * hold none (the parts of a list), and are passed at once. */
+static int
+may_hold_marker(const unsigned char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (is_alpha(s[i]) || s[i] == '#' || s[i] >= 0x80)
+            return 1;
+    return 0;
+}
+
+/* The value without a label between its number and its extension, in buf
+ * (PHONE_INPUT_MAX bytes) and *out_len; 0 when it has none. */
+static int
+cut_middle_label(const char *in, size_t len, char *buf, size_t *out_len)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    size_t i = 0, k, e;
+    long cp;
+    int digit = 0;
+
+    trim_spaces(&s, &len);
+    if (len > PHONE_INPUT_MAX || !may_hold_marker(s, len))
+        return 0;
+    while (i < len) {
+        if (digit && (e = middle_label_end(s, len, i)) != i) {
+            memcpy(buf, s, i);
+            memcpy(buf + i, s + e, len - e);
+            *out_len = len - (e - i);
+            return 1;
+        }
+        k = i;
+        if ((cp = pgr_utf8_next(s, len, &k)) < 0)
+            return 0;
+        digit = cp_digit(cp) >= 0;
+        i = k;
+    }
+    return 0;
+}
+
 /* ------------------------------------------------------------- readings */
 
 typedef struct candidate {
@@ -2051,7 +2209,9 @@ read_scanned(const pgr_config *cfg, scan *sc, pgr_phone_readings *out,
  * The passes over a value that is not read at once: its labels off
  * ("Cell: 613 555 (0142)" is read with its last group), then its closing
  * remark off, then the labels the remark hid ("613-555-0142 cell
- * (24/7)").  Readings add up from pass to pass.
+ * (24/7)").  Readings add up from pass to pass.  A label between the
+ * number and its extension is no pass: parse reads the value again
+ * without it (cut_middle_label) when no pass gave a reading.
  */
 typedef enum pass_stage {
     PASS_LABELS,
@@ -2095,14 +2255,19 @@ escaped_uri(const char *in, size_t len)
             pgr_prefix_ci(in, len, "sips:"));
 }
 
+/* How parse reads a value: registry data, strictly; and, in a value read
+ * again without its middle label, no other one is looked for. */
+#define PARSE_STRICT     1
+#define PARSE_NO_MIDDLE  2
+
 static scan_status parse(const pgr_config *cfg, const char *in, size_t len,
-                         pgr_phone_readings *out, int strict);
+                         pgr_phone_readings *out, int mode);
 
 /* The value with its escapes decoded, read as parse reads a value; only
  * when the value as written is no number (not on the hot path). */
 static scan_status
 parse_unescaped(const pgr_config *cfg, const char *in, size_t len,
-                pgr_phone_readings *out, scan_status st)
+                pgr_phone_readings *out, scan_status st, int mode)
 {
     char buf[PHONE_INPUT_MAX + 1];
     size_t n;
@@ -2110,7 +2275,23 @@ parse_unescaped(const pgr_config *cfg, const char *in, size_t len,
     if (pgr_percent_decode(in, len, -1, buf, sizeof(buf), &n) != 0 ||
         memchr(buf, '%', n) != NULL)
         return st;   /* a bad escape, or one that makes another ("%2520") */
-    return parse(cfg, buf, n, out, 0);
+    return parse(cfg, buf, n, out, mode);
+}
+
+/* The value read again without the label between its number and its
+ * extension (cut_middle_label); only when it reads as no number as
+ * written.  Returns whether that gave a reading. */
+static int
+parse_without_middle(const pgr_config *cfg, const char *in, size_t len,
+                     pgr_phone_readings *out, int mode)
+{
+    char buf[PHONE_INPUT_MAX];
+    size_t n;
+
+    if (!cut_middle_label(in, len, buf, &n))
+        return 0;
+    (void)parse(cfg, buf, n, out, mode | PARSE_NO_MIDDLE);
+    return out->count > 0;
 }
 
 static const region *config_region(const pgr_config *cfg);
@@ -2153,7 +2334,7 @@ star82_number(const pgr_config *cfg, const char *in, size_t len)
 
 static scan_status
 parse(const pgr_config *cfg, const char *in, size_t len,
-      pgr_phone_readings *out, int strict)
+      pgr_phone_readings *out, int mode)
 {
     const char *in0 = in;
     size_t len0 = len;
@@ -2161,6 +2342,7 @@ parse(const pgr_config *cfg, const char *in, size_t len,
     scan sc;
     scan_status st;
     size_t off, n;
+    int strict = mode & PARSE_STRICT;
     pass_stage stage = strict ? PASS_NONE : PASS_LABELS;
 
     memset(out, 0, sizeof(*out));
@@ -2184,11 +2366,14 @@ parse(const pgr_config *cfg, const char *in, size_t len,
         in += off;
         len = n;
     }
+    if (out->count == 0 && !strict && !(mode & PARSE_NO_MIDDLE) &&
+        in0 != NULL && parse_without_middle(cfg, in0, len0, out, mode))
+        return SCAN_OK;
     if (out->count == 0 && !strict && escaped_uri(in0, len0))
-        return parse_unescaped(cfg, in0, len0, out, st);
+        return parse_unescaped(cfg, in0, len0, out, st, mode);
     if (out->count == 0 && !strict && in0 != NULL &&
         (off = star82_number(cfg, in0, len0)) > 0 && in0[off] != '*') {
-        scan_status st82 = parse(cfg, in0 + off, len0 - off, out, 0);
+        scan_status st82 = parse(cfg, in0 + off, len0 - off, out, mode);
 
         return out->count > 0 ? st82 : st;
     }
@@ -2212,7 +2397,7 @@ pgr_phone_canonical(const pgr_config *cfg, const char *in, size_t len,
     pgr_phone_readings rd;
     const char *reason = NULL;
 
-    switch (parse(cfg, in, len, &rd, 1)) {
+    switch (parse(cfg, in, len, &rd, PARSE_STRICT)) {
     case SCAN_OK:
         if (rd.count == 0)
             reason = "is not a complete phone number";

@@ -171,6 +171,10 @@ test_phone_extension(void **state)
         "tel:+1-613-555-0142;ext=204", "6135550142p204#", "613-555-0142 x#204",
         "613-555-0142 Ext. #204", "+1 613 555 0142 \xe5\x88\x86\xe6\x9c\xba 204",
         "<tel:+16135550142;ext=204>;tag=1",
+        /* a label between the number and its extension */
+        "613-555-0142 (cell) x204", "613-555-0142 cell x204",
+        "+1 613 555 0142 [work] ext. 204", "613-555-0142 (cell), ext. 204",
+        "Tel: 613-555-0142 (work) ext 204", "613-555-0142 cell #204",
     };
     pgr_result res;
     size_t i;
@@ -295,6 +299,11 @@ test_phone_innocent(void **state)
         assert_int_equal(phone(buf, &res), 0);
         snprintf(buf, sizeof(buf), "613\xe3\x80\x82" "555\xe3\x80\x82" "0%d", n);
         assert_int_equal(phone(buf, &res), 0);
+        /* a label before the extension: a short one is no number */
+        snprintf(buf, sizeof(buf), "613-555-0%d (cell) x0142", n);
+        assert_int_equal(phone(buf, &res), 0);
+        snprintf(buf, sizeof(buf), "+1 613 555 0%d work ext. 142", n);
+        assert_int_equal(phone(buf, &res), 0);
     }
     assert_int_equal(phone("+44 20 7946 0999", &res), 0);
 }
@@ -318,6 +327,8 @@ test_phone_lists(void **state)
         "6135550199#16135550142", "613-555-0199#613-555-0142",
         "613-555-0199 ext.16135550142", "6135550199x16135550142",
         "613-555-0199 P 6135550142, 613-555-0190",
+        /* ...after a label between the number and the extension */
+        "613-555-0199 (cell) x 6135550142", "613-555-0199 cell ext 6135550142",
         "613-555-0199 x 6135550142; 613-555-0190",
         "+44 20 7946 0099 P 6135550142 / +44 20 7946 0098",
         "613-555-0199 ;613-555-0142", "613-555-0199;(613-555-0142)",
@@ -374,6 +385,9 @@ test_phone_lists(void **state)
     assert_string_equal(res.normalized, "+16135550142");
     assert_string_equal(res.ext, "");
     phone("613-555-0199 x 6135550142", &res);
+    assert_string_equal(res.normalized, "+16135550142");
+    assert_string_equal(res.ext, "");
+    phone("613-555-0199 (cell) x 6135550142", &res);
     assert_string_equal(res.normalized, "+16135550142");
     assert_string_equal(res.ext, "");
     phone("613-555-0142 x12345", &res);   /* too short for a number */
@@ -433,6 +447,10 @@ test_phone_never(void **state)
         /* a partial number with dots of other scripts, a missing digit */
         "613\xe3\x80\x82" "555\xe3\x80\x82" "01", "613\xe2\x80\xa2" "555",
         "613_555_0142", "613-555-01_2", "613-555-014_",
+        /* a partial number before a label and an extension: the label
+         * joins nothing, nor is the extension a number's end */
+        "613-555-01 (cell) x42", "613-555-014 cell x2", "555-0142 (cell) x204",
+        "613-555 (cell) x0142", "613 555 (cell) 0142 x204",
     };
     pgr_result res;
 
@@ -699,7 +717,7 @@ phone_forms(const char *e164, char forms[][64], size_t max)
     const char *d = e164 + 1;
     size_t n = 0, len = strlen(d);
 
-    if (e164[0] != '+' || max < 12)
+    if (e164[0] != '+' || max < 13)
         return 0;
     snprintf(forms[n++], 64, "%s", e164);
     snprintf(forms[n++], 64, "%s", d);
@@ -708,11 +726,14 @@ phone_forms(const char *e164, char forms[][64], size_t max)
     snprintf(forms[n++], 64, "9 011 %s", d);
     snprintf(forms[n++], 64, "+%.*s %.*s-%s", 2, d, 3, d + 2, d + 5);
     snprintf(forms[n++], 64, "(+%.*s) %s", 1, d, d + 1);
+    snprintf(forms[n++], 64, "%s (cell) ext. 204", e164);
     if (d[0] == '1' && len == 11) {       /* NANP: national forms */
         snprintf(forms[n++], 64, "(%.3s) %.3s-%s", d + 1, d + 4, d + 7);
         snprintf(forms[n++], 64, "1-%.3s-%.3s-%s", d + 1, d + 4, d + 7);
         snprintf(forms[n++], 64, "9 %.3s.%.3s.%s", d + 1, d + 4, d + 7);
         snprintf(forms[n++], 64, "9/1/%s", d + 1);
+        snprintf(forms[n++], 64, "%.3s\xe3\x80\x82%.3s\xe3\x80\x82%s",
+                 d + 1, d + 4, d + 7);
     } else if (strncmp(d, "44", 2) == 0) {
         snprintf(forms[n++], 64, "+44 (0)%s", d + 2);
         snprintf(forms[n++], 64, "0044 0%s", d + 2);

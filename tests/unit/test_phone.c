@@ -518,6 +518,7 @@ test_canonical_refuses(void **state)
     /* A label is read in directory values, never in registry data. */
     expect_refused(&cfg, "Tel. 613-555-0142", 17, "is not a phone number");
     expect_refused(&cfg, "613-555-0142 (mobile)", 21, "is not a phone number");
+    expect_refused(&cfg, "613-555-0142 (cell) x204", 24, "is not a phone number");
     expect_refused(&cfg, "613-555-0142 x204", 17, "has an extension");
     expect_refused(&cfg, "613-555-0142 x12345678901", 25,
                    "has an extension longer");

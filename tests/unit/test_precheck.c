@@ -9,7 +9,8 @@
  * two functions tell apart, random strings, mutations of phone numbers and
  * addresses as people write them (the registry's own and 613-555-01xx,
  * example.org, .test), UTF-8 (fullwidth digits, Arabic-Indic digits, no-
- * break spaces), embedded NULs, and lengths at the limits (24/25 digits,
+ * break spaces, ideographic full stops, bullets), labels before an
+ * extension ("613-555-0142 (cell) x204"), embedded NULs, and lengths at the limits (24/25 digits,
  * 320/321 bytes).  Each value is copied into a heap block of exactly its
  * length, so that valgrind and ASan see any read outside it.  With the real
  * filter, a value turned away must also have no hit in the full match: a
@@ -185,6 +186,7 @@ static const char *const pieces[] = {
     "\xe3\x80\x82",         /* ideographic full stop */
     "\xef\xbd\xa1",         /* halfwidth ideographic full stop */
     "\xe2\x80\xa2",         /* bullet */
+    " (cell) ", " cell ", "[work]",   /* a label before an extension */
     "*67", "\\", "p", "w", "'",
     "\t", "\r\n", "<", ">", "\"", "%40", "\x7f", "\xff",
 };
@@ -313,13 +315,14 @@ phone_forms(const char *e164, char forms[][48], size_t max)
     const char *d = e164 + 1;
     size_t n = 0;
 
-    if (max < 14)
+    if (max < 16)
         return 0;
     snprintf(forms[n++], 48, "%s", e164);
     snprintf(forms[n++], 48, "%s", d);
     snprintf(forms[n++], 48, "00%s", d);
     snprintf(forms[n++], 48, "tel:%s", e164);
     snprintf(forms[n++], 48, "%s x204", e164);
+    snprintf(forms[n++], 48, "%s (cell) x204", e164);
     if (d[0] == '1') {
         snprintf(forms[n++], 48, "+1 (%.3s) %.3s-%s", d + 1, d + 4, d + 7);
         snprintf(forms[n++], 48, "%.3s.%.3s.%s", d + 1, d + 4, d + 7);
@@ -330,6 +333,8 @@ phone_forms(const char *e164, char forms[][48], size_t max)
         snprintf(forms[n++], 48, "%.3s-%.3s-%s-204", d + 1, d + 4, d + 7);
         snprintf(forms[n++], 48, "%s - 12", e164);
         snprintf(forms[n++], 48, "%sp204", d);
+        snprintf(forms[n++], 48, "%.3s\xe3\x80\x82%.3s\xe3\x80\x82%s",
+                 d + 1, d + 4, d + 7);
     } else if (strncmp(d, "44", 2) == 0) {
         snprintf(forms[n++], 48, "+44 (0)%s", d + 2);
         snprintf(forms[n++], 48, "0044 0%s", d + 2);
@@ -364,6 +369,10 @@ phone_bases(char forms[][48], const char **base, size_t max)
         "\"Wang\" <sip:+16135550142@pbx;user=phone>;party=calling;privacy=off",
         "+44 20 7946 0042 \345\210\206\346\234\272 204",   /* fenji 204 */
         "6135550199\343\200\2016135550142",   /* ideographic comma */
+        /* a label between the number and its extension */
+        "613-555-0142 (cell) x204", "613-555-0142 cell, ext. 204",
+        "+1 613 555 0142 [work] ext. 204", "Tel: 613-555-0142 (work) ext 204",
+        "613-555-0199 (cell) x6135550142", "613-555-0142 cell #204",
         /* ideographic full stops and bullets as dots */
         "613\343\200\202" "555\343\200\202" "0142",
         "+1 613\357\275\241" "555\357\275\241" "0142",
@@ -594,6 +603,9 @@ test_registered_forms_pass(void **state)
         "613\343\200\202" "555\343\200\202" "0142",   /* ideographic stops */
         "613\357\275\241" "555\357\275\241" "0142",   /* halfwidth */
         "613\342\200\242" "555\342\200\242" "0142",   /* bullets */
+        "613-555-0142 (cell) x204", "613-555-0142 cell x204",   /* labels */
+        "+1 613 555 0142 [work] ext. 204", "613-555-0142 (cell), ext. 204",
+        "Tel: 613-555-0142 (work) ext 204", "613-555-0199 (cell) x6135550142",
     };
     static const char *const emails[] = {
         "wang.lihua@mps.example.test", "Wang.Lihua@MPS.Example.Test",
