@@ -99,7 +99,7 @@ pg_has "$O.e.embassy.reception.txt" '^ploguardMatch: .*prefix' "the mission bloc
 pg_search "$P" -b "$FORMS" '(uid=*)' cn ploguardMatch > "$O.forms"
 pg_unb64 "$O.forms" > "$O.forms.txt"
 for u in f01 f02 f03 f04 f05 f06 f07 f08 f09 f10 f11 f15 f16 f17 f18 f19 f20 \
-         f21 f22 f23 f24 f28 f29 f30 f31 f32 f33 f34 f35 f36 f37 f38 f39 f40 \
+         f21 f22 f23 f24 f28 f29 f30 f31 f32 f33 f34 f35 f36 f37 f38 f39 f40 f41 \
          m05 m06 m07 m08 m09; do
     it_entry "$O.forms.txt" "uid=$u,$FORMS" > "$O.one"
     pg_has "$O.one" "^cn: $DECLINE_EN.*: Form $u$" "form $u annotated ($(grep -v '^cn:\|^dn:\|^ploguard' "$O.one"; sed -n "/uid=$u,/,/^\$/p" "$PG_TESTDATA/forms.ldif" | tail -n 2 | head -n 1))"
