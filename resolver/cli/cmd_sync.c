@@ -981,8 +981,10 @@ take_lock(const char *state_dir)
         sync_fail("state directory %s: path too long", state_dir);
         return -1;
     }
-    /* see state_lock: no symbolic link followed, a regular file only */
-    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
+    /* see state_lock: read-only is enough for flock and opens a lock file
+     * another user (root, by hand) created; no symbolic link followed, a
+     * regular file only */
+    fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
     if (fd < 0) {
         sync_fail("%s: cannot open: %s", path, strerror(errno));
         return -1;

@@ -12,7 +12,8 @@ TESTS += \
 	tests/sync/feed-ca.sh \
 	tests/sync/feed-kill.sh \
 	tests/sync/feed-units.sh \
-	tests/sync/feed-valgrind.sh
+	tests/sync/feed-valgrind.sh \
+	tests/sync/feed-state.sh
 EXTRA_DIST += \
 	tests/sync/common.sh \
 	tests/sync/feedserver.py \
@@ -21,4 +22,5 @@ EXTRA_DIST += \
 	tests/sync/feed-ca.sh \
 	tests/sync/feed-kill.sh \
 	tests/sync/feed-units.sh \
-	tests/sync/feed-valgrind.sh
+	tests/sync/feed-valgrind.sh \
+	tests/sync/feed-state.sh
