@@ -1095,30 +1095,23 @@ sig_url(const char *url, char *out, size_t outsz)
     return n < 0 || (size_t)n >= outsz ? -1 : 0;
 }
 
-/* Reports an unchanged feed from the state, without parsing; how says how
- * the server told ("HTTP 304"...). */
+/* Reports an unchanged feed: info is the installed pair, which the state
+ * records (installed_recorded); how says how the server told ("HTTP
+ * 304"...). */
 static int
-report_unchanged(const struct opts *o, const char *registry_id, const char *how)
+report_unchanged(const pgr_feed_info *info, const char *how)
 {
-    pgr_feed_state st;
-    char err[PGR_FEED_ERR_MAX], exp[21];
-    int found = 0;
+    char exp[21];
 
-    if (registry_id[0] == '\0' ||
-        pgr_feed_state_read(o->state_dir, registry_id, &st, &found, err, sizeof(err)) != PGR_FEED_OK ||
-        !found) {
-        printf(PROG ": unchanged (%s)\n", how);
-        return SYNC_OK;
-    }
-    pgr_feed_format_time(st.expires_at, exp);
+    pgr_feed_format_time(info->expires_at, exp);
     printf(PROG ": unchanged (%s): registry %s seq %lld, expires %s\n",
-           how, st.registry_id, st.seq, exp);
+           how, info->registry_id, info->seq, exp);
     /* A feed that stopped moving past its registry's expiry is a failure
      * for whatever watches the exit status (systemd, monitoring): the
      * overlay serves the registry marked stale. */
-    if (st.expires_at <= time(NULL)) {
+    if (info->expires_at <= time(NULL)) {
         sync_fail("registry %s seq %lld expired at %s and the feed has no newer one: "
-                  "it is served as stale", st.registry_id, st.seq, exp);
+                  "it is served as stale", info->registry_id, info->seq, exp);
         return SYNC_POLICY;
     }
     return SYNC_OK;
@@ -1199,53 +1192,73 @@ installed_verifies(const struct opts *o, const unsigned char *sig, size_t siglen
 }
 
 /*
- * What a 304 may be taken to confirm: the installed pair still verifies
- * with the trusted keys and is the configured registry.  The validators
- * stored are those of the signature's URL only, and the keys or
- * --registry-id may have changed since (a key revoked after a compromise,
- * another registry asked for): then the signature is asked for again,
- * unconditionally, and goes through every check.
+ * Whether the state records the verified installed pair info (same seq
+ * and hash): 1 or 0; -1 after saying why when the state cannot be read
+ * (a corrupt state is an error, never "unchanged").  The installed pair
+ * can be older than the state: a crash after a failed sync of the
+ * directory brings back the previous pair, and so does a restore from a
+ * backup; the feed then has to be fetched again.
  */
 static int
-installed_pair_current(const struct opts *o, const pgr_feed_keys *keys)
-{
-    unsigned char *sig = NULL;
-    size_t siglen = 0;
-    pgr_feed_info info;
-    int ok;
-
-    if (pgr_feed_read_file(o->out_sig, PGR_FEED_SIGFILE_MAX, &sig, &siglen, NULL, 0) !=
-        PGR_FEED_OK)
-        return 0;
-    ok = installed_verifies(o, sig, siglen, keys, &info);
-    free(sig);
-    return ok;
-}
-
-/*
- * True when the downloaded signature is byte for byte the installed one,
- * the installed pair still verifies with the trusted keys, and the state
- * records it (same registry, seq and hash): a server that lost its
- * validators answered 200 for what we already have, and the registry
- * itself need not be downloaded.  A new signature over the same registry
- * (a key rollover) is not "the same": it is fetched and installed.
- */
-static int
-sig_is_installed(const struct opts *o, const struct download *d,
-                 const pgr_feed_keys *keys, pgr_feed_info *info)
+installed_recorded(const struct opts *o, const pgr_feed_info *info)
 {
     char err[PGR_FEED_ERR_MAX];
     pgr_feed_state st;
     int found = 0;
 
+    if (pgr_feed_state_read(o->state_dir, info->registry_id, &st, &found, err,
+                            sizeof(err)) != PGR_FEED_OK) {
+        sync_fail("cannot compare the installed registry with its anti-rollback state: %s",
+                  err);
+        return -1;
+    }
+    return found && st.seq == info->seq &&
+           sodium_memcmp(st.hash, info->hash, PGR_FEED_HASH_BYTES) == 0;
+}
+
+/*
+ * What a 304 may be taken to confirm: the installed pair still verifies
+ * with the trusted keys, is the configured registry, and is the one the
+ * state records.  The validators stored are those of the signature's URL
+ * only, and the keys or --registry-id may have changed since (a key
+ * revoked after a compromise, another registry asked for), or the pair on
+ * disk may not be the one last synced: then the signature is asked for
+ * again, unconditionally, and goes through every check.  Returns 1 with
+ * *info filled, 0, or -1 (said) when the state cannot be read.
+ */
+static int
+installed_pair_current(const struct opts *o, const pgr_feed_keys *keys,
+                       pgr_feed_info *info)
+{
+    unsigned char *sig = NULL;
+    size_t siglen = 0;
+    int ok;
+
+    if (pgr_feed_read_file(o->out_sig, PGR_FEED_SIGFILE_MAX, &sig, &siglen, NULL, 0) !=
+        PGR_FEED_OK)
+        return 0;
+    ok = installed_verifies(o, sig, siglen, keys, info);
+    free(sig);
+    return ok ? installed_recorded(o, info) : 0;
+}
+
+/*
+ * 1 when the downloaded signature is byte for byte the installed one, the
+ * installed pair still verifies with the trusted keys, and the state
+ * records it (same registry, seq and hash): a server that lost its
+ * validators answered 200 for what we already have, and the registry
+ * itself need not be downloaded.  A new signature over the same registry
+ * (a key rollover) is not "the same": it is fetched and installed.
+ * 0 otherwise; -1 (said) when the state cannot be read.
+ */
+static int
+sig_is_installed(const struct opts *o, const struct download *d,
+                 const pgr_feed_keys *keys, pgr_feed_info *info)
+{
     if (!file_is(o->out_sig, d->sig.buf, d->sig.len) ||
         !installed_verifies(o, d->sig.buf, d->sig.len, keys, info))
         return 0;
-    if (pgr_feed_state_read(o->state_dir, info->registry_id, &st, &found, err,
-                            sizeof(err)) != PGR_FEED_OK || !found)
-        return 0;
-    return st.seq == info->seq &&
-           sodium_memcmp(st.hash, info->hash, PGR_FEED_HASH_BYTES) == 0;
+    return installed_recorded(o, info);
 }
 
 /* Verification, before anything is parsed; the anti-rollback policy comes
@@ -1400,25 +1413,37 @@ run_sync(const struct opts *o, const pgr_feed_keys *keys, const pgr_config *cfg)
     const char *expected;
     time_t now;
     pgr_feed_status st;
-    int rc;
+    int rc, same;
 
     clean_all_leftovers(o);
     cache_read(o->state_dir, &cache);
     rc = fetch_sig(o, &cache, &d);
-    if (rc < 0 && !installed_pair_current(o, keys)) {
-        download_free(&d);
-        cache.url[0] = '\0';    /* unconditional */
-        rc = fetch_sig(o, &cache, &d);
+    if (rc < 0) {
+        same = installed_pair_current(o, keys, &info);
+        if (same < 0) {
+            rc = SYNC_LOCAL;
+            goto out;
+        }
+        if (same == 0) {
+            download_free(&d);
+            cache.url[0] = '\0';    /* unconditional */
+            rc = fetch_sig(o, &cache, &d);
+        }
     }
     if (rc < 0) {
-        download_free(&d);
-        return report_unchanged(o, cache.registry_id, "HTTP 304");
+        rc = report_unchanged(&info, "HTTP 304");
+        goto out;
     }
     if (rc != SYNC_OK)
         goto out;
-    if (sig_is_installed(o, &d, keys, &info)) {
+    same = sig_is_installed(o, &d, keys, &info);
+    if (same < 0) {
+        rc = SYNC_LOCAL;
+        goto out;
+    }
+    if (same) {
         cache_write(o->state_dir, o->url, &d.sig, info.registry_id);
-        rc = report_unchanged(o, info.registry_id, "HTTP 200, the installed registry's signature");
+        rc = report_unchanged(&info, "HTTP 200, the installed registry's signature");
         goto out;
     }
     rc = fetch_body(o, &d);

@@ -60,4 +60,56 @@ else
     check "a sync.lock the service user may not write" $?
 fi
 
+# --------------------------- a 304 while the installed pair is not the state's
+# A crash after a failed sync of the directory, or a restore from a
+# backup, brings back pair 5 while the state records 6: the 304 must not
+# pass for "unchanged" (the overlay refuses 5 as a rollback); seq 6 is
+# fetched again and installed.
+publish 5
+run_sync --url "$URL" $MAIN
+[ $RC -eq 0 ] || { echo "ERROR: seq 5 not installed: $ERR"; exit 99; }
+cp "$T/inst/registry.json" "$T/v5.json"
+cp "$T/inst/registry.json.minisig" "$T/v5.minisig"
+publish 6
+run_sync --url "$URL" $MAIN
+[ $RC -eq 0 ] || { echo "ERROR: seq 6 not installed: $ERR"; exit 99; }
+cp "$T/inst/registry.json" "$T/v6.json"
+cp "$T/v5.json" "$T/inst/registry.json"
+cp "$T/v5.minisig" "$T/inst/registry.json.minisig"
+run_sync --url "$URL" $MAIN
+[ $RC -eq 0 ] && cmp -s "$T/v6.json" "$T/inst/registry.json" &&
+    printf '%s\n' "$OUT" | grep -q 'registry test-feed seq 5 -> 6'
+check "a 304 with an older pair installed than the state records" $?
+run_sync --url "$URL" $MAIN
+[ $RC -eq 0 ] && printf '%s\n' "$OUT" | grep -q '^ploguard sync: unchanged (HTTP 304): registry test-feed seq 6,'
+check "... and the next sync is a 304 again" $?
+
+# The state file corrupt: an error (exit 7), never "unchanged".
+cp "$T/state/test-feed.state" "$T/good.state"
+printf 'garbage\n' > "$T/state/test-feed.state"
+snapshot
+run_sync --url "$URL" $MAIN
+expect_fail "a 304 with a corrupt state" 7 'anti-rollback state: .*test-feed.state: corrupt state file'
+cp "$T/good.state" "$T/state/test-feed.state"
+
+# The state file lost: the feed is fetched again and recorded.
+rm -f "$T/state/test-feed.state"
+run_sync --url "$URL" $MAIN
+[ $RC -eq 0 ] && cmp -s "$T/v6.json" "$T/inst/registry.json" &&
+    printf '%s\n' "$OUT" | grep -q 'registry test-feed seq 6 -> 6' &&
+    grep -q '^seq 6$' "$T/state/test-feed.state"
+check "a 304 with the state lost: fetched and recorded again" $?
+
+# An HTTP cache that does not say which registry (an older version's, or
+# edited): the installed pair says it, and an expired one still exits 5.
+publish 7 --expires +3
+run_sync --url "$URL" $MAIN
+[ $RC -eq 0 ] || { echo "ERROR: seq 7 not installed: $ERR"; exit 99; }
+sleep 4
+sed -i '/^registry_id /d' "$T/state/http-cache"
+run_sync --url "$URL" $MAIN
+[ $RC -eq 5 ] && printf '%s\n' "$OUT" | grep -q 'unchanged (HTTP 304): registry test-feed seq 7' &&
+    printf '%s\n' "$ERR" | grep -q 'seq 7 expired at .*: it is served as stale'
+check "a 304, the cache without registry_id, the registry expired: exit 5" $?
+
 finish
