@@ -56,11 +56,23 @@
 
 enum { K_MAX_KEYS = 4 };  /* room to report "too many keys" ourselves */
 
+/* The string settings, by index, so that where each came from is kept. */
+enum { W_URL, W_STATE_DIR, W_OUT, W_CACERT, W_PIN, W_REGISTRY_ID, W_REGION, W_COUNT };
+
+static const char *const setting_name[W_COUNT] = {
+    "url", "state-dir", "out", "cacert", "pin", "registry-id", "region"
+};
+
 struct opts {
     char *url, *state_dir, *out, *cacert, *pin, *registry_id, *region;
     char *key[K_MAX_KEYS];        /* key strings, or NULL */
     char *keyfile[K_MAX_KEYS];    /* key files, or NULL */
     size_t nkeys;
+    /* Where each setting came from, for messages about a value checked
+     * after parsing: "--url", or "FILE:LINE: url"; NULL for a default. */
+    char *from[W_COUNT];
+    char *keyfrom[K_MAX_KEYS];
+    const char *config;           /* the configuration file read */
     long connect_timeout, timeout;
     long long max_size;
     int verify_only;
@@ -117,6 +129,33 @@ set_str(char **slot, const char *value)
     return 0;
 }
 
+/* The slot of string setting w. */
+static char **
+setting(struct opts *o, int w)
+{
+    switch (w) {
+    case W_URL:         return &o->url;
+    case W_STATE_DIR:   return &o->state_dir;
+    case W_OUT:         return &o->out;
+    case W_CACERT:      return &o->cacert;
+    case W_PIN:         return &o->pin;
+    case W_REGISTRY_ID: return &o->registry_id;
+    default:            return &o->region;
+    }
+}
+
+/* Where setting w came from, for a message: "--url" by default. */
+static const char *
+where(const struct opts *o, int w)
+{
+    static char opt[32];
+
+    if (o->from[w] != NULL)
+        return o->from[w];
+    (void)snprintf(opt, sizeof(opt), "--%s", setting_name[w]);
+    return opt;
+}
+
 static void
 opts_free(struct opts *o)
 {
@@ -130,18 +169,22 @@ opts_free(struct opts *o)
     free(o->pin);
     free(o->registry_id);
     free(o->region);
+    for (i = 0; i < W_COUNT; i++)
+        free(o->from[i]);
     for (i = 0; i < K_MAX_KEYS; i++) {
         free(o->key[i]);
         free(o->keyfile[i]);
+        free(o->keyfrom[i]);
     }
 }
 
 static int
-add_key(struct opts *o, const char *value, int is_file)
+add_key(struct opts *o, const char *value, int is_file, const char *origin)
 {
     if (o->nkeys >= K_MAX_KEYS)
         return -1;
-    if (set_str(is_file ? &o->keyfile[o->nkeys] : &o->key[o->nkeys], value) != 0)
+    if (set_str(is_file ? &o->keyfile[o->nkeys] : &o->key[o->nkeys], value) != 0 ||
+        set_str(&o->keyfrom[o->nkeys], origin) != 0)
         return -1;
     o->nkeys++;
     return 0;
@@ -163,37 +206,29 @@ parse_long(const char *s, long long lo, long long hi, long long *out)
     return 0;
 }
 
-/* Applies one setting, from the command line or the configuration file.
+/* Applies one setting, from the command line or the configuration file;
+ * origin says where ("--url", "FILE:LINE: url") for later messages.
  * Returns 0, or -1 with why set. */
 static int
-apply(struct opts *o, const char *name, const char *value, const char **why)
+apply(struct opts *o, const char *name, const char *value, const char *origin,
+      const char **why)
 {
     long long v;
+    int w;
 
     *why = "out of memory";
-    if (strcmp(name, "url") == 0)
-        return set_str(&o->url, value);
-    if (strcmp(name, "state-dir") == 0)
-        return set_str(&o->state_dir, value);
-    if (strcmp(name, "out") == 0)
-        return set_str(&o->out, value);
-    if (strcmp(name, "cacert") == 0)
-        return set_str(&o->cacert, value);
-    if (strcmp(name, "pin") == 0) {
-        if (strncmp(value, "sha256//", 8) != 0) {
-            *why = "must be sha256//BASE64 (see curl --pinnedpubkey)";
-            return -1;
-        }
-        return set_str(&o->pin, value);
+    if (strcmp(name, "pin") == 0 && strncmp(value, "sha256//", 8) != 0) {
+        *why = "must be sha256//BASE64 (see curl --pinnedpubkey)";
+        return -1;
     }
-    if (strcmp(name, "registry-id") == 0)
-        return set_str(&o->registry_id, value);
-    if (strcmp(name, "region") == 0)
-        return set_str(&o->region, value);
+    for (w = 0; w < W_COUNT; w++)
+        if (strcmp(name, setting_name[w]) == 0)
+            return set_str(setting(o, w), value) != 0 ||
+                   set_str(&o->from[w], origin) != 0 ? -1 : 0;
     if (strcmp(name, "pubkey") == 0 || strcmp(name, "pubkey2") == 0 ||
         strcmp(name, "pubkey-file") == 0 || strcmp(name, "pubkey2-file") == 0) {
         *why = "more than two public keys";
-        return add_key(o, value, strstr(name, "-file") != NULL);
+        return add_key(o, value, strstr(name, "-file") != NULL, origin);
     }
     if (strcmp(name, "connect-timeout") == 0 || strcmp(name, "timeout") == 0) {
         *why = "must be a whole number of seconds, 1 to 3600";
@@ -254,6 +289,7 @@ read_config(struct opts *o, const char *path, int must_exist)
     }
     while (rc == 0 && fgets(line, sizeof(line), fp) != NULL) {
         char *name, *value, *eq, *c;
+        char origin[PATH_MAX + 96];
         const char *why;
 
         lineno++;
@@ -274,13 +310,15 @@ read_config(struct opts *o, const char *path, int must_exist)
         *eq = '\0';
         value = trim(eq + 1);
         name = trim(name);
+        /* the name as written, before '_' becomes '-' */
+        (void)snprintf(origin, sizeof(origin), "%s:%u: %.64s", path, lineno, name);
         for (c = name; *c != '\0'; c++)
             if (*c == '_')
                 *c = '-';
         if (*value == '\0') {
             sync_fail("%s:%u: %s: empty value", path, lineno, name);
             rc = -1;
-        } else if (apply(o, name, value, &why) != 0) {
+        } else if (apply(o, name, value, origin, &why) != 0) {
             sync_fail("%s:%u: %s: %s", path, lineno, name, why);
             rc = -1;
         }
@@ -302,6 +340,21 @@ take(char **slot, char **from)
     free(*slot);
     *slot = *from;
     *from = NULL;
+}
+
+/* Moves the command line's string settings, and where they came from, over
+ * the configuration's. */
+static void
+take_settings(struct opts *o, struct opts *cli)
+{
+    int w;
+
+    for (w = 0; w < W_COUNT; w++) {
+        if (*setting(cli, w) == NULL)
+            continue;
+        take(setting(o, w), setting(cli, w));
+        take(&o->from[w], &cli->from[w]);
+    }
 }
 
 static const struct option long_options[] = {
@@ -335,6 +388,7 @@ parse_args(int argc, char **argv, struct opts *o)
 {
     struct opts cli;
     const char *config = NULL, *why = "unknown option";
+    char origin[32];
     int opt;
 
     memset(&cli, 0, sizeof(cli));
@@ -370,7 +424,9 @@ parse_args(int argc, char **argv, struct opts *o)
         for (lo = long_options; lo->name != NULL; lo++)
             if (lo->val == opt)
                 break;
-        if (lo->name == NULL || apply(&cli, lo->name, optarg, &why) != 0) {
+        if (lo->name != NULL)
+            (void)snprintf(origin, sizeof(origin), "--%s", lo->name);
+        if (lo->name == NULL || apply(&cli, lo->name, optarg, origin, &why) != 0) {
             sync_fail("--%s %s: %s", lo->name != NULL ? lo->name : "?", optarg, why);
             opts_free(&cli);
             return -1;
@@ -381,27 +437,24 @@ parse_args(int argc, char **argv, struct opts *o)
         opts_free(&cli);
         return -1;
     }
-    if (read_config(o, config != NULL ? config : DEFAULT_CONF, config != NULL) != 0) {
+    o->config = config != NULL ? config : DEFAULT_CONF;
+    if (read_config(o, o->config, config != NULL) != 0) {
         opts_free(&cli);
         return -1;
     }
     /* Command line over configuration. */
-    take(&o->url, &cli.url);
-    take(&o->state_dir, &cli.state_dir);
-    take(&o->out, &cli.out);
-    take(&o->cacert, &cli.cacert);
-    take(&o->pin, &cli.pin);
-    take(&o->registry_id, &cli.registry_id);
-    take(&o->region, &cli.region);
+    take_settings(o, &cli);
     if (cli.nkeys > 0) {
         size_t k;
 
         for (k = 0; k < K_MAX_KEYS; k++) {
             free(o->key[k]);
             free(o->keyfile[k]);
+            free(o->keyfrom[k]);
             o->key[k] = cli.key[k];
             o->keyfile[k] = cli.keyfile[k];
-            cli.key[k] = cli.keyfile[k] = NULL;
+            o->keyfrom[k] = cli.keyfrom[k];
+            cli.key[k] = cli.keyfile[k] = cli.keyfrom[k] = NULL;
         }
         o->nkeys = cli.nkeys;
     }
@@ -437,11 +490,13 @@ choose_trust(struct opts *o)
     o->ca_file = o->ca_dir = NULL;
     if (o->cacert != NULL) {
         if (access(o->cacert, R_OK) != 0) {
-            sync_fail("--cacert %s: cannot read: %s", o->cacert, strerror(errno));
+            sync_fail("%s %s: cannot read: %s", where(o, W_CACERT), o->cacert,
+                      strerror(errno));
             return -1;
         }
         if (is_dir(o->cacert)) {
-            sync_fail("--cacert %s: a directory, not a file of PEM certificates", o->cacert);
+            sync_fail("%s %s: a directory, not a file of PEM certificates",
+                      where(o, W_CACERT), o->cacert);
             return -1;
         }
         o->ca_file = o->cacert;
@@ -468,7 +523,7 @@ finish_opts(struct opts *o)
         return -1;
     n = snprintf(sig, sizeof(sig), "%s.minisig", o->out);
     if (n < 0 || (size_t)n >= sizeof(sig)) {
-        sync_fail("--out %s: too long a path", o->out);
+        sync_fail("%s %s: too long a path", where(o, W_OUT), o->out);
         return -1;
     }
     if (set_str(&o->out_sig, sig) != 0)
@@ -496,22 +551,22 @@ finish_opts(struct opts *o)
         return -1;
     }
     if (o->nkeys > PGR_FEED_MAX_KEYS) {
-        sync_fail("at most %d trusted public keys (a current key and a standby)",
-                  PGR_FEED_MAX_KEYS);
+        sync_fail("%s: at most %d trusted public keys (a current key and a standby)",
+                  o->keyfrom[PGR_FEED_MAX_KEYS], PGR_FEED_MAX_KEYS);
         return -1;
     }
     if (o->verify_only)
         return 0;
     if (o->url == NULL) {
-        sync_fail("no feed URL: give --url https://... or url = in %s", DEFAULT_CONF);
+        sync_fail("no feed URL: give --url https://... or url = in %s", o->config);
         return -1;
     }
     if (strncasecmp(o->url, "https://", 8) != 0) {
-        sync_fail("--url %s: only https:// URLs are accepted", o->url);
+        sync_fail("%s %s: only https:// URLs are accepted", where(o, W_URL), o->url);
         return -1;
     }
     if (strlen(o->url) > 2000) {
-        sync_fail("--url: longer than 2000 characters");
+        sync_fail("%s: longer than 2000 characters", where(o, W_URL));
         return -1;
     }
     return choose_trust(o);
@@ -532,7 +587,7 @@ load_keys(const struct opts *o, pgr_feed_keys *keys)
         else
             st = pgr_feed_keys_add(keys, o->key[i], err, sizeof(err));
         if (st != PGR_FEED_OK) {
-            sync_fail("public key %zu: %s", i + 1, err);
+            sync_fail("%s: %s", o->keyfrom[i], err);
             return -1;
         }
     }
@@ -657,7 +712,7 @@ describe_curl(CURLcode rc, const struct fetch *f, const struct opts *o,
         break;
     case CURLE_PEER_FAILED_VERIFICATION:
         (void)snprintf(out, outsz, "server certificate not trusted by %s %s: %s",
-                       o->cacert != NULL ? "--cacert" : "the system CA store",
+                       o->cacert != NULL ? where(o, W_CACERT) : "the system CA store",
                        o->ca_file != NULL ? o->ca_file : o->ca_dir, errbuf);
         break;
     case CURLE_SSL_CACERT_BADFILE:
@@ -1035,14 +1090,15 @@ setup_config(const struct opts *o, pgr_config *cfg)
 {
     pgr_config_init(cfg);
     if (o->region != NULL && pgr_config_set_region(cfg, o->region) != 0) {
-        sync_fail("--region %s: not a region the phone parser knows", o->region);
+        sync_fail("%s %s: not a region the phone parser knows", where(o, W_REGION),
+                  o->region);
         return -1;
     }
     /* accepted, so that a configuration file naming it still works */
     if (o->region != NULL && strcmp(cfg->region, PGR_REGISTRY_REGION) != 0)
-        fprintf(stderr, PROG ": warning: region %s is not used: the "
+        fprintf(stderr, PROG ": warning: %s %s is not used: the "
                 "registry's numbers written in national form are always "
-                "read as %s\n", cfg->region, PGR_REGISTRY_REGION);
+                "read as %s\n", where(o, W_REGION), cfg->region, PGR_REGISTRY_REGION);
     return 0;
 }
 
@@ -1134,7 +1190,7 @@ fetch_sig(const struct opts *o, const struct http_cache *c, struct download *d)
     d->sig.max = PGR_FEED_SIGFILE_MAX;
     d->sig.max_is = "the limit of a signature file";
     if (sig_url(o->url, surl, sizeof(surl)) != 0) {
-        sync_fail("--url: too long");
+        sync_fail("%s: too long", where(o, W_URL));
         return SYNC_USAGE;
     }
     /* Conditional only when what the cache describes is still installed. */

@@ -332,7 +332,7 @@ printf 'url = %s\nfrobnicate = 1\n' "$URL" > "$T/bad.conf"
 run_sync --config "$T/bad.conf" $MAIN
 expect_fail "unknown configuration key" 2 'bad.conf:2: frobnicate: unknown setting'
 run_sync --url "$URL" --pubkey 'RWQnotakey'
-expect_fail "malformed public key" 2 'public key 1: public key is not the base64'
+expect_fail "malformed public key" 2 '--pubkey: public key is not the base64'
 run_sync --url "$URL"
 expect_fail "no public key" 2 'no trusted public key'
 run_sync --url "$URL" $MAIN --bogus

@@ -112,4 +112,44 @@ run_sync --url "$URL" $MAIN
     printf '%s\n' "$ERR" | grep -q 'seq 7 expired at .*: it is served as stale'
 check "a 304, the cache without registry_id, the registry expired: exit 5" $?
 
+# ------------------------- a bad value in the configuration file: file:line
+# Values checked after parsing name the file and the line they came from,
+# not a command-line option the operator never typed.
+publish 8
+run_sync --url "$URL" $MAIN
+[ $RC -eq 0 ] || { echo "ERROR: seq 8 not installed: $ERR"; exit 99; }
+snapshot
+conf() {
+    printf '# sync settings\nstate_dir = %s\n' "$T/state" > "$T/bad.conf"
+    printf '%s\n' "$@" >> "$T/bad.conf"
+}
+conf "url = http://127.0.0.1:$PORT/registry.json" "pubkey_file = $T/main.pub"
+run_sync --config "$T/bad.conf"
+expect_fail "url = http:// in the file" 2 \
+    "bad.conf:3: url http://127.0.0.1:$PORT/registry.json: only https:// URLs are accepted"
+conf "url = $URL" "pubkey = RWQnotakey"
+run_sync --config "$T/bad.conf"
+expect_fail "a malformed pubkey in the file" 2 'bad.conf:4: pubkey: public key is not the base64'
+conf "url = $URL" "pubkey_file = $T/no-such.pub"
+run_sync --config "$T/bad.conf"
+expect_fail "a missing pubkey_file in the file" 2 "bad.conf:4: pubkey_file: $T/no-such.pub: "
+conf "url = $URL" "pubkey_file = $T/main.pub" "pubkey_file = $T/main.pub" "pubkey2 = $(pubkey main)"
+run_sync --config "$T/bad.conf"
+expect_fail "three keys in the file" 2 'bad.conf:6: pubkey2: at most 2 trusted public keys'
+conf "url = $URL" "pubkey_file = $T/main.pub" "cacert = $T/no-such.pem"
+run_sync --config "$T/bad.conf" --cacert "$T/pki/ca.crt"
+[ $RC -eq 0 ]
+check "the command line's --cacert over the file's" $?
+"$PLOGUARD" sync --config "$T/bad.conf" --out "$T/inst/registry.json" >"$T/stdout" 2>"$T/stderr"
+RC=$? OUT=$(cat "$T/stdout") ERR=$(cat "$T/stderr")
+expect_fail "a missing cacert in the file" 2 "bad.conf:5: cacert $T/no-such.pem: cannot read"
+conf "url = $URL" "pubkey_file = $T/main.pub" "region = ZZ"
+run_sync --config "$T/bad.conf"
+expect_fail "a bad region in the file" 2 'bad.conf:5: region ZZ: not a region'
+conf "url = $URL" "pubkey_file = $T/main.pub" "region = ZZ"
+run_sync --config "$T/bad.conf" --region XX
+expect_fail "a bad --region over the file's" 2 '^ploguard sync: --region XX: not a region'
+run_sync --url "http://127.0.0.1:$PORT/registry.json" $MAIN
+expect_fail "--url http:// on the command line" 2 '^ploguard sync: --url http://.*: only https://'
+
 finish
