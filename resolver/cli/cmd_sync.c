@@ -37,8 +37,11 @@
 #define SYNC_OK        0   /* installed, or unchanged */
 #define SYNC_USAGE     2   /* bad option, configuration or key */
 #define SYNC_NETWORK   3   /* download failed: HTTP, TLS, time-out, size */
-#define SYNC_VERIFY    4   /* signature, key or trusted comment */
-#define SYNC_POLICY    5   /* rollback, equivocation, future, expired */
+#define SYNC_VERIFY    4   /* signature, key, or trusted comment (malformed or
+                              disagreeing with the file it signs) */
+#define SYNC_POLICY    5   /* rollback, equivocation, future, expired, or
+                              another registry than the installed or
+                              configured one */
 #define SYNC_INVALID   6   /* signed but not a valid registry */
 #define SYNC_LOCAL     7   /* local files: state, install, lock */
 
@@ -113,8 +116,8 @@ usage(FILE *fp)
           "Settings also come from " DEFAULT_CONF " (key = value).\n"
           "\n"
           "Exit status: 0 installed or unchanged, 2 usage or configuration,\n"
-          "3 network, 4 verification, 5 rollback/equivocation/future/expired,\n"
-          "6 invalid registry, 7 local files.\n", fp);
+          "3 network, 4 verification, 5 rollback/equivocation/future/expired or\n"
+          "another registry, 6 invalid registry, 7 local files.\n", fp);
 }
 
 static int
@@ -1003,8 +1006,8 @@ status_exit(pgr_feed_status st)
     case PGR_FEED_E_BAD_COMMENT:
     case PGR_FEED_E_COMMENT:
     case PGR_FEED_E_MISMATCH:
-    case PGR_FEED_E_WRONG_ID:
         return SYNC_VERIFY;
+    case PGR_FEED_E_WRONG_ID:
     case PGR_FEED_E_FUTURE:
     case PGR_FEED_E_EXPIRED:
     case PGR_FEED_E_ROLLBACK:
@@ -1102,7 +1105,14 @@ setup_config(const struct opts *o, pgr_config *cfg)
     return 0;
 }
 
-/* `ploguard sync --verify`: checks the installed pair and the state. */
+/*
+ * `ploguard sync --verify`: checks the installed pair, the state and
+ * --registry-id, with the exit codes of a sync: another registry than
+ * configured, or an expired one (still printed, marked STALE), is 5, as
+ * an unchanged feed past its expiry is.  (The rule that the feed be the
+ * installed registry has nothing to compare here: the installed registry
+ * is what is checked.)
+ */
 static int
 verify_installed(const struct opts *o, const pgr_feed_keys *keys,
                  const pgr_config *cfg)
@@ -1112,6 +1122,7 @@ verify_installed(const struct opts *o, const pgr_feed_keys *keys,
     char err[PGR_FEED_ERR_MAX], kid[2 * PGR_FEED_KEYID_BYTES + 1], exp[21];
     time_t now = time(NULL);
     pgr_feed_status st;
+    int stale;
 
     st = pgr_feed_load(o->out, NULL, keys, o->state_dir, cfg, now, 0,
                        (size_t)o->max_size, &reg, &info, NULL, err, sizeof(err));
@@ -1119,12 +1130,24 @@ verify_installed(const struct opts *o, const pgr_feed_keys *keys,
         sync_fail("installed registry does not verify: %s", err);
         return status_exit(st);
     }
+    if (o->registry_id != NULL && strcmp(o->registry_id, info.registry_id) != 0) {
+        sync_fail("refused: the installed registry %s is registry %s, not the configured %s",
+                  o->out, info.registry_id, o->registry_id);
+        pgr_registry_free(reg);
+        return SYNC_POLICY;
+    }
     pgr_feed_keyid_hex(info.keyid, kid);
     pgr_feed_format_time(info.expires_at, exp);
+    stale = pgr_registry_stale(reg, now);
+    pgr_registry_free(reg);
     printf(PROG ": %s: registry %s seq %lld verifies (key %s, expires %s)%s\n",
            o->out, info.registry_id, info.seq, kid, exp,
-           pgr_registry_stale(reg, now) ? " - STALE: past expires_at" : "");
-    pgr_registry_free(reg);
+           stale ? " - STALE: past expires_at" : "");
+    if (stale) {
+        sync_fail("registry %s seq %lld expired at %s: it is served as stale",
+                  info.registry_id, info.seq, exp);
+        return SYNC_POLICY;
+    }
     return SYNC_OK;
 }
 
@@ -1333,10 +1356,12 @@ check_feed(const struct opts *o, const struct download *d, const pgr_feed_keys *
         sync_fail("verification failed: %s", err);
         return status_exit(st);
     }
+    /* verified, but not the registry wanted: a policy refusal, as a feed
+     * of another registry than the installed one is */
     if (o->registry_id != NULL && strcmp(o->registry_id, info->registry_id) != 0) {
-        sync_fail("verification failed: the feed is registry %s, not the configured %s",
+        sync_fail("refused: the feed is registry %s, not the configured %s",
                   info->registry_id, o->registry_id);
-        return SYNC_VERIFY;
+        return SYNC_POLICY;
     }
     st = pgr_feed_check_time(info, now, PGR_FEED_CHECK_EXPIRED, err, sizeof(err));
     if (st != PGR_FEED_OK) {
@@ -1350,7 +1375,8 @@ check_feed(const struct opts *o, const struct download *d, const pgr_feed_keys *
  * The anti-rollback state, once parse_feed has found the body to be the
  * registry the trusted comment names: a signature that verifies over
  * something else (legacy "Ed" ones, which could, are refused) must fail
- * as an invalid registry, never raise the alert of a compromised key.
+ * verification (exit 4, as a comment naming another file's hash does),
+ * never raise the alert of a compromised key.
  */
 static int
 check_policy(const struct opts *o, const pgr_feed_info *info)
@@ -1376,6 +1402,7 @@ parse_feed(const struct download *d, const pgr_config *cfg, const pgr_feed_info 
 {
     pgr_errors errs;
     char err[PGR_FEED_ERR_MAX];
+    pgr_feed_status st;
 
     pgr_errors_init(&errs);
     *reg = pgr_registry_load_buffer((const char *)d->body.buf, d->body.len, cfg, &errs);
@@ -1387,11 +1414,14 @@ parse_feed(const struct download *d, const pgr_config *cfg, const pgr_feed_info 
         return SYNC_INVALID;
     }
     pgr_errors_free(&errs);
-    if (pgr_feed_check_body(info, *reg, err, sizeof(err)) != PGR_FEED_OK) {
+    /* a comment that disagrees with the body is PGR_FEED_E_MISMATCH, exit
+     * 4, whichever field it is, as with --verify */
+    st = pgr_feed_check_body(info, *reg, err, sizeof(err));
+    if (st != PGR_FEED_OK) {
         sync_fail("verification failed: %s", err);
         pgr_registry_free(*reg);
         *reg = NULL;
-        return SYNC_VERIFY;
+        return status_exit(st);
     }
     return SYNC_OK;
 }

@@ -220,7 +220,7 @@ expect_fail "malformed signature file" 4 'signature line 2 is not the base64'
 
 publish 7
 run_sync --url "$URL" $MAIN --registry-id other-feed
-expect_fail "unexpected registry id" 4 'the feed is registry test-feed, not the configured other-feed'
+expect_fail "unexpected registry id" 5 'refused: the feed is registry test-feed, not the configured other-feed'
 
 # --------------------------------------------------------------- policy
 publish 4
@@ -353,7 +353,7 @@ snapshot
 run_sync --url "$URL" --pubkey-file "$T/other.pub"
 expect_fail "a 304 once the signing key is no longer trusted" 4 'which is not a trusted key'
 run_sync --url "$URL" $MAIN --registry-id other-feed
-expect_fail "a 304 for another --registry-id" 4 'the feed is registry test-feed, not the configured other-feed'
+expect_fail "a 304 for another --registry-id" 5 'refused: the feed is registry test-feed, not the configured other-feed'
 
 # ------------------------------- an installed registry that cannot be loaded
 # The registry id to keep then comes from the last sync's record: a feed of

@@ -112,6 +112,18 @@ run_sync --url "$URL" $MAIN
     printf '%s\n' "$ERR" | grep -q 'seq 7 expired at .*: it is served as stale'
 check "a 304, the cache without registry_id, the registry expired: exit 5" $?
 
+# --verify: as a sync would, exit 5 for an expired registry (still printed,
+# marked STALE) and for another registry than --registry-id.
+verify() {
+    "$PLOGUARD" sync --config /dev/null --verify $MAIN --state-dir "$T/state" \
+        --out "$T/inst/registry.json" "$@" >"$T/stdout" 2>"$T/stderr"
+    RC=$? OUT=$(cat "$T/stdout") ERR=$(cat "$T/stderr")
+}
+verify
+[ $RC -eq 5 ] && printf '%s\n' "$OUT" | grep -q 'seq 7 verifies .* - STALE: past expires_at' &&
+    printf '%s\n' "$ERR" | grep -q 'seq 7 expired at .*: it is served as stale'
+check "--verify of an expired registry: exit 5" $?
+
 # ------------------------- a bad value in the configuration file: file:line
 # Values checked after parsing name the file and the line they came from,
 # not a command-line option the operator never typed.
@@ -119,6 +131,16 @@ publish 8
 run_sync --url "$URL" $MAIN
 [ $RC -eq 0 ] || { echo "ERROR: seq 8 not installed: $ERR"; exit 99; }
 snapshot
+verify --registry-id test-feed
+[ $RC -eq 0 ] && printf '%s\n' "$OUT" | grep -q 'registry test-feed seq 8 verifies' && [ -z "$ERR" ]
+check "--verify --registry-id of the installed registry" $?
+verify --registry-id other-feed
+[ $RC -eq 5 ] && [ -z "$OUT" ] &&
+    printf '%s\n' "$ERR" | grep -q 'refused: the installed registry .* is registry test-feed, not the configured other-feed'
+check "--verify --registry-id of another registry: exit 5" $?
+run_sync --url "$URL" $MAIN --registry-id other-feed
+expect_fail "a feed of another registry than --registry-id: exit 5, as ploguard(1) says" 5 \
+    'refused: the feed is registry test-feed, not the configured other-feed'
 conf() {
     printf '# sync settings\nstate_dir = %s\n' "$T/state" > "$T/bad.conf"
     printf '%s\n' "$@" >> "$T/bad.conf"
