@@ -1023,6 +1023,63 @@ status_exit(pgr_feed_status st)
     return SYNC_LOCAL;
 }
 
+/*
+ * Creates dir and its missing parents, mode 0755 less the umask: on a
+ * fresh `make install` not even <localstatedir>/lib/ploguard exists.
+ * Returns 0, or -1 with errno set and the directory that could not be
+ * made in failed.
+ */
+static int
+make_dirs(const char *dir, char *failed, size_t failedsz)
+{
+    char path[PATH_MAX];
+    size_t n = strlen(dir), i;
+
+    (void)snprintf(failed, failedsz, "%s", dir);
+    if (n == 0 || n >= sizeof(path)) {
+        errno = n == 0 ? ENOENT : ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(path, dir, n + 1);
+    for (i = 1; i <= n; i++) {
+        if (path[i] != '/' && path[i] != '\0')
+            continue;
+        path[i] = '\0';
+        if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+            (void)snprintf(failed, failedsz, "%s", path);
+            return -1;
+        }
+        path[i] = dir[i];
+    }
+    if (!is_dir(dir)) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    return 0;
+}
+
+/* The state directory and the directory of --out, created if missing. */
+static int
+prepare_dirs(const struct opts *o)
+{
+    char dir[PATH_MAX], failed[PATH_MAX];
+
+    if (make_dirs(o->state_dir, failed, sizeof(failed)) != 0) {
+        sync_fail("state directory %s%s%s: cannot create %s: %s", o->state_dir,
+                  o->from[W_STATE_DIR] != NULL ? " from " : "",
+                  o->from[W_STATE_DIR] != NULL ? o->from[W_STATE_DIR] : "",
+                  failed, strerror(errno));
+        return -1;
+    }
+    if (pgr_feed_dir_of(o->out, dir, sizeof(dir)) != 0 ||
+        make_dirs(dir, failed, sizeof(failed)) != 0) {
+        sync_fail("%s %s: cannot create its directory %s: %s", where(o, W_OUT), o->out,
+                  failed, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 /* Takes an exclusive lock so that two syncs never interleave. */
 static int
 take_lock(const char *state_dir)
@@ -1031,10 +1088,6 @@ take_lock(const char *state_dir)
     struct stat sb;
     int fd;
 
-    if (mkdir(state_dir, 0755) != 0 && errno != EEXIST) {
-        sync_fail("state directory %s: cannot create: %s", state_dir, strerror(errno));
-        return -1;
-    }
     if (snprintf(path, sizeof(path), "%s/" LOCK_FILE, state_dir) >= (int)sizeof(path)) {
         sync_fail("state directory %s: path too long", state_dir);
         return -1;
@@ -1630,7 +1683,7 @@ pgr_cmd_sync(int argc, char **argv)
         opts_free(&o);
         return rc;
     }
-    lock = take_lock(o.state_dir);
+    lock = prepare_dirs(&o) == 0 ? take_lock(o.state_dir) : -1;
     if (lock < 0) {
         opts_free(&o);
         return SYNC_LOCAL;

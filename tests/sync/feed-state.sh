@@ -174,4 +174,27 @@ expect_fail "a bad --region over the file's" 2 '^ploguard sync: --region XX: not
 run_sync --url "http://127.0.0.1:$PORT/registry.json" $MAIN
 expect_fail "--url http:// on the command line" 2 '^ploguard sync: --url http://.*: only https://'
 
+# ------------------------------------ a fresh install: no /var/lib/ploguard
+# The state directory and the directory of --out are created with their
+# missing parents (0755), not only the last component.
+F=$T/fresh/var/lib/ploguard
+umask 022
+run_sync --url "$URL" $MAIN --state-dir "$F/state" --out "$F/registry.json"
+[ $RC -eq 0 ] && cmp -s "$T/www/registry.json" "$F/registry.json" &&
+    [ -f "$F/state/test-feed.state" ] &&
+    [ "$(stat -c %a "$T/fresh/var/lib" "$F" "$F/state" | sort -u)" = 755 ]
+check "missing parents of the state directory and of --out created (0755)" $?
+run_sync --url "$URL" $MAIN --state-dir "$T/fresh/elsewhere/state" --out "$T/fresh/a/b/registry.json"
+[ $RC -eq 0 ] && cmp -s "$T/www/registry.json" "$T/fresh/a/b/registry.json"
+check "an --out directory of its own, created" $?
+: > "$T/fresh/plainfile"
+run_sync --url "$URL" $MAIN --state-dir "$T/fresh/plainfile/state" --out "$T/fresh/c/registry.json"
+[ $RC -eq 7 ] && [ -z "$OUT" ] && [ ! -e "$T/fresh/c" ] &&
+    printf '%s\n' "$ERR" | grep -q "state directory $T/fresh/plainfile/state from --state-dir: cannot create $T/fresh/plainfile/state: Not a directory"
+check "a state directory that cannot be created: exit 7, says which" $?
+run_sync --url "$URL" $MAIN --state-dir "$T/fresh/s2" --out "$T/fresh/plainfile/registry.json"
+[ $RC -eq 7 ] && [ -z "$OUT" ] &&
+    printf '%s\n' "$ERR" | grep -q "^ploguard sync: --out $T/fresh/plainfile/registry.json: cannot create its directory $T/fresh/plainfile: Not a directory"
+check "an --out directory that cannot be created: exit 7, says which" $?
+
 finish
