@@ -232,6 +232,20 @@ pgr_registry *pgr_registry_load_buffer(const char *buf, size_t len,
                                        const pgr_config *cfg, pgr_errors *errs);
 void pgr_registry_free(pgr_registry *reg);
 
+/*
+ * Calls fn(ctx, id, json, len) for every element of the entity arrays
+ * (organizations, missions, people) of buf, a document that
+ * pgr_registry_load_buffer() accepted, with the element in canonical form
+ * (compact, keys sorted; json is NUL-terminated and valid during the call
+ * only): two elements hold the same data exactly when these are equal,
+ * whatever pgr_entity shows of them.  Elements are parsed one at a time.
+ * Returns 0, or -1 when buf is not such a document or memory ran out.
+ */
+typedef void (*pgr_entity_json_fn)(void *ctx, const char *id, const char *json,
+                                   size_t len);
+int pgr_registry_each_entity_json(const char *buf, size_t len,
+                                  pgr_entity_json_fn fn, void *ctx);
+
 const char *pgr_registry_id(const pgr_registry *reg);
 long long   pgr_registry_seq(const pgr_registry *reg);
 time_t      pgr_registry_issued_at(const pgr_registry *reg);

@@ -1979,6 +1979,87 @@ out:
     return reg;
 }
 
+/* ------------------------------------------------- entities as JSON */
+
+/* Calls fn for each element of the array buf[sp) in canonical form. */
+static int
+each_element_json(const char *b, size_t start, size_t end,
+                  pgr_entity_json_fn fn, void *ctx)
+{
+    size_t i = skip_ws(b, end, start + 1);
+
+    while (i < end && b[i] != ']') {
+        size_t vend = skip_value(b, end, i);
+        json_t *o, *id;
+        char *text;
+        int ok;
+
+        if (vend == 0)
+            return -1;
+        o = json_loadb(b + i, vend - i, JSON_REJECT_DUPLICATES, NULL);
+        id = o != NULL ? json_object_get(o, "id") : NULL;
+        text = json_is_string(id) ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+        ok = text != NULL;
+        if (ok)
+            fn(ctx, json_string_value(id), text, strlen(text));
+        free(text);
+        json_decref(o);
+        if (!ok)
+            return -1;
+        i = skip_ws(b, end, vend);
+        if (i < end && b[i] == ',')
+            i = skip_ws(b, end, i + 1);
+    }
+    return 0;
+}
+
+/* Whether the top-level key buf[start, kend) (quotes included) names an
+ * entity array; parsed, so that escapes read as the loader reads them. */
+static int
+is_entity_array(const char *b, size_t start, size_t kend)
+{
+    json_t *key = json_loadb(b + start, kend - start, JSON_DECODE_ANY, NULL);
+    size_t a;
+    int hit = 0;
+
+    for (a = 0; key != NULL && json_is_string(key) && a < NARRAYS; a++)
+        if (strcmp(json_string_value(key), array_names[a]) == 0)
+            hit = 1;
+    json_decref(key);
+    return hit;
+}
+
+int
+pgr_registry_each_entity_json(const char *b, size_t len, pgr_entity_json_fn fn,
+                              void *ctx)
+{
+    size_t i = skip_ws(b, len, 0);
+
+    if (i >= len || b[i] != '{')
+        return -1;
+    i = skip_ws(b, len, i + 1);
+    while (i < len && b[i] != '}') {
+        size_t kstart = i, kend, vend;
+
+        if (b[i] != '"' || (kend = skip_string(b, len, i)) == 0)
+            return -1;
+        i = skip_ws(b, len, kend);
+        if (i >= len || b[i] != ':')
+            return -1;
+        i = skip_ws(b, len, i + 1);
+        vend = skip_value(b, len, i);
+        if (vend == 0)
+            return -1;
+        if (b[i] == '[' && is_entity_array(b, kstart, kend) &&
+            each_element_json(b, i, vend - 1, fn, ctx) != 0)
+            return -1;
+        i = skip_ws(b, len, vend);
+        if (i < len && b[i] == ',')
+            i = skip_ws(b, len, i + 1);
+    }
+    return i < len ? 0 : -1;
+}
+
 /* ------------------------------------------------------------- accessors */
 
 const char *

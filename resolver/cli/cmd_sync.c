@@ -14,6 +14,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -939,7 +940,8 @@ ref_id(const pgr_entity *e)
     return e != NULL ? e->id : NULL;
 }
 
-/* Compares what pgr.h shows of an entity. */
+/* Compares what pgr.h shows of an entity: with the digests below, what an
+ * entity inherits (its instruction's texts, from a mission say) too. */
 static int
 entity_eq(const pgr_entity *a, const pgr_entity *b)
 {
@@ -952,18 +954,108 @@ entity_eq(const pgr_entity *a, const pgr_entity *b)
            str_eq(a->instruction->id, b->instruction->id) &&
            str_eq(a->instruction->en, b->instruction->en) &&
            str_eq(a->instruction->fr, b->instruction->fr) &&
+           str_eq(a->instruction->short_en, b->instruction->short_en) &&
+           str_eq(a->instruction->short_fr, b->instruction->short_fr) &&
            str_eq(ref_id(a->mission), ref_id(b->mission)) &&
            str_eq(ref_id(a->organization), ref_id(b->organization)) &&
            list_eq(a->phones, a->nphones, b->phones, b->nphones) &&
            list_eq(a->emails, a->nemails, b->emails, b->nemails);
 }
 
+/*
+ * A digest of each entity's canonical JSON, for what pgr_entity does not
+ * show (phone_prefixes, domains, aliases, names after the first...): an
+ * update that only adds a number block is a change.  Sorted by entity.
+ */
+struct digest {
+    uintptr_t entity;
+    unsigned char h[16];
+};
+
+struct digests {
+    const pgr_registry *reg;
+    struct digest *v;
+    size_t n, cap;
+    int failed;
+};
+
+static void
+note_digest(void *ctx, const char *id, const char *json, size_t len)
+{
+    struct digests *d = ctx;
+    const pgr_entity *e = pgr_registry_find(d->reg, id, strlen(id));
+
+    if (e == NULL || d->n >= d->cap) {
+        d->failed = 1;
+        return;
+    }
+    d->v[d->n].entity = (uintptr_t)e;
+    (void)crypto_generichash(d->v[d->n].h, sizeof(d->v[d->n].h),
+                             (const unsigned char *)json, len, NULL, 0);
+    d->n++;
+}
+
+static int
+digest_cmp(const void *a, const void *b)
+{
+    uintptr_t x = ((const struct digest *)a)->entity, y = ((const struct digest *)b)->entity;
+
+    return x < y ? -1 : x > y;
+}
+
+/* Digests of reg's entities from its text; on any failure none (d->v
+ * NULL), and entities are compared as pgr_entity shows them only. */
+static void
+digests_make(struct digests *d, const pgr_registry *reg, const void *buf, size_t len)
+{
+    memset(d, 0, sizeof(*d));
+    if (reg == NULL || buf == NULL)
+        return;
+    d->reg = reg;
+    d->cap = pgr_registry_entity_count(reg);
+    d->v = calloc(d->cap != 0 ? d->cap : 1, sizeof(*d->v));
+    if (d->v == NULL ||
+        pgr_registry_each_entity_json(buf, len, note_digest, d) != 0 || d->failed) {
+        free(d->v);
+        d->v = NULL;
+        d->n = 0;
+        return;
+    }
+    qsort(d->v, d->n, sizeof(*d->v), digest_cmp);
+}
+
+static const unsigned char *
+digest_of(const struct digests *d, const pgr_entity *e)
+{
+    struct digest key, *hit;
+
+    if (d == NULL || d->v == NULL)
+        return NULL;
+    key.entity = (uintptr_t)e;
+    hit = bsearch(&key, d->v, d->n, sizeof(*d->v), digest_cmp);
+    return hit != NULL ? hit->h : NULL;
+}
+
+/* Same entity data: what pgr_entity shows, and the canonical JSON when
+ * both digests are known. */
+static int
+entity_same(const pgr_entity *a, const struct digests *da,
+            const pgr_entity *b, const struct digests *db)
+{
+    const unsigned char *ha = digest_of(da, a), *hb = digest_of(db, b);
+
+    if (!entity_eq(a, b))
+        return 0;
+    return ha == NULL || hb == NULL || memcmp(ha, hb, sizeof(da->v->h)) == 0;
+}
+
 enum change { ADDED, CHANGED, REMOVED };
 
-/* Counts (and with print set, lists up to MAX_LISTED) one kind of change. */
+/* Counts (and with print set, lists up to MAX_LISTED) one kind of change;
+ * dfrom and dto are the digests of from's and to's entities. */
 static size_t
-changes(const pgr_registry *from, const pgr_registry *to, enum change kind,
-        int print)
+changes(const pgr_registry *from, const struct digests *dfrom, const pgr_registry *to,
+        const struct digests *dto, enum change kind, int print)
 {
     static const char *const label[] = { "added", "changed", "removed" };
     const pgr_registry *walk = kind == REMOVED ? from : to;
@@ -976,7 +1068,7 @@ changes(const pgr_registry *from, const pgr_registry *to, enum change kind,
 
         o = other != NULL ? pgr_registry_find(other, e->id, strlen(e->id)) : NULL;
         if (kind == CHANGED)
-            hit = o != NULL && !entity_eq(o, e);
+            hit = o != NULL && !entity_same(o, dfrom, e, dto);
         else
             hit = o == NULL;
         if (!hit)
@@ -1480,21 +1572,33 @@ parse_feed(const struct download *d, const pgr_config *cfg, const pgr_feed_info 
 }
 
 /* The installed registry, if any, for the rollback cross-check and the
- * summary.  It is trusted only as far as it was installed by us. */
+ * summary, and in *text its bytes (the summary compares entities as
+ * written; the caller frees them).  It is trusted only as far as it was
+ * installed by us. */
 static pgr_registry *
-load_installed(const struct opts *o, const pgr_config *cfg, char *why, size_t whylen)
+load_installed(const struct opts *o, const pgr_config *cfg, unsigned char **text,
+               size_t *textlen, char *why, size_t whylen)
 {
     pgr_errors errs;
     pgr_registry *reg;
 
     why[0] = '\0';
+    *text = NULL;
+    *textlen = 0;
     if (!exists(o->out))
         return NULL;
+    if (pgr_feed_read_file(o->out, PGR_REGISTRY_MAX_BYTES, text, textlen, why, whylen) !=
+        PGR_FEED_OK)
+        return NULL;
     pgr_errors_init(&errs);
-    reg = pgr_registry_load_file(o->out, cfg, &errs);
-    if (reg == NULL)
+    reg = pgr_registry_load_buffer((const char *)*text, *textlen, cfg, &errs);
+    if (reg == NULL) {
         (void)snprintf(why, whylen, "%s", errs.count > 0 && errs.msgs[0] != NULL
                                               ? errs.msgs[0] : "cannot be loaded");
+        free(*text);
+        *text = NULL;
+        *textlen = 0;
+    }
     pgr_errors_free(&errs);
     return reg;
 }
@@ -1517,11 +1621,15 @@ expected_registry(const struct opts *o, const pgr_registry *old,
     return cache->registry_id;
 }
 
+/* The installed line and the changes; old and its text oldtext[0..oldlen)
+ * (NULL when none), reg the new registry from d's body. */
 static void
-print_summary(const struct opts *o, const pgr_registry *old, const pgr_registry *reg,
+print_summary(const struct opts *o, const pgr_registry *old, const unsigned char *oldtext,
+              size_t oldlen, const pgr_registry *reg, const struct download *d,
               const pgr_feed_info *info)
 {
     char kid[2 * PGR_FEED_KEYID_BYTES + 1], exp[21], from[32];
+    struct digests dold, dnew;
     size_t add, chg, rem;
 
     pgr_feed_keyid_hex(info->keyid, kid);
@@ -1530,15 +1638,19 @@ print_summary(const struct opts *o, const pgr_registry *old, const pgr_registry 
         (void)snprintf(from, sizeof(from), "%lld", pgr_registry_seq(old));
     else
         (void)snprintf(from, sizeof(from), "none");
-    add = changes(old, reg, ADDED, 0);
-    chg = changes(old, reg, CHANGED, 0);
-    rem = changes(old, reg, REMOVED, 0);
+    digests_make(&dold, old, oldtext, oldlen);
+    digests_make(&dnew, reg, d->body.buf, d->body.len);
+    add = changes(old, &dold, reg, &dnew, ADDED, 0);
+    chg = changes(old, &dold, reg, &dnew, CHANGED, 0);
+    rem = changes(old, &dold, reg, &dnew, REMOVED, 0);
     printf(PROG ": installed %s: registry %s seq %s -> %lld (key %s, expires %s): "
            "%zu added, %zu changed, %zu removed\n",
            o->out, info->registry_id, from, info->seq, kid, exp, add, chg, rem);
-    (void)changes(old, reg, ADDED, 1);
-    (void)changes(old, reg, CHANGED, 1);
-    (void)changes(old, reg, REMOVED, 1);
+    (void)changes(old, &dold, reg, &dnew, ADDED, 1);
+    (void)changes(old, &dold, reg, &dnew, CHANGED, 1);
+    (void)changes(old, &dold, reg, &dnew, REMOVED, 1);
+    free(dold.v);
+    free(dnew.v);
 }
 
 static int
@@ -1548,6 +1660,8 @@ run_sync(const struct opts *o, const pgr_feed_keys *keys, const pgr_config *cfg)
     struct download d;
     pgr_feed_info info;
     pgr_registry *reg = NULL, *old = NULL;
+    unsigned char *oldtext = NULL;
+    size_t oldlen = 0;
     char err[PGR_FEED_ERR_MAX], why[PGR_FEED_ERR_MAX];
     const char *expected;
     time_t now;
@@ -1598,7 +1712,7 @@ run_sync(const struct opts *o, const pgr_feed_keys *keys, const pgr_config *cfg)
     rc = check_policy(o, &info);
     if (rc != SYNC_OK)
         goto out;
-    old = load_installed(o, cfg, why, sizeof(why));
+    old = load_installed(o, cfg, &oldtext, &oldlen, why, sizeof(why));
     /* Without --registry-id, the registry installed is the one expected: a
      * feed of another id signed with the same key (the ILDC's test
      * registry, say) is no update of it, and must not replace it unseen. */
@@ -1650,10 +1764,11 @@ run_sync(const struct opts *o, const pgr_feed_keys *keys, const pgr_config *cfg)
         goto out;
     }
     cache_write(o->state_dir, o->url, &d.sig, info.registry_id);
-    print_summary(o, old, reg, &info);
+    print_summary(o, old, oldtext, oldlen, reg, &d, &info);
     rc = SYNC_OK;
 out:
     pgr_registry_free(old);
+    free(oldtext);
     pgr_registry_free(reg);
     download_free(&d);
     return rc;

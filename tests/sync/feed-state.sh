@@ -197,4 +197,39 @@ run_sync --url "$URL" $MAIN --state-dir "$T/fresh/s2" --out "$T/fresh/plainfile/
     printf '%s\n' "$ERR" | grep -q "^ploguard sync: --out $T/fresh/plainfile/registry.json: cannot create its directory $T/fresh/plainfile: Not a directory"
 check "an --out directory that cannot be created: exit 7, says which" $?
 
+# ------------------------------- the change summary counts every field
+# Changes pgr_entity does not show (a number block, an alias, a name after
+# the first, an instruction's short text) are changes.
+summary() {
+    [ $RC -eq 0 ] && printf '%s\n' "$OUT" | grep -q "$1" &&
+        printf '%s\n' "$OUT" | grep -q "$2"
+}
+publish 9
+run_sync --url "$URL" $MAIN
+[ $RC -eq 0 ] || { echo "ERROR: seq 9 not installed: $ERR"; exit 99; }
+publish 10 --set missions mission-cn-ottawa phone_prefixes '["+1613555014", "+1613555015"]'
+run_sync --url "$URL" $MAIN
+summary 'seq 9 -> 10 .*: 0 added, 1 changed, 0 removed' 'changed: mission-cn-ottawa (mission)'
+check "a number block added: 1 changed" $?
+publish 11 --set missions mission-cn-ottawa phone_prefixes '["+1613555014", "+1613555015"]' \
+    --set organizations org-mps aliases '["MPS"]' \
+    --set people wang-lihua names '[{"family": "王", "given": "丽华"}, {"family": "Wang", "given": "Li-hua"}]'
+run_sync --url "$URL" $MAIN
+summary 'seq 10 -> 11 .*: 0 added, 2 changed, 0 removed' 'changed: wang-lihua (person)'
+check "an alias and a second name changed: 2 changed" $?
+publish 12 --set missions mission-cn-ottawa phone_prefixes '["+1613555014", "+1613555015"]' \
+    --set organizations org-mps aliases '["MPS"]' \
+    --set people wang-lihua names '[{"family": "王", "given": "丽华"}, {"family": "Wang", "given": "Li-hua"}]' \
+    --set instructions refer short_en '"REFER: ILDC"'
+run_sync --url "$URL" $MAIN
+summary 'seq 11 -> 12 .*: 0 added, [1-9][0-9]* changed, 0 removed' 'changed: mission-gb-liaison (mission)'
+check "an instruction's short text changed: its entities changed" $?
+publish 13 --set missions mission-cn-ottawa phone_prefixes '["+1613555014", "+1613555015"]' \
+    --set organizations org-mps aliases '["MPS"]' \
+    --set people wang-lihua names '[{"family": "王", "given": "丽华"}, {"family": "Wang", "given": "Li-hua"}]' \
+    --set instructions refer short_en '"REFER: ILDC"'
+run_sync --url "$URL" $MAIN
+summary 'seq 12 -> 13 .*: 0 added, 0 changed, 0 removed' .
+check "nothing changed but seq: 0 changed" $?
+
 finish

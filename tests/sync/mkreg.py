@@ -4,13 +4,15 @@
 
   mkreg.py IN OUT --id ID --seq N --issued T --expires T
            [--add-person ID] [--drop-person ID] [--rename-person ID]
-           [--people N] [--invalid]
+           [--people N] [--invalid] [--set ARRAY ID FIELD JSON]...
 
 Times are seconds relative to now ("-60", "+86400") or RFC 3339 UTC.
 --people N appends N synthetic persons (phones +1 613 555 01xx cycle is not
 enough for many, so they get +44 20 7946 0xxx style numbers of the
 reserved drama range, repeated across people, which the format allows).
 --invalid makes one person's phone number incomplete (fails validation).
+--set sets FIELD of the element ID of ARRAY (people, missions,
+organizations; instructions, by key) to the JSON value given.
 """
 import argparse
 import json
@@ -60,6 +62,8 @@ def main():
     ap.add_argument("--rename-person", action="append", default=[])
     ap.add_argument("--people", type=int, default=0)
     ap.add_argument("--invalid", action="store_true")
+    ap.add_argument("--set", nargs=4, action="append", default=[],
+                    metavar=("ARRAY", "ID", "FIELD", "JSON"))
     a = ap.parse_args()
     with open(a.inp, encoding="utf-8") as fp:
         reg = json.load(fp)
@@ -78,6 +82,12 @@ def main():
     if a.invalid:
         people[0]["phones"] = ["613-555-01"]
     reg["people"] = people
+    for array, eid, field, value in a.set:
+        if array == "instructions":
+            target = reg["instructions"][eid]
+        else:
+            target = [e for e in reg[array] if e["id"] == eid][0]
+        target[field] = json.loads(value)
     with open(a.out, "w", encoding="utf-8") as fp:
         json.dump(reg, fp, ensure_ascii=False, indent=1, sort_keys=True)
         fp.write("\n")
