@@ -384,6 +384,42 @@ pg_check_modlist(Operation *op, SlapReply *rs, Modifications *ml)
     return SLAP_CB_CONTINUE;
 }
 
+/*
+ * The values of the new entry's RDN.  slapd merges an RDN value missing
+ * from the entry into it after the overlays have run (entry_naming_check,
+ * from the backend's schema check), so "dn: cn=DECLINE-REFER ILDC: Bob,..."
+ * with no cn in the body would store the prefix.  A value in BER form
+ * ("cn=#04...") is refused by that same check.  Returns 0, or -1 with msg.
+ */
+static int
+pg_check_rdn(Operation *op, const pg_info *pi, const pg_snapshot *s,
+             char *msg, size_t msgsz)
+{
+    LDAPRDN rdn = NULL;
+    char *rest = NULL;
+    int i, bad = 0;
+
+    if (BER_BVISEMPTY(&op->ora_e->e_name) ||
+        ldap_bv2rdn_x(&op->ora_e->e_name, &rdn, &rest, LDAP_DN_FORMAT_LDAP,
+                      op->o_tmpmemctx) != LDAP_SUCCESS)
+        return 0;   /* slapd has refused such a DN before the overlays */
+    for (i = 0; rdn[i] != NULL && !bad; i++) {
+        LDAPAVA *ava = rdn[i];
+        AttributeDescription *ad = NULL;
+        const char *text = NULL;
+        struct berval vals[2];
+
+        if ((ava->la_flags & LDAP_AVA_BINARY) ||
+            slap_bv2ad(&ava->la_attr, &ad, &text) != LDAP_SUCCESS)
+            continue;
+        vals[0] = ava->la_value;
+        BER_BVZERO(&vals[1]);
+        bad = pg_check_values(pi, s, ad, vals, msg, msgsz) != 0;
+    }
+    ldap_rdnfree_x(rdn, op->o_tmpmemctx);
+    return bad ? -1 : 0;
+}
+
 int
 pg_op_add(Operation *op, SlapReply *rs)
 {
@@ -402,6 +438,8 @@ pg_op_add(Operation *op, SlapReply *rs)
     for (a = op->ora_e->e_attrs; a != NULL && !bad; a = a->a_next)
         bad = pg_check_values(pi, s, a->a_desc, a->a_vals,
                               msg, sizeof(msg)) != 0;
+    if (!bad)
+        bad = pg_check_rdn(op, pi, s, msg, sizeof(msg)) != 0;
     pg_snapshot_release(pi);
     if (bad)
         return pg_refuse(op, rs, msg);

@@ -93,6 +93,45 @@ changetype: modrdn
 newrdn: cn=$DECLINE_EN: Hannah Lee
 deleteoldrdn: 0
 EOF
+# The same values given only in the new entry's name: slapd merges an RDN
+# value missing from the body into the entry after the overlays have run.
+wr "add: a spoofed display prefix in the RDN only" 19 <<EOF
+dn: cn=$DECLINE_EN: Bob Forged,$PEOPLE
+changetype: add
+objectClass: inetOrgPerson
+sn: Forged
+EOF
+wr "add: a spoofed prefix in a displayName RDN only" 19 <<EOF
+dn: displayName=$REFER_EN: Bob Forged,$PEOPLE
+changetype: add
+objectClass: inetOrgPerson
+cn: Bob Forged
+sn: Forged
+EOF
+wr "add: a spoofed prefix in a multi-valued RDN only" 19 <<EOF
+dn: uid=forged5+cn=$DECLINE_FR: Bob Forged,$PEOPLE
+changetype: add
+objectClass: inetOrgPerson
+uid: forged5
+sn: Forged
+EOF
+wr "add: the ploguardContact class in the RDN only" 19 <<EOF
+dn: cn=forged6+objectClass=ploguardContact,$PEOPLE
+changetype: add
+objectClass: inetOrgPerson
+cn: forged6
+sn: Forged
+EOF
+pg_search "$P" -b "$PEOPLE" '(|(cn=*Bob Forged*)(cn=forged6)(uid=forged5))' dn > "$O.rdnonly"
+pg_count "$O.rdnonly" '^dn: ' 0 "... none of them was stored"
+wr "add: an ordinary entry whose RDN value is only in its name" 0 <<EOF
+dn: cn=Plain Rdnonly,$PEOPLE
+changetype: add
+objectClass: inetOrgPerson
+sn: Rdnonly
+EOF
+pg_search "$P" -b "$PEOPLE" '(cn=Plain Rdnonly)' cn > "$O.plainrdn"
+pg_has "$O.plainrdn" '^cn: Plain Rdnonly$' "... stored, its cn taken from its name"
 wr "add: an entry with the ploguardContact class" 19 <<EOF
 dn: uid=forged4,$PEOPLE
 changetype: add
