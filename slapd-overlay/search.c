@@ -23,7 +23,8 @@
  *
  * Nothing is done for replication (syncrepl, the sync control), under
  * manageDSAit, for operations other than search, and (synthesis only)
- * under the paged-results control.
+ * under the paged-results control or a virtual list view: an entry sent
+ * at the final result lies outside the page or window those count.
  *
  * Synthesized entries are composed and sent by synth.c.  The search state
  * lives in op->o_tmpmemctx and is freed by pg_search_cleanup at the final
@@ -300,6 +301,20 @@ pg_client_op(Operation *op)
     return found;
 }
 
+/* Whether the search asks sssvlv for a virtual list view (RFC draft
+ * "VLV", Outlook's browsing): its window is counted by sssvlv before the
+ * final result, where a synthesized entry would be sent past it.  Looked
+ * up only when the request has controls; none when sssvlv is not loaded. */
+static int
+pg_vlv_requested(Operation *op)
+{
+    int cid;
+
+    return op->o_ctrls != NULL &&
+           slap_find_control_id(LDAP_CONTROL_VLVREQUEST, &cid) == LDAP_SUCCESS &&
+           op->o_ctrlflag[cid] > SLAP_CONTROL_IGNORED;
+}
+
 int
 pg_op_search(Operation *op, SlapReply *rs)
 {
@@ -310,7 +325,7 @@ pg_op_search(Operation *op, SlapReply *rs)
 
     (void)rs;
     if (pi == NULL || !pi->pi_synth || pg_skip_op(op) ||
-        get_pagedresults(op) > SLAP_CONTROL_IGNORED)
+        get_pagedresults(op) > SLAP_CONTROL_IGNORED || pg_vlv_requested(op))
         return SLAP_CB_CONTINUE;
 
     local.nwant = 0;

@@ -28,6 +28,18 @@ pg_count "$O.sorted" '^dn: ' 2 "a sorted search (critical sort control): two ent
 pg_has "$O.sorted" "^dn: uid=wang.lihua,$PEOPLE$" "... the registered entry of the directory"
 pg_has "$O.sorted" "^dn: $CHEN_DN$" "... and the synthesized one"
 pg_count "$O.sorted" "^cn: $DECLINE_EN" 2 "... both annotated"
+# A virtual list view: sssvlv counts its window before the final result,
+# where a synthesized entry would be sent past it, so none is synthesized
+# (as under paged results); the directory's own entries are annotated.
+# (ldapsearch asks for the next window on its input, and at the end of it
+# asks again: a line it cannot read as a window makes it stop)
+printf 'stop\n' | pg_search "$PS" -E '!sss=cn:2.5.13.3' -E '!vlv=0/0/1/0' -b "$PEOPLE" \
+    "(|(telephoneNumber=+16135550142)(telephoneNumber=+16135550113)(uid=jtremblay))" cn > "$O.vlv"
+pg_count "$O.vlv" '^dn: ' 1 "a virtual list view of one entry: one entry"
+pg_hasnt "$O.vlv" "^dn: $CHEN_DN$" "... no synthesized entry outside the window"
+printf 'stop\n' | pg_search "$PS" -E '!sss=cn:2.5.13.3' -E '!vlv=0/5/1/0' -b "$PEOPLE" \
+    "$SORTED" cn > "$O.vlv2"
+pg_count "$O.vlv2" "^cn: $DECLINE_EN" 1 "... the directory's registered entry in a window is annotated"
 
 # --- sssvlv after ploguard: said at start
 PG_GLOBAL_EXTRA='moduleload sssvlv' PG_OVL_EXTRA='overlay sssvlv' it_server sortafter "$PA"
