@@ -506,9 +506,11 @@ cp_plus(long cp)
  * left inside a copied value, and the invisible marks (direction, soft
  * hyphen, zero width) that copying from other text leaves.  The dots
  * include the ideographic full stop U+3002 and its halfwidth U+FF61, what
- * a Chinese or Japanese input method types for '.' ("613。555。0142"), and
- * the bullet U+2022, a middle dot as U+00B7 is.  Never '_': a form to
- * fill in marks a missing digit with it ("613-555-01_2"). */
+ * a Chinese or Japanese input method types for '.' ("613。555。0142").
+ * Never '_' nor the bullet U+2022: a form marks a missing digit with the
+ * one ("613-555-01_2"), a masked number hides digits behind the other
+ * ("+49 30 1234 ••78"), and read as separators they would leave a shorter
+ * number, complete where numbers vary in length. */
 static int
 cp_separator(long cp)
 {
@@ -518,7 +520,6 @@ cp_separator(long cp)
     case '(': case ')': case '[': case ']':
     case 0x00a0: case 0x00ad: case 0x00b7: case 0x061c: case 0x180e:
     case 0x200b: case 0x200c: case 0x200d: case 0x200e: case 0x200f:
-    case 0x2022:
     case 0x2027: case 0x2028: case 0x2029: case 0x202f: case 0x2043:
     case 0x205f: case 0x2060: case 0x2061: case 0x2062: case 0x2063:
     case 0x2064: case 0x2212: case 0x3000: case 0x3002: case 0x30fb:

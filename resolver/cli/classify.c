@@ -126,14 +126,65 @@ reads_as_phone(const char *s)
  * several numbers ("Work: 613-555-0199; Cell: 613-555-0142") reads as no
  * single number but is still looked up as phones.
  */
-int
-pgr_cli_holds_many_digits(const char *s)
+static int
+holds_many_digits(const char *s)
 {
     size_t digits = 0;
 
     for (; *s != '\0'; s++)
         if (is_digit((unsigned char)*s))
             digits++;
+    return digits >= 7;
+}
+
+/* Whether s[0..n) holds an ASCII letter. */
+static int
+has_letter(const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (is_alpha((unsigned char)s[i]))
+            return 1;
+    return 0;
+}
+
+/* The '@' of a word, or its fullwidth form U+FF20; NULL if none. */
+static const char *
+word_at_sign(const char *w, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (w[i] == '@')
+            return w + i;
+        if (n - i >= 3 && memcmp(w + i, "\xef\xbc\xa0", 3) == 0)
+            return w + i;
+    }
+    return NULL;
+}
+
+int
+pgr_cli_number_beside_address(const char *s)
+{
+    size_t digits = 0;
+
+    while (*s != '\0') {
+        size_t n = strcspn(s, " \t");
+        const char *at = word_at_sign(s, n);
+        size_t i, upto = n;
+
+        if (at != NULL) {
+            upto = (size_t)(at - s);      /* a domain's digits never count */
+            if (has_letter(s, upto))
+                upto = 0;                 /* a word's digits, not a number */
+        }
+        for (i = 0; i < upto; i++)
+            if (is_digit((unsigned char)s[i]))
+                digits++;
+        s += n;
+        s += strspn(s, " \t");
+    }
     return digits >= 7;
 }
 
@@ -196,7 +247,7 @@ pgr_cli_classify(const char *value, pgr_cli_kind forced)
         return PGR_KIND_PHONE;
     if (looks_like_domain(value))
         return PGR_KIND_DOMAIN;
-    if (pgr_cli_holds_many_digits(value))
+    if (holds_many_digits(value))
         return PGR_KIND_PHONE;
     return PGR_KIND_NAME;
 }

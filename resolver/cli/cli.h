@@ -40,8 +40,11 @@ typedef enum pgr_cli_kind {
 /* classify.c */
 pgr_cli_kind pgr_cli_classify(const char *value, pgr_cli_kind forced);
 const char *pgr_cli_kind_name(pgr_cli_kind kind);
-/* Seven digits or more: a number may be in the value, whatever its kind. */
-int pgr_cli_holds_many_digits(const char *s);
+/* Whether an address-looking value holds seven digits or more beside its
+ * addresses or as an address's whole local part ("613-555-0142
+ * (li@example.org)", "6135550142@pbx.example.org"), not in a local part
+ * with letters ("ticket.6135550142@helpdesk.example") or a domain. */
+int pgr_cli_number_beside_address(const char *s);
 int pgr_cli_utf8_valid(const char *s, size_t len);
 
 /* common.c */

@@ -212,6 +212,8 @@ look_up(const pgr_registry *reg, const pgr_config *cfg, pgr_cli_answer *ans)
  * or "6135550142@pbx.example.org") is also read as a phone when the
  * address matched nothing: a registered number must not slip through
  * because an '@' stood beside it.  A phone hit is an identifier match.
+ * Digits inside a local part with letters are no number beside it
+ * ("ticket.6135550142@helpdesk.example" is a help desk's address).
  */
 static void
 also_as_phone(const pgr_registry *reg, const pgr_config *cfg,
@@ -220,7 +222,7 @@ also_as_phone(const pgr_registry *reg, const pgr_config *cfg,
     pgr_cli_answer phone;
 
     if (ans->kind != PGR_KIND_EMAIL || ans->verdict == PGR_VERDICT_MATCH ||
-        !pgr_cli_holds_many_digits(ans->query))
+        !pgr_cli_number_beside_address(ans->query))
         return;
     phone = *ans;
     phone.kind = PGR_KIND_PHONE;

@@ -232,6 +232,27 @@ regtool_write_atomic(const char *path, const char *buf, size_t len,
     return 0;
 }
 
+/* Says why the edit lock could not be opened: a lock file another account
+ * left unreadable (an older version made it 0600), or a directory this
+ * account may not create it in. */
+static void
+lock_open_failed(const char *lpath)
+{
+    int err = errno;
+    struct stat st;
+
+    if (err == EACCES && lstat(lpath, &st) == 0 && st.st_uid != geteuid())
+        fprintf(stderr, "%s: %s: %s (the edit lock, left by another account: "
+                "remove it if no ploguard registry command is running)\n",
+                REGTOOL_PROG, lpath, strerror(err));
+    else if (err == EACCES)
+        fprintf(stderr, "%s: %s: %s (the edit lock is made beside the "
+                "registry: this account may not create files there)\n",
+                REGTOOL_PROG, lpath, strerror(err));
+    else
+        fprintf(stderr, "%s: %s: %s\n", REGTOOL_PROG, lpath, strerror(err));
+}
+
 int
 regtool_lock(const char *path)
 {
@@ -250,10 +271,7 @@ regtool_lock(const char *path)
          * a lock file another account left behind locks, not blocks. */
         int fd = open(lpath, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
         if (fd < 0) {
-            fprintf(stderr, "%s: %s: %s%s\n", REGTOOL_PROG, lpath,
-                    strerror(errno), errno == EACCES ?
-                    " (the edit lock, made by another account: remove it "
-                    "if no ploguard registry command is running)" : "");
+            lock_open_failed(lpath);
             return -1;
         }
         if (flock(fd, LOCK_EX | LOCK_NB) != 0) {

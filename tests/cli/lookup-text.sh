@@ -53,8 +53,11 @@ run 0 $L "$PERSON_NATIONAL (nobody@unregistered.example.org)"
 out_has "(phone $PERSON_PHONE): DECLINE AND REFER"
 run 0 $L "$(printf '%s' "$PERSON_PHONE" | tr -d +)@pbx.example.org"
 out_has "(phone $PERSON_PHONE): DECLINE AND REFER"
-# ... but an unregistered number beside an address stays nothing, and a
-# forced --email reads only the address
+# ... but an unregistered number beside an address stays nothing, digits
+# inside a local part with letters are no number (a help desk's ticket
+# address), and a forced --email reads only the address
+run 1 $L "ticket.$(printf '%s' "$PERSON_PHONE" | tr -d +)@helpdesk.example.org"
+out_lacks "DECLINE AND REFER"
 run 1 $L "613-555-0199 (nobody@unregistered.example.org)"
 out_lacks "DECLINE AND REFER"
 run 1 lookup --registry "$SAMPLE" --email "$PERSON_NATIONAL (nobody@unregistered.example.org)"

@@ -419,4 +419,32 @@ reg validate
 expect 0 "validate after all edits"
 "$PLOGUARD" check "$F" >/dev/null 2>&1 || fail "ploguard check rejects the edited file"
 
+# --- the edit lock and other accounts (as nobody, when run as root): a lock
+# file another account left behind, readable, locks and is taken; an
+# unreadable one, or a directory the account may not write, is said so
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 && id nobody >/dev/null 2>&1; then
+    AS="setpriv --reuid=nobody --regid=$(id -g nobody) --clear-groups"
+    L=$T/locks
+    mkdir "$L" && cp "$F" "$L/registry.json" && chown nobody "$L" "$L/registry.json" &&
+        chmod 755 "$T" || exit 99
+    as_nobody() {
+        rc=0
+        $AS "$PLOGUARD" registry -f "$L/registry.json" "$@" >"$W/out" 2>"$W/err" || rc=$?
+    }
+    : > "$L/registry.json.lock" && chmod 644 "$L/registry.json.lock"
+    as_nobody set p-0002 role diplomat
+    expect 0 "a readable lock file root left behind: nobody takes the lock"
+    : > "$L/registry.json.lock" && chmod 600 "$L/registry.json.lock"
+    as_nobody set p-0002 role plo
+    expect 2 "an unreadable lock file root left behind"
+    has "$W/err" "left by another account: remove it if no ploguard registry command is running" "... says so"
+    rm -f "$L/registry.json.lock"
+    chown root "$L" && chmod 666 "$L/registry.json" || exit 99
+    as_nobody set p-0002 role plo
+    expect 2 "a directory nobody may not write"
+    has "$W/err" "this account may not create files there" "... says so, not another account's lock"
+else
+    echo "# skipped: the edit lock of another account (not root, or no setpriv or nobody)"
+fi
+
 finish
