@@ -891,6 +891,33 @@ after_outside_line(const scan *sc, scan_state state)
  * parameters.  Anything else (letters, '*', '%', control bytes, invalid
  * UTF-8) makes the input something other than a phone number.
  */
+/*
+ * Whether two middle dots stand side by side: a run of them masks digits
+ * ("+49 30 1234 ··78"), where one alone parts groups ("613·555·0142");
+ * read as separators, the run would leave a shorter number, complete where
+ * numbers vary in length.  U+00B7, and the katakana middle dot U+30FB and
+ * its halfwidth U+FF65.
+ */
+static int
+masked_by_dots(const unsigned char *s, size_t n)
+{
+    static const struct { const char *run; size_t len; } dots[] = {
+        { "\xc2\xb7\xc2\xb7", 4 },
+        { "\xe3\x83\xbb\xe3\x83\xbb", 6 },
+        { "\xef\xbd\xa5\xef\xbd\xa5", 6 },
+    };
+    size_t i, d;
+
+    for (i = 0; i < n; i++) {
+        if (s[i] < 0x80)
+            continue;
+        for (d = 0; d < sizeof(dots) / sizeof(dots[0]); d++)
+            if (n - i >= dots[d].len && memcmp(s + i, dots[d].run, dots[d].len) == 0)
+                return 1;
+    }
+    return 0;
+}
+
 static scan_status
 scan_input(scan *sc, const char *in, size_t len)
 {
@@ -911,6 +938,8 @@ scan_input(scan *sc, const char *in, size_t len)
     n = len;
     if (n == 0)
         return SCAN_EMPTY;
+    if (masked_by_dots(s, n))
+        return SCAN_SYNTAX;
     scan_scheme(sc, s, n, &i);
     if ((k = service_code_len(s + i, n - i)) > 0) {
         sc->dialed = 1;

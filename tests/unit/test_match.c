@@ -445,6 +445,11 @@ test_phone_never(void **state)
         /* a partial number with dots of other scripts, a missing digit */
         "613\xe3\x80\x82" "555\xe3\x80\x82" "01", "613\xe2\x80\xa2" "555",
         "613_555_0142", "613-555-01_2", "613-555-014_",
+        /* digits masked by a run of middle dots or by bullets: the digits
+         * left spell a registered number, the value another one */
+        "613-555-01\xc2\xb7\xc2\xb7" "42", "613\xc2\xb7\xc2\xb7" "5550142",
+        "613-555-01\xe2\x80\xa2\xe2\x80\xa2" "42",
+        "613-555-01\xe3\x83\xbb\xe3\x83\xbb" "42",
         /* a partial number before a label and an extension: the label
          * joins nothing, nor is the extension a number's end */
         "613-555-01 (cell) x42", "613-555-014 cell x2", "555-0142 (cell) x204",
