@@ -968,6 +968,93 @@ test_null_registry(void **state)
 
 /* ------------------------------------------------------------------ main */
 
+/* ------------------------------------------ entities in canonical JSON */
+
+typedef struct seen_entities {
+    size_t n;
+    char id[8][32];
+    char json[8][256];
+} seen_entities;
+
+static void
+note_entity(void *ctx, const char *id, const char *json, size_t len)
+{
+    seen_entities *s = ctx;
+
+    assert_true(s->n < 8);
+    assert_int_equal(strlen(json), len);
+    (void)snprintf(s->id[s->n], sizeof(s->id[0]), "%s", id);
+    (void)snprintf(s->json[s->n], sizeof(s->json[0]), "%s", json);
+    s->n++;
+}
+
+/* The canonical form of entity id among s, or NULL. */
+static const char *
+entity_json(const seen_entities *s, const char *id)
+{
+    size_t i;
+
+    for (i = 0; i < s->n; i++)
+        if (strcmp(s->id[i], id) == 0)
+            return s->json[i];
+    return NULL;
+}
+
+static int
+each_entity(const char *doc, seen_entities *s)
+{
+    memset(s, 0, sizeof(*s));
+    return pgr_registry_each_entity_json(doc, strlen(doc), note_entity, s);
+}
+
+/* The sync's change summary compares entities by these forms: the same
+ * data in another key order, spacing or escaping is the same text, and
+ * any field of it (an alias, a block) changes it. */
+static void
+test_entity_json(void **state)
+{
+    static const char a[] =
+        "{\"format\":\"f\",\"people\":[{\"id\":\"p1\",\"names\":[{\"full\":\"A\"}],"
+        "\"phones\":[\"+16135550142\"]}],\"organizations\":[{\"id\":\"o1\","
+        "\"name\":\"Org\",\"aliases\":[\"X\"]}],\"notes\":[{\"id\":\"zz\"}]}";
+    static const char b[] =
+        "{ \"organizations\" : [ { \"aliases\" : [ \"X\" ], \"name\" : \"Org\", "
+        "\"id\" : \"o1\" } ],\n \"peop\\u006ce\": [ {\"phones\": [\"+16135550142\"], "
+        "\"names\": [{\"full\": \"\\u0041\"}], \"\\u0069d\": \"p1\"} ], \"format\": \"f\" }";
+    static const char c[] =
+        "{\"people\":[{\"id\":\"p1\",\"names\":[{\"full\":\"A\"}],"
+        "\"phones\":[\"+16135550142\"]}],\"organizations\":[{\"id\":\"o1\","
+        "\"name\":\"Org\",\"aliases\":[\"Y\"]}],"
+        "\"missions\":[{\"id\":\"m1\",\"phone_prefixes\":[\"+1613555014\"]}]}";
+    seen_entities sa, sb, sc;
+
+    (void)state;
+    assert_int_equal(each_entity(a, &sa), 0);
+    assert_int_equal(sa.n, 2);   /* "notes" is no entity array */
+    assert_non_null(entity_json(&sa, "p1"));
+    assert_string_equal(entity_json(&sa, "o1"),
+                        "{\"aliases\":[\"X\"],\"id\":\"o1\",\"name\":\"Org\"}");
+    assert_null(entity_json(&sa, "zz"));
+
+    assert_int_equal(each_entity(b, &sb), 0);
+    assert_int_equal(sb.n, 2);
+    assert_string_equal(entity_json(&sb, "p1"), entity_json(&sa, "p1"));
+    assert_string_equal(entity_json(&sb, "o1"), entity_json(&sa, "o1"));
+
+    assert_int_equal(each_entity(c, &sc), 0);
+    assert_int_equal(sc.n, 3);
+    assert_string_equal(entity_json(&sc, "p1"), entity_json(&sa, "p1"));
+    assert_string_not_equal(entity_json(&sc, "o1"), entity_json(&sa, "o1"));
+    assert_non_null(strstr(entity_json(&sc, "m1"), "+1613555014"));
+
+    /* not such a document: refused, whatever was reported before */
+    assert_int_equal(each_entity("[1]", &sa), -1);
+    assert_int_equal(each_entity("{\"people\":[{\"id\":1}]}", &sa), -1);
+    assert_int_equal(each_entity("{\"people\":[{\"id\":\"p\"}]", &sa), -1);
+    assert_int_equal(each_entity("{\"people\":[{\"id\":\"p\",}]}", &sa), -1);
+    assert_int_equal(each_entity("", &sa), -1);
+}
+
 int
 main(void)
 {
@@ -995,6 +1082,7 @@ main(void)
         cmocka_unit_test(test_lapsed),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_null_registry),
+        cmocka_unit_test(test_entity_json),
     };
     size_t ncase = sizeof(error_cases) / sizeof(error_cases[0]);
     size_t nfixed = sizeof(fixed) / sizeof(fixed[0]);
