@@ -309,17 +309,28 @@ pg_confdir cfg
 pg_start_or_die cfg "$PC" dir
 DN=$(pg_config_search "$PC" -b cn=config '(objectClass=olcPloguardConfig)' 1.1 | sed -n 's/^dn: //p' | head -n 1)
 pg_check "cn=config: the overlay entry ($DN)" test -n "$DN"
-cfgmod() { # DESC WANT(0|fail) ATTR-OP VALUE...
-    _d=$1 _want=$2 _op=$3
-    shift 3
+# cfg_modify OUT LINE...: one modify of the overlay's entry, the lines of
+# its changes given ("-" between two); the LDIF in OUT.ldif, the answer in
+# OUT, the result in _rc
+cfg_modify() {
+    _out=$1
+    shift
     {
         echo "dn: $DN"
         echo "changetype: modify"
-        echo "$_op: olcPloguardPubkey"
-        [ $# -gt 0 ] && echo "olcPloguardPubkey: $*"
-    } > "$O.cfg.ldif"
-    pg_config_modify "$PC" -f "$O.cfg.ldif" > "$O.cfg" 2>&1
+        printf '%s\n' "$@"
+    } > "$_out.ldif"
+    pg_config_modify "$PC" -f "$_out.ldif" > "$_out" 2>&1
     _rc=$?
+}
+cfgmod() { # DESC WANT(0|fail) ATTR-OP VALUE...
+    _d=$1 _want=$2 _op=$3
+    shift 3
+    if [ $# -gt 0 ]; then
+        cfg_modify "$O.cfg" "$_op: olcPloguardPubkey" "olcPloguardPubkey: $*"
+    else
+        cfg_modify "$O.cfg" "$_op: olcPloguardPubkey"
+    fi
     if [ "$_want" = 0 ]; then
         pg_rc 0 "$_rc" "$_d"
     elif [ "$_rc" -ne 0 ]; then
@@ -381,17 +392,7 @@ refused cfg "a registry signed by the key not trusted yet" "unknown|not trusted|
 # modify_with_bad_lang ATTR VALUE: one modify that replaces ATTR by VALUE
 # and the language by one that is refused; its result in _rc.
 modify_with_bad_lang() {
-    {
-        echo "dn: $DN"
-        echo "changetype: modify"
-        echo "replace: $1"
-        echo "$1: $2"
-        echo "-"
-        echo "replace: olcPloguardLang"
-        echo "olcPloguardLang: de"
-    } > "$O.undo.ldif"
-    pg_config_modify "$PC" -f "$O.undo.ldif" > "$O.undo" 2>&1
-    _rc=$?
+    cfg_modify "$O.undo" "replace: $1" "$1: $2" - "replace: olcPloguardLang" "olcPloguardLang: de"
 }
 modify_with_bad_lang olcPloguardPubkey "$(keyline other)"
 pg_check "the new key with a bad language in one modify: refused as a whole (result $_rc)" test "$_rc" -ne 0
@@ -413,14 +414,8 @@ signed "$R/s1.json" $((REG_SEQ + 7)) -5 +86400 newperson
 signed "$R/s2.json" $((REG_SEQ + 8)) -4 +86400 newperson
 mark cfg; install_reg cfg "$R/s1.json"
 pg_check "the signed seq $((REG_SEQ + 7)) is loaded" pg_wait_for 15 seq_is "$PC" $((REG_SEQ + 7))
-{
-    echo "dn: $DN"
-    echo "changetype: modify"
-    echo "add: olcPloguardStateDir"
-    echo "olcPloguardStateDir: $PG_DIR/cfgstate"
-} > "$O.sd.ldif"
-pg_config_modify "$PC" -f "$O.sd.ldif" > "$O.sd" 2>&1
-pg_rc 0 $? "cn=config: a state directory added"
+cfg_modify "$O.sd" "add: olcPloguardStateDir" "olcPloguardStateDir: $PG_DIR/cfgstate"
+pg_rc 0 "$_rc" "cn=config: a state directory added"
 modify_with_bad_lang olcPloguardStateDir "$PG_DIR/cfgstate2"
 pg_check "another state directory with a bad language in one modify: refused as a whole (result $_rc)" test "$_rc" -ne 0
 pg_config_search "$PC" -b "$DN" -s base olcPloguardStateDir > "$O.cfgval"
@@ -469,20 +464,10 @@ pg_check "... and the state directory still records seq $((REG_SEQ + 8))" \
 # the unsigned registry does not stay in force under the keys.
 mkreg "$R/u4.json" $((REG_SEQ + 10)) -2 +86400 > /dev/null
 cp "$R/u4.json" "$PG_DIR/cfg/unsigned.json"
-{
-    echo "dn: $DN"
-    echo "changetype: modify"
-    echo "delete: olcPloguardPubkey"
-    echo "-"
-    echo "replace: olcPloguardRegistry"
-    echo "olcPloguardRegistry: $PG_DIR/cfg/unsigned.json"
-    echo "-"
-    echo "add: olcPloguardPubkey"
-    echo "olcPloguardPubkey: $PG_DIR/rotated.pub"
-} > "$O.mix.ldif"
 mark cfg
-pg_config_modify "$PC" -f "$O.mix.ldif" > "$O.mix" 2>&1
-_rc=$?
+cfg_modify "$O.mix" "delete: olcPloguardPubkey" - \
+    "replace: olcPloguardRegistry" "olcPloguardRegistry: $PG_DIR/cfg/unsigned.json" - \
+    "add: olcPloguardPubkey" "olcPloguardPubkey: $PG_DIR/rotated.pub"
 pg_check "keys deleted, an unsigned path, the keys back, in one modify: refused (result $_rc)" test "$_rc" -ne 0
 pg_has "$O.mix" 'olcPloguardPubkey' "... naming the keys"
 pg_config_search "$PC" -b "$DN" -s base olcPloguardRegistry > "$O.cfgval"
@@ -505,17 +490,8 @@ pg_check "... the registry in force is unchanged (seq $((REG_SEQ + 8)))" seq_is 
 # settled then (its file, replaced by hand since, does not verify); the end
 # of the modify puts the registry from before back, and the state
 # directory keeps its seq.
-{
-    echo "dn: $DN"
-    echo "changetype: modify"
-    echo "replace: olcPloguardRegistry"
-    echo "olcPloguardRegistry: $PG_DIR/cfg/other.json"
-    echo "-"
-    echo "replace: olcPloguardStateDir"
-    echo "olcPloguardStateDir: $PG_DIR/no-such-state-dir"
-} > "$O.sdbad.ldif"
-pg_config_modify "$PC" -f "$O.sdbad.ldif" > "$O.sdbad" 2>&1
-_rc=$?
+cfg_modify "$O.sdbad" "replace: olcPloguardRegistry" "olcPloguardRegistry: $PG_DIR/cfg/other.json" - \
+    "replace: olcPloguardStateDir" "olcPloguardStateDir: $PG_DIR/no-such-state-dir"
 pg_check "a newer signed registry and a missing state directory in one modify: refused (result $_rc)" test "$_rc" -ne 0
 pg_check "... the registry before it is in force (seq $((REG_SEQ + 8)))" seq_is "$PC" $((REG_SEQ + 8))
 pg_check "... and the state directory still records seq $((REG_SEQ + 8))" \

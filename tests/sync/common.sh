@@ -96,6 +96,22 @@ start_server() {
     exit 99
 }
 
+# start_feed PORT [feedserver options...]: the test PKI, the signing key
+# "main", and the feed server over $T/www; sets PORT (the port taken), URL
+# (the registry's) and MAIN (the options naming key "main").
+start_feed() {
+    make_pki
+    make_key main
+    mkdir -p "$T/www" "$T/inst"
+    _port=$1
+    shift
+    start_server feed "$_port" --root "$T/www" --cert "$T/pki/server.crt" \
+        --key "$T/pki/server.key" "$@"
+    PORT=$SERVER_PORT
+    URL=https://127.0.0.1:$PORT/registry.json
+    MAIN="--pubkey-file $T/main.pub"
+}
+
 # make_key NAME: a minisign key pair without password, $T/NAME.pub/.sec
 make_key() {
     "$MINISIGN" -G -W -f -p "$T/$1.pub" -s "$T/$1.sec" >/dev/null 2>&1 ||

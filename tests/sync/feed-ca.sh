@@ -9,12 +9,7 @@
 . "$top_srcdir/tests/sync/common.sh"
 
 PORT=29540
-make_pki
-make_key main
-mkdir -p "$T/www" "$T/inst"
-start_server feed $PORT --root "$T/www" --cert "$T/pki/server.crt" --key "$T/pki/server.key"
-URL=https://127.0.0.1:$SERVER_PORT/registry.json
-MAIN="--pubkey-file $T/main.pub"
+start_feed $PORT
 
 # The system store this build trusts by default (configure --with-ca-path).
 CA_PATH=$(sed -n 's/^#define PGR_CA_PATH "\(.*\)"$/\1/p' "$top_builddir/config.h")

@@ -9,20 +9,12 @@
 PORT=29510
 STALL=29511
 
-make_pki
-make_key main
+start_feed $PORT --junk 8388608
 make_key other
-mkdir -p "$T/www" "$T/inst"
 printf 'not a registry\n' > "$T/www/junk"
-start_server feed $PORT --root "$T/www" --cert "$T/pki/server.crt" \
-    --key "$T/pki/server.key" --junk 8388608
-PORT=$SERVER_PORT
 BASE=https://127.0.0.1:$PORT
-URL=$BASE/registry.json
 start_server stall $STALL --stall
 STALL=$SERVER_PORT
-
-MAIN="--pubkey-file $T/main.pub"
 
 # ---------------------------------------------------------- first install
 publish 5

@@ -9,13 +9,7 @@
 PORT=29520
 ROUNDS=20
 
-make_pki
-make_key main
-mkdir -p "$T/www" "$T/inst"
-start_server feed $PORT --root "$T/www" --cert "$T/pki/server.crt" --key "$T/pki/server.key"
-PORT=$SERVER_PORT
-URL=https://127.0.0.1:$PORT/registry.json
-MAIN="--pubkey-file $T/main.pub"
+start_feed $PORT
 
 verify_installed() {
     "$PLOGUARD" sync --config /dev/null --verify $MAIN --state-dir "$T/state" \

@@ -8,13 +8,7 @@
 
 PORT=29550
 
-make_pki
-make_key main
-mkdir -p "$T/www" "$T/inst"
-start_server feed $PORT --root "$T/www" --cert "$T/pki/server.crt" --key "$T/pki/server.key"
-PORT=$SERVER_PORT
-URL=https://127.0.0.1:$PORT/registry.json
-MAIN="--pubkey-file $T/main.pub"
+start_feed $PORT
 
 # check NAME STATUS: ok (STATUS 0) or fail, with the last run's output.
 check() {
@@ -211,23 +205,25 @@ publish 10 --set missions mission-cn-ottawa phone_prefixes '["+1613555014", "+16
 run_sync --url "$URL" $MAIN
 summary 'seq 9 -> 10 .*: 0 added, 1 changed, 0 removed' 'changed: mission-cn-ottawa (mission)'
 check "a number block added: 1 changed" $?
-publish 11 --set missions mission-cn-ottawa phone_prefixes '["+1613555014", "+1613555015"]' \
-    --set organizations org-mps aliases '["MPS"]' \
-    --set people wang-lihua names '[{"family": "王", "given": "丽华"}, {"family": "Wang", "given": "Li-hua"}]'
+# publish_edited SEQ [mkreg options...]: seq SEQ with the number block of
+# seq 10, an alias and a second name, and the options given
+publish_edited() {
+    _seq=$1
+    shift
+    publish "$_seq" --set missions mission-cn-ottawa phone_prefixes '["+1613555014", "+1613555015"]' \
+        --set organizations org-mps aliases '["MPS"]' \
+        --set people wang-lihua names '[{"family": "王", "given": "丽华"}, {"family": "Wang", "given": "Li-hua"}]' \
+        "$@"
+}
+publish_edited 11
 run_sync --url "$URL" $MAIN
 summary 'seq 10 -> 11 .*: 0 added, 2 changed, 0 removed' 'changed: wang-lihua (person)'
 check "an alias and a second name changed: 2 changed" $?
-publish 12 --set missions mission-cn-ottawa phone_prefixes '["+1613555014", "+1613555015"]' \
-    --set organizations org-mps aliases '["MPS"]' \
-    --set people wang-lihua names '[{"family": "王", "given": "丽华"}, {"family": "Wang", "given": "Li-hua"}]' \
-    --set instructions refer short_en '"REFER: ILDC"'
+publish_edited 12 --set instructions refer short_en '"REFER: ILDC"'
 run_sync --url "$URL" $MAIN
 summary 'seq 11 -> 12 .*: 0 added, [1-9][0-9]* changed, 0 removed' 'changed: mission-gb-liaison (mission)'
 check "an instruction's short text changed: its entities changed" $?
-publish 13 --set missions mission-cn-ottawa phone_prefixes '["+1613555014", "+1613555015"]' \
-    --set organizations org-mps aliases '["MPS"]' \
-    --set people wang-lihua names '[{"family": "王", "given": "丽华"}, {"family": "Wang", "given": "Li-hua"}]' \
-    --set instructions refer short_en '"REFER: ILDC"'
+publish_edited 13 --set instructions refer short_en '"REFER: ILDC"'
 run_sync --url "$URL" $MAIN
 summary 'seq 12 -> 13 .*: 0 added, 0 changed, 0 removed' .
 check "nothing changed but seq: 0 changed" $?

@@ -14,13 +14,7 @@ fi
 VG="$VALGRIND -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect"
 
 PORT=29530
-make_pki
-make_key main
-mkdir -p "$T/www" "$T/inst"
-start_server feed $PORT --root "$T/www" --cert "$T/pki/server.crt" --key "$T/pki/server.key"
-PORT=$SERVER_PORT
-URL=https://127.0.0.1:$PORT/registry.json
-MAIN="--pubkey-file $T/main.pub"
+start_feed $PORT
 
 # vg_sync NAME WANT_RC [options...]
 vg_sync() {
