@@ -26,7 +26,6 @@
 #define ALG_LEN        2
 #define PK_BLOB_LEN    (ALG_LEN + PGR_FEED_KEYID_BYTES + PGR_FEED_PK_BYTES)
 #define SIG_BLOB_LEN   (ALG_LEN + PGR_FEED_KEYID_BYTES + PGR_FEED_SIG_BYTES)
-#define PREHASH_BYTES  64
 
 static const char untrusted_prefix[] = "untrusted comment: ";
 static const char trusted_prefix[] = "trusted comment: ";
@@ -468,11 +467,11 @@ pgr_feed_hash_hex(const unsigned char h[PGR_FEED_HASH_BYTES],
  * anti-rollback state keeps (one pass over a large body, not two). */
 static int
 verify_body(const minisig *ms, const pgr_feed_key *k,
-            const unsigned char *body, size_t len, unsigned char h[PREHASH_BYTES])
+            const unsigned char *body, size_t len, unsigned char h[PGR_FEED_HASH_BYTES])
 {
     if (pgr_feed_hash(body, len, h) != 0)
         return -1;
-    return crypto_sign_verify_detached(ms->sig, h, PREHASH_BYTES, k->pk);
+    return crypto_sign_verify_detached(ms->sig, h, PGR_FEED_HASH_BYTES, k->pk);
 }
 
 pgr_feed_status
@@ -485,7 +484,7 @@ pgr_feed_verify(const unsigned char *body, size_t len, const char *sig,
     pgr_feed_info info;
     pgr_feed_status st;
     char hex[2 * PGR_FEED_KEYID_BYTES + 1];
-    unsigned char h[PREHASH_BYTES];
+    unsigned char h[PGR_FEED_HASH_BYTES];
 
     if (keys == NULL || keys->count == 0) {
         pgr_seterr(err, errlen, "no trusted public key configured");
